@@ -1,0 +1,1 @@
+"""Command groups of ``python -m conflictmap``, one module each."""

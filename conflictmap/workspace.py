@@ -1,0 +1,54 @@
+"""The Workspace owns the data: gazetteer, ledger, footprints and the control index.
+
+Entry points (the command line, the Streamlit pages, the exports) build one and ask
+it questions; none of them holds domain logic of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+
+from .control import LAYERS, ControlIndex, control_layers
+from .footprints import Footprints
+from .ledger import Ledger
+from .places import Gazetteer
+
+
+class Workspace:
+    """Everything the map, the exports and the reader need, loaded once."""
+
+    def __init__(self, db_url: str | None = None, *, gazetteer: Gazetteer | None = None,
+                 footprints: Footprints | None = None, seed: bool = True):
+        self.gazetteer = gazetteer or Gazetteer.load()
+        kwargs = {} if seed else {"seed_file": None}
+        self.ledger = Ledger(db_url, gazetteer=self.gazetteer, **kwargs)
+        self.footprints = footprints or Footprints.from_env(self.gazetteer)
+        self._index: ControlIndex | None = None
+        self._index_version = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> ControlIndex:
+        """The control index, rebuilt only when the ledger has changed."""
+        version = self.ledger.version()
+        with self._lock:
+            if self._index is None or version != self._index_version:
+                self._index = ControlIndex.from_claims(self.ledger.claims())
+                self._index_version = version
+            return self._index
+
+    def claim_dates(self) -> list[date]:
+        """Distinct claim dates, oldest first."""
+        return self.index.dates
+
+    def layers(self, as_of: date, layers=LAYERS) -> dict[str, gpd.GeoDataFrame]:
+        """Control layers as of a date (see :func:`conflictmap.control.control_layers`)."""
+        return control_layers(self.index, as_of, self.footprints, layers)
+
+    def history(self, place_id: int, as_of: date | None = None) -> pd.DataFrame:
+        """Claims about one place up to a date, oldest first."""
+        return self.index.history(place_id, as_of)
