@@ -1,0 +1,347 @@
+"""Independent assessment (DeepStateMap): the overlay in force on a date, and claims
+compared with it.
+
+- :func:`overlay_as_of` gives the stored assessment nearest on or before a date, as
+  an :class:`~conflictmap.overlay.AssessmentOverlay` the map draws;
+- :func:`annotate_layers` adds to each claim layer the share of every claim's shape
+  the assessment shows occupied or grey, and a verdict (rules in
+  :mod:`conflictmap.compare`);
+- :func:`confirmation_lags` gives, for each Russian capture claim, the first
+  assessment on or after it that agrees, and the days in between;
+- :func:`import_files` reads DeepStateMap files (:mod:`conflictmap.deepstate`) and
+  stores them all or nothing; :func:`place_shares` and :func:`compare_claims` back
+  the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .compare import AssessmentIndex, IndexCache, agrees_with_capture, circle_shares, verdicts
+from .footprints import Footprints
+from .ledger import Ledger, StoredAssessment
+from .overlay import AssessmentOverlay
+
+ANNOTATION_COLUMNS = ["occupied_share", "grey_share", "verdict", "assessment_date",
+                      "assessment_summary"]
+LAG_COLUMNS = ["confirmed_on", "confirmation_lag_days"]
+SOURCE_NAME = "DeepStateMap"
+
+_cache = IndexCache(size=16)
+_cache_lock = threading.Lock()
+
+
+def overlay_key(overlay: AssessmentOverlay) -> tuple:
+    """A hashable key identifying an overlay's content (for caches)."""
+    digest = hashlib.sha1()
+    for kind in sorted(overlay.shapes):
+        digest.update(kind.encode())
+        digest.update(shapely.to_wkb(overlay.shapes[kind]))
+    return (overlay.assessed_on, overlay.source, digest.hexdigest())
+
+
+def index_for(overlay: AssessmentOverlay) -> AssessmentIndex:
+    """The (cached) :class:`~conflictmap.compare.AssessmentIndex` of an overlay."""
+    with _cache_lock:
+        return _cache.get(overlay_key(overlay), overlay.shapes)
+
+
+# -- which assessment ------------------------------------------------------------------
+def assessment_date_as_of(ledger: Ledger, as_of: date) -> date | None:
+    """The latest stored assessment date on or before ``as_of`` (None if none)."""
+    dates = [d for d in ledger.assessment_dates() if d <= as_of]
+    return dates[-1] if dates else None
+
+
+def overlay_on(ledger: Ledger, day: date) -> AssessmentOverlay | None:
+    """The assessment stored for exactly ``day`` as an overlay (None if none)."""
+    items = ledger.assessments(on=day)
+    if not items:
+        return None
+    sources = " | ".join(dict.fromkeys(a.source for a in items if a.source))
+    return AssessmentOverlay(assessed_on=day, source=sources or SOURCE_NAME,
+                             shapes={a.kind: a.geometry for a in items})
+
+
+def overlay_as_of(ledger: Ledger, as_of: date) -> AssessmentOverlay | None:
+    """The assessment nearest on or before ``as_of``, or None when there is none.
+
+    Its ``assessed_on`` is the assessment's own date, which the map shows.
+    """
+    day = assessment_date_as_of(ledger, as_of)
+    return None if day is None else overlay_on(ledger, day)
+
+
+# -- claims against it ------------------------------------------------------------------
+def _summary(occ: float, grey: float, verdict: str, day: date) -> str:
+    if occ is None or np.isnan(occ):
+        return ""
+    return (f"DeepStateMap {day.isoformat()}: {round(occ * 100)}% occupied, "
+            f"{round(grey * 100)}% grey zone; claim {verdict}")
+
+
+def annotate_frame(frame: pd.DataFrame, overlay: AssessmentOverlay,
+                   geometries, lon=None, lat=None) -> pd.DataFrame:
+    """``frame`` with the annotation columns for claims whose shapes are ``geometries``.
+
+    ``frame`` needs controller, extent and fraction columns; ``lon``/``lat`` (the
+    places' centres) choose the UTM zone each shape is measured in.
+    """
+    out = frame.copy()
+    got = index_for(overlay).shares(list(geometries), lon, lat)
+    out["occupied_share"] = got["occupied_share"].round(4).to_numpy()
+    out["grey_share"] = got["grey_zone_share"].round(4).to_numpy()
+    out["verdict"] = verdicts(out) if len(out) else []
+    out["assessment_date"] = overlay.assessed_on.isoformat()
+    out["assessment_summary"] = [_summary(o, g, v, overlay.assessed_on) for o, g, v in
+                                 zip(out["occupied_share"], out["grey_share"], out["verdict"])]
+    return out
+
+
+def annotate_layers(layers: dict[str, gpd.GeoDataFrame], overlay: AssessmentOverlay | None,
+                    footprints: Footprints | None = None, *,
+                    lags: pd.DataFrame | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """Each layer with ``occupied_share``, ``grey_share``, ``verdict``,
+    ``assessment_date`` and ``assessment_summary`` columns.
+
+    The share is of each row's geometry (the claimed part, or the place's footprint);
+    when a row has no geometry the place's footprint from ``footprints`` is used.
+    Verdicts follow :func:`conflictmap.compare.verdict`. With ``lags`` (from
+    :func:`confirmation_lags`), rows also get ``confirmed_on`` and
+    ``confirmation_lag_days`` for the claim they show. When ``overlay`` is None the
+    layers are returned unchanged.
+    """
+    if overlay is None:
+        return layers
+    out = {}
+    for name, gdf in layers.items():
+        geoms = list(gdf.geometry) if len(gdf) else []
+        if footprints is not None and len(gdf):
+            missing = [i for i, g in enumerate(geoms) if g is None or g.is_empty]
+            if missing:
+                fill = footprints.shapes([gdf["place_id"].iloc[i] for i in missing],
+                                         [None] * len(missing))
+                for i, g in zip(missing, fill):
+                    geoms[i] = g
+        lon = gdf["lon"].to_numpy(dtype=float) if "lon" in gdf and len(gdf) else None
+        lat = gdf["lat"].to_numpy(dtype=float) if "lat" in gdf and len(gdf) else None
+        frame = annotate_frame(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)),
+                               overlay, geoms, lon, lat)
+        if lags is not None:
+            frame = _attach_lags(frame, lags)
+        out[name] = gpd.GeoDataFrame(frame, geometry=list(gdf.geometry), crs=gdf.crs)
+    return out
+
+
+def _attach_lags(frame: pd.DataFrame, lags: pd.DataFrame) -> pd.DataFrame:
+    by_claim = {cid: (on, days) for cid, on, days in
+                zip(lags["claim_id"], lags["confirmed_on"], lags["confirmation_lag_days"])}
+    confirmed, days = [], []
+    for cid in frame.get("claim_id", pd.Series([""] * len(frame))):
+        hits = [by_claim[c] for c in str(cid or "").split(" | ") if c in by_claim]
+        on, d = hits[0] if hits else (None, None)
+        confirmed.append(on)
+        days.append(d)
+    frame = frame.copy()
+    frame["confirmed_on"] = confirmed
+    frame["confirmation_lag_days"] = pd.array(days, dtype="Int64")
+    return frame
+
+
+@dataclass
+class LagResult:
+    """Confirmation lags, one row per Russian capture claim."""
+
+    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["claim_id", "place_id", "place", "claim_date"] + LAG_COLUMNS))
+
+
+def capture_claims(frame: pd.DataFrame) -> pd.DataFrame:
+    """Russian capture claims in a claims frame: RU says RU holds the whole place."""
+    if not len(frame):
+        return frame
+    mask = ((frame["claimant"] == "RU") & (frame["controller"] == "RU")
+            & (frame["extent"].fillna("full") == "full")
+            & frame["part"].isna() & frame["fraction"].isna())
+    return frame[mask]
+
+
+def confirmation_lags(ledger: Ledger, claims: pd.DataFrame, footprints: Footprints, *,
+                      as_of: date | None = None) -> pd.DataFrame:
+    """For each Russian capture claim in ``claims`` (a claims frame), the first
+    assessment on or after the claim date (and on or before ``as_of``, when given)
+    that agrees with it, and the lag in days.
+
+    Agreement is :func:`conflictmap.compare.agrees_with_capture` on the place's centre
+    and whole footprint. Columns: claim_id, place_id, place, claim_date, confirmed_on
+    (ISO date or None), confirmation_lag_days (Int64, missing when not confirmed).
+    """
+    caps = capture_claims(claims)
+    cols = ["claim_id", "place_id", "place", "claim_date"] + LAG_COLUMNS
+    if not len(caps):
+        return pd.DataFrame(columns=cols)
+    caps = caps.copy()
+    caps["claim_date"] = pd.to_datetime(caps["claim_date"]).dt.date
+    first = min(caps["claim_date"])
+    days = [d for d in ledger.assessment_dates() if d >= first and (as_of is None or d <= as_of)]
+    place_ids = sorted(set(int(p) for p in caps["place_id"]))
+    gaz = footprints.gazetteer
+    lon = np.array([gaz.get(p).lon for p in place_ids])
+    lat = np.array([gaz.get(p).lat for p in place_ids])
+    shapes = footprints.shapes(place_ids, [None] * len(place_ids))
+    agree: dict[date, dict[int, bool]] = {}
+    for day in days:
+        overlay = overlay_on(ledger, day)
+        if overlay is None or "occupied" not in overlay.shapes:
+            continue
+        idx = index_for(overlay)
+        inside = idx.contains("occupied", lon, lat)
+        share = idx.shares(shapes, lon, lat, kinds=("occupied",))["occupied_share"].to_numpy()
+        agree[day] = {p: agrees_with_capture(i, s) for p, i, s in zip(place_ids, inside, share)}
+    rows = []
+    for _, c in caps.iterrows():
+        pid = int(c["place_id"])
+        confirmed = next((d for d in sorted(agree) if d >= c["claim_date"] and agree[d][pid]),
+                         None)
+        rows.append({
+            "claim_id": c["claim_id"], "place_id": pid, "place": gaz.get(pid).name,
+            "claim_date": c["claim_date"].isoformat(),
+            "confirmed_on": confirmed.isoformat() if confirmed else None,
+            "confirmation_lag_days": (confirmed - c["claim_date"]).days if confirmed else None,
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    out["confirmation_lag_days"] = out["confirmation_lag_days"].astype("Int64")
+    return out
+
+
+# -- storing ------------------------------------------------------------------------------
+def import_files(ledger: Ledger, paths, *, on: date | None = None):
+    """Read DeepStateMap files and store every assessment in one transaction.
+
+    All or nothing: when any file is bad, :class:`conflictmap.deepstate.DeepStateError`
+    is raised naming it and nothing is written. Returns the list of
+    :class:`conflictmap.deepstate.ReadResult`, one per file.
+    """
+    from .deepstate import read_file, merge_results
+
+    results = [read_file(Path(p), on=on) for p in paths]
+    ledger.add_assessments(merge_results(results))
+    return results
+
+
+def import_uploads(ledger: Ledger, uploads: list[tuple[str, bytes]], *, on: date | None = None):
+    """Like :func:`import_files` for (file name, content) pairs (an upload form)."""
+    from .deepstate import read_bytes, merge_results
+
+    results = [read_bytes(data, name, on=on) for name, data in uploads]
+    ledger.add_assessments(merge_results(results))
+    return results
+
+
+def stored_summary(ledger: Ledger) -> pd.DataFrame:
+    """One row per stored assessment: date, kind, source, polygons and area in km²."""
+    rows = []
+    for a in ledger.assessments():
+        geom = a.geometry
+        area = 0.0
+        if not geom.is_empty:
+            c = geom.centroid
+            area = float(gpd.GeoSeries([geom], crs=4326).to_crs(
+                gpd.GeoSeries([c], crs=4326).estimate_utm_crs()).area.iloc[0]) / 1e6
+        rows.append({"date": a.assessed_on.isoformat(), "kind": a.kind, "source": a.source,
+                     "polygons": int(shapely.get_num_geometries(geom)),
+                     "area_km2": round(area, 1)})
+    return pd.DataFrame(rows, columns=["date", "kind", "source", "polygons", "area_km2"])
+
+
+# -- questions the command line asks ----------------------------------------------------
+def place_shares(ledger: Ledger, footprints: Footprints, place_id: int, as_of: date, *,
+                 radius_km: float | None = None) -> dict:
+    """Occupied and grey shares of a place's footprint (or of a circle of
+    ``radius_km`` around its centre) in the assessment in force on ``as_of``.
+
+    Raises LookupError when no assessment is in force on that date.
+    """
+    overlay = overlay_as_of(ledger, as_of)
+    if overlay is None:
+        raise LookupError(f"no assessment on or before {as_of.isoformat()}; "
+                          "import one with: python -m conflictmap assessment import FILE")
+    place = footprints.gazetteer.get(place_id)
+    idx = index_for(overlay)
+    if radius_km is not None:
+        if not radius_km > 0:
+            raise ValueError("--radius-km must be a positive number")
+        got = circle_shares(idx, place.lon, place.lat, radius_km * 1000.0)
+        basis = "circle"
+    else:
+        shape = footprints.footprint(place.geonames_id)
+        sh = idx.shares([shape], [place.lon], [place.lat])
+        got = {
+            "occupied_share": float(sh["occupied_share"].iloc[0]),
+            "grey_share": float(sh["grey_zone_share"].iloc[0]),
+            "centre_in_occupied": bool(idx.contains("occupied", [place.lon], [place.lat])[0]),
+            "centre_in_grey_zone": bool(idx.contains("grey_zone", [place.lon], [place.lat])[0]),
+        }
+        from .compare import utm_epsgs
+
+        got["epsg"] = int(utm_epsgs([place.lon], [place.lat])[0])
+        basis = "footprint"
+    return {
+        "place": place.name, "place_id": place.geonames_id, "oblast": place.oblast,
+        "lat": place.lat, "lon": place.lon, "as_of": as_of.isoformat(),
+        "assessment_date": overlay.assessed_on.isoformat(), "source": overlay.source,
+        "basis": basis, "radius_km": radius_km,
+        "occupied_share": round(got["occupied_share"], 6),
+        "grey_share": round(got["grey_share"], 6),
+        "centre_in_occupied": got["centre_in_occupied"],
+        "centre_in_grey_zone": got["centre_in_grey_zone"], "epsg": got["epsg"],
+    }
+
+
+COMPARE_COLUMNS = ["place", "place_id", "oblast", "claimant", "claimant_org", "claim_date",
+                   "controller", "extent", "fraction", "part", "summary", "occupied_share",
+                   "grey_share", "verdict", "assessment_date"] + LAG_COLUMNS + \
+                  ["source_publisher", "source_url", "claim_id"]
+
+
+def compare_claims(workspace, as_of: date) -> pd.DataFrame:
+    """Every claim in force on ``as_of`` (each side's latest per place) with its shares
+    and verdict against the assessment in force that day, and for Russian capture
+    claims the confirmation lag as known on ``as_of``.
+
+    Raises LookupError when no assessment is in force on that date.
+    """
+    overlay = overlay_as_of(workspace.ledger, as_of)
+    if overlay is None:
+        raise LookupError(f"no assessment on or before {as_of.isoformat()}; "
+                          "import one with: python -m conflictmap assessment import FILE")
+    layers = workspace.layers(as_of, ("ru", "ua", "other"))
+    claims = pd.concat([g.drop(columns="geometry") for g in layers.values() if len(g)],
+                       ignore_index=True) if any(len(g) for g in layers.values()) else None
+    lags = confirmation_lags(workspace.ledger, claims if claims is not None else
+                             pd.DataFrame(columns=["claimant"]), workspace.footprints,
+                             as_of=as_of) if claims is not None else None
+    annotated = annotate_layers(layers, overlay, workspace.footprints, lags=lags)
+    frames = [g.drop(columns="geometry") for g in annotated.values() if len(g)]
+    if not frames:
+        return pd.DataFrame(columns=COMPARE_COLUMNS)
+    table = pd.concat(frames, ignore_index=True)
+    for col in LAG_COLUMNS:
+        if col not in table:
+            table[col] = None
+    return table.sort_values(["place", "claimant", "claim_date"], kind="stable") \
+        .reindex(columns=COMPARE_COLUMNS).reset_index(drop=True)
+
+
+def stored_assessment(day: date, kind: str, geometry, source: str = SOURCE_NAME) -> StoredAssessment:
+    """A :class:`~conflictmap.ledger.StoredAssessment` (convenience for callers and tests)."""
+    return StoredAssessment(day, kind, source, geometry)
