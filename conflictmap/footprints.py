@@ -2,7 +2,7 @@
 
 By default a footprint is a circle whose radius grows with population (a fourth
 root: about 1.2 km for a village of 500, 3.9 km for a town of 60,000, 4.9 km for a
-city of 150,000), computed in metres in the place's UTM zone. A part a claim may name
+city of 150,000), computed in metres in the place's UTM zone. A part (oriented to true north) a claim may name
 is cut from it: a half for north/south/east/west, a quadrant for north-east and the
 like, the inner half-radius disc for the centre, and the ring around it for the
 outskirts. A user-supplied boundary file (GeoJSON or GeoPackage with a
@@ -18,6 +18,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import CRS, Proj
+from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
 from .places import Gazetteer
@@ -72,13 +74,17 @@ def normalise_part(part: str | None) -> str | None:
     return text
 
 
-def _cut(shape: BaseGeometry, centre: BaseGeometry, radius: float, part: str | None):
+def _cut(shape: BaseGeometry, centre: BaseGeometry, radius: float, part: str | None,
+         convergence: float = 0.0):
+    """Cut a part out of a shape (metres); ``convergence`` turns grid north to true north."""
     if part is None:
         return shape
     if part in _BOXES:
         x0, y0, x1, y1 = _BOXES[part]
         box = shapely.box(centre.x + x0 * radius, centre.y + y0 * radius,
                           centre.x + x1 * radius, centre.y + y1 * radius)
+        if convergence:
+            box = affinity.rotate(box, convergence, origin=centre)
         return shapely.intersection(shape, box)
     inner = shapely.buffer(centre, radius * 0.5, quad_segs=16)
     if part == "centre":
@@ -160,7 +166,12 @@ class Footprints:
                     centres[k] = shape.centroid
                     x0, y0, x1, y1 = shape.bounds
                     radii[k] = max(x1 - x0, y1 - y0)
-            cut = [_cut(whole[k], centres[k], radii[k], part) for k, (_, part) in enumerate(items)]
+            # True north differs from grid north by the meridian convergence.
+            factors = Proj(CRS.from_epsg(epsg)).get_factors(
+                [p.lon for p in places], [p.lat for p in places])
+            conv = np.asarray(factors.meridian_convergence, dtype=float)
+            cut = [_cut(whole[k], centres[k], radii[k], part, float(conv[k]))
+                   for k, (_, part) in enumerate(items)]
             back = gpd.GeoSeries(cut, crs=epsg).to_crs(4326).values
             for (gid, part), geom in zip(items, back):
                 self._cache[(gid, part)] = geom

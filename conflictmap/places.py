@@ -31,9 +31,10 @@ W_OTHER_REGION = -1.0
 W_OWN_NAME = 0.3
 # The best candidate must beat the next by this much to be chosen without doubt.
 CONFIDENT_MARGIN = 0.7
-# A place in a region that the context does not name is only taken when it is
-# this large (a well-known city named in passing in a story about another region).
-ELSEWHERE_MIN_POPULATION = 50_000
+# A place in a region that the context does not name is only taken when it is this
+# large: a town named in passing in a story about another region is fine, but a
+# small village elsewhere more likely stands for a namesake missing from GeoNames.
+ELSEWHERE_MIN_POPULATION = 10_000
 
 
 @dataclass(frozen=True)

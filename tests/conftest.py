@@ -41,3 +41,65 @@ def shared_dir() -> Path:
             pytest.fail(f"{SHARED} is missing, and CI must not skip the tests that read it")
         pytest.skip(f"{SHARED} is absent")
     return SHARED
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A throwaway PostgreSQL cluster on loopback for this test session; yields its URL."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    bindir = _pg_bin()
+    if bindir is None:
+        message = "PostgreSQL server binaries are missing (scripts/test.sh installs them)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    # Not under pytest's own temp tree: that is private to root, and the server runs
+    # as the postgres user when the tests run as root.
+    base = Path(tempfile.mkdtemp(prefix="conflictmap-pg-"))
+    data = base / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = dict(check=True, capture_output=True, text=True)
+    subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                              "-A", "trust"], **run)
+    subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
+                              "-w", "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+                              "start"], **run)
+    try:
+        subprocess.run(as_user + [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port),
+                                  "-U", "postgres", "conflictmap"], **run)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/conflictmap"
+    finally:
+        subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, tmp_path):
+    """A fresh database on each engine: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    from sqlalchemy import create_engine
+
+    from conflictmap.schema import metadata
+
+    url = request.getfixturevalue("pg_url")
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return url
