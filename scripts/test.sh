@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Set up everything the tests need on a bare machine, then run them all.
-#   bash scripts/test.sh            # every test, browser tests included
+#   bash scripts/test.sh            # every test, browser and PostgreSQL tests included
 #   bash scripts/test.sh -k ledger  # extra arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+    echo "The tests need Debian's ${need[*]}: sudo apt-get install ${need[*]}" >&2
   fi
 fi
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt
