@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,14 +25,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .compare import AssessmentIndex, IndexCache, agrees_with_capture, circle_shares, verdicts
+from .compare import (
+    AssessmentIndex, IndexCache, agrees_with_capture, circle_shares, first_agreeing, lag_days,
+    utm_epsgs, verdicts,
+)
 from .footprints import Footprints
 from .ledger import Ledger, StoredAssessment
 from .overlay import AssessmentOverlay
 
 ANNOTATION_COLUMNS = ["occupied_share", "grey_share", "verdict", "assessment_date",
                       "assessment_summary"]
-LAG_COLUMNS = ["confirmed_on", "confirmation_lag_days"]
+LAG_COLUMNS = ["confirmed_on", "confirmation_lag_days", "lag_exact"]
 SOURCE_NAME = "DeepStateMap"
 
 _cache = IndexCache(size=16)
@@ -143,26 +145,21 @@ def annotate_layers(layers: dict[str, gpd.GeoDataFrame], overlay: AssessmentOver
 
 
 def _attach_lags(frame: pd.DataFrame, lags: pd.DataFrame) -> pd.DataFrame:
-    by_claim = {cid: (on, days) for cid, on, days in
-                zip(lags["claim_id"], lags["confirmed_on"], lags["confirmation_lag_days"])}
-    confirmed, days = [], []
+    by_claim = {cid: (on, days, exact) for cid, on, days, exact in
+                zip(lags["claim_id"], lags["confirmed_on"], lags["confirmation_lag_days"],
+                    lags["lag_exact"])}
+    confirmed, days, exacts = [], [], []
     for cid in frame.get("claim_id", pd.Series([""] * len(frame))):
         hits = [by_claim[c] for c in str(cid or "").split(" | ") if c in by_claim]
-        on, d = hits[0] if hits else (None, None)
+        on, d, exact = hits[0] if hits else (None, None, None)
         confirmed.append(on)
-        days.append(d)
+        days.append(None if d is None or pd.isna(d) else int(d))
+        exacts.append(exact)
     frame = frame.copy()
     frame["confirmed_on"] = confirmed
     frame["confirmation_lag_days"] = pd.array(days, dtype="Int64")
+    frame["lag_exact"] = exacts
     return frame
-
-
-@dataclass
-class LagResult:
-    """Confirmation lags, one row per Russian capture claim."""
-
-    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["claim_id", "place_id", "place", "claim_date"] + LAG_COLUMNS))
 
 
 def capture_claims(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,7 +180,10 @@ def confirmation_lags(ledger: Ledger, claims: pd.DataFrame, footprints: Footprin
 
     Agreement is :func:`conflictmap.compare.agrees_with_capture` on the place's centre
     and whole footprint. Columns: claim_id, place_id, place, claim_date, confirmed_on
-    (ISO date or None), confirmation_lag_days (Int64, missing when not confirmed).
+    (ISO date or None), confirmation_lag_days (Int64, missing when not confirmed) and
+    lag_exact: True when the lag is exact (confirmed on the claim date, or the stored
+    assessment the day before disagreed), False when it is an upper bound because no
+    assessment is stored for the days in between.
     """
     caps = capture_claims(claims)
     cols = ["claim_id", "place_id", "place", "claim_date"] + LAG_COLUMNS
@@ -210,13 +210,17 @@ def confirmation_lags(ledger: Ledger, claims: pd.DataFrame, footprints: Footprin
     rows = []
     for _, c in caps.iterrows():
         pid = int(c["place_id"])
-        confirmed = next((d for d in sorted(agree) if d >= c["claim_date"] and agree[d][pid]),
-                         None)
+        confirmed = first_agreeing(c["claim_date"], [(d, a[pid]) for d, a in agree.items()])
+        exact = None
+        if confirmed is not None:
+            before = [d for d in agree if c["claim_date"] <= d < confirmed]
+            exact = confirmed == c["claim_date"] or (confirmed - timedelta(days=1)) in before
         rows.append({
             "claim_id": c["claim_id"], "place_id": pid, "place": gaz.get(pid).name,
             "claim_date": c["claim_date"].isoformat(),
             "confirmed_on": confirmed.isoformat() if confirmed else None,
-            "confirmation_lag_days": (confirmed - c["claim_date"]).days if confirmed else None,
+            "confirmation_lag_days": lag_days(c["claim_date"], confirmed),
+            "lag_exact": exact,
         })
     out = pd.DataFrame(rows, columns=cols)
     out["confirmation_lag_days"] = out["confirmation_lag_days"].astype("Int64")
@@ -265,23 +269,29 @@ def stored_summary(ledger: Ledger) -> pd.DataFrame:
 
 # -- questions the command line asks ----------------------------------------------------
 def place_shares(ledger: Ledger, footprints: Footprints, place_id: int, as_of: date, *,
-                 radius_km: float | None = None) -> dict:
+                 radius_km: float | None = None, at: tuple[float, float] | None = None) -> dict:
     """Occupied and grey shares of a place's footprint (or of a circle of
     ``radius_km`` around its centre) in the assessment in force on ``as_of``.
 
-    Raises LookupError when no assessment is in force on that date.
+    The centre is the gazetteer's (GeoNames) unless ``at`` gives (lat, lon), which
+    only a circle can use. Shares are measured in the centre's UTM zone, the circle
+    with 64 segments per quarter. Raises LookupError when no assessment is in force.
     """
     overlay = overlay_as_of(ledger, as_of)
     if overlay is None:
         raise LookupError(f"no assessment on or before {as_of.isoformat()}; "
                           "import one with: python -m conflictmap assessment import FILE")
     place = footprints.gazetteer.get(place_id)
+    lat, lon = (place.lat, place.lon) if at is None else (float(at[0]), float(at[1]))
     idx = index_for(overlay)
     if radius_km is not None:
         if not radius_km > 0:
             raise ValueError("--radius-km must be a positive number")
-        got = circle_shares(idx, place.lon, place.lat, radius_km * 1000.0)
+        got = circle_shares(idx, lon, lat, radius_km * 1000.0)
         basis = "circle"
+    elif at is not None:
+        raise ValueError("a centre given with --at needs --radius-km (the footprint is "
+                         "the gazetteer's)")
     else:
         shape = footprints.footprint(place.geonames_id)
         sh = idx.shares([shape], [place.lon], [place.lat])
@@ -291,13 +301,11 @@ def place_shares(ledger: Ledger, footprints: Footprints, place_id: int, as_of: d
             "centre_in_occupied": bool(idx.contains("occupied", [place.lon], [place.lat])[0]),
             "centre_in_grey_zone": bool(idx.contains("grey_zone", [place.lon], [place.lat])[0]),
         }
-        from .compare import utm_epsgs
-
         got["epsg"] = int(utm_epsgs([place.lon], [place.lat])[0])
         basis = "footprint"
     return {
         "place": place.name, "place_id": place.geonames_id, "oblast": place.oblast,
-        "lat": place.lat, "lon": place.lon, "as_of": as_of.isoformat(),
+        "lat": lat, "lon": lon, "as_of": as_of.isoformat(),
         "assessment_date": overlay.assessed_on.isoformat(), "source": overlay.source,
         "basis": basis, "radius_km": radius_km,
         "occupied_share": round(got["occupied_share"], 6),

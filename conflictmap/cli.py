@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = [
     "conflictmap.commands.core",
     "conflictmap.commands.snapshot",
+    "conflictmap.commands.assessment",
 ]
 
 

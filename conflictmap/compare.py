@@ -96,9 +96,9 @@ def verdict(controller: str, occupied: float, grey: float, *, extent: str | None
     """
     if occupied is None or grey is None or math.isnan(occupied) or math.isnan(grey):
         return "unclear"
-    occupied = min(max(float(occupied), 0.0), 1.0)
-    grey = min(max(float(grey), 0.0), 1.0 - occupied)
-    free = max(0.0, 1.0 - occupied - grey)
+    occupied = round(min(max(float(occupied), 0.0), 1.0), 9)
+    grey = round(min(max(float(grey), 0.0), 1.0 - occupied), 9)
+    free = round(max(0.0, 1.0 - occupied - grey), 9)
     if controller == "CONTESTED":
         if grey >= CONTESTED_GREY or min(occupied, free) >= PART_MIN:
             return "consistent"
