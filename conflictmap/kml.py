@@ -15,6 +15,8 @@ from __future__ import annotations
 import html
 import math
 
+from xml.sax.saxutils import escape as xml_escape
+
 import simplekml
 
 from .control import LAYER_TITLES
@@ -121,5 +123,6 @@ def to_kml(snap) -> bytes:
             pm.style = styles[key]
             pm.description = balloon(rec)
             for col in columns:
-                pm.extendeddata.newdata(name=col, value=_value(rec[col]))
+                # simplekml writes Data values verbatim: escape them for XML here.
+                pm.extendeddata.newdata(name=col, value=xml_escape(_value(rec[col])))
     return kml.kml().encode("utf-8")

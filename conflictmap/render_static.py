@@ -90,8 +90,20 @@ def _lines(ax, geoms, **style) -> None:
         ax.add_collection(LineCollection(segs, **style), autolim=False)
 
 
-def _halo(width: float = 3.0):
-    return [pe.withStroke(linewidth=width, foreground="white")]
+def _label(ax, method: str, *args, halo: float = 2.0, **kw):
+    """A text with a white halo drawn as a separate copy beneath it, so SVG output
+    keeps the text itself as text (path effects would turn it into outlines)."""
+    under = getattr(ax, method)(*args, **{**kw, "color": "white",
+                                          "zorder": kw.get("zorder", 1) - 0.01})
+    under.set_path_effects([pe.Stroke(linewidth=halo, foreground="white")])
+    text = getattr(ax, method)(*args, **kw)
+    text.halo = under
+    return text
+
+
+def _drop(text) -> None:
+    text.halo.remove()
+    text.remove()
 
 
 def view_box(snap) -> tuple[float, float, float, float]:
@@ -361,14 +373,14 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
         for side, offset, ha, va in _OFFSETS:
-            text = ax.annotate(name, anchors[side], xytext=offset, textcoords="offset points",
-                               ha=ha, va=va, fontsize=10, fontweight="bold",
-                               color="#111111", zorder=30, path_effects=_halo(3))
+            text = _label(ax, "annotate", name, anchors[side], xytext=offset,
+                          textcoords="offset points", ha=ha, va=va, fontsize=10,
+                          fontweight="bold", color="#111111", zorder=30, halo=3)
             bbox = text.get_window_extent(renderer)
             if not _overlaps(bbox, placed) or side == _OFFSETS[-1][0]:
                 placed.append(bbox)
                 break
-            text.remove()
+            _drop(text)
         ax.plot([cx], [cy], marker="o", markersize=2.5, color="#111111", zorder=29)
 
     def fits(text) -> bool:
@@ -376,7 +388,7 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         inside = (frame.x0 <= bbox.x0 and bbox.x1 <= frame.x1
                   and frame.y0 <= bbox.y0 and bbox.y1 <= frame.y1)
         if not inside or _overlaps(bbox, placed):
-            text.remove()
+            _drop(text)
             return False
         placed.append(bbox)
         return True
@@ -385,15 +397,15 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         for geom, name, gid in zip(cities.geometry, cities["name"], cities["geonames_id"]):
             if gid in boxes:
                 continue
-            text = ax.annotate(name, (geom.x, geom.y), xytext=(4, -3),
-                               textcoords="offset points", ha="left", va="top", fontsize=7.5,
-                               color="#555555", zorder=8, path_effects=_halo(2))
+            text = _label(ax, "annotate", name, (geom.x, geom.y), xytext=(4, -3),
+                          textcoords="offset points", ha="left", va="top", fontsize=7.5,
+                          color="#555555", zorder=8)
             if fits(text):
                 ax.plot([geom.x], [geom.y], marker="o", markersize=3, color="#6B6B6B",
                         markeredgewidth=0, zorder=8)
     for x, y, label in region_labels:
-        fits(ax.text(x, y, label, fontsize=9, color="#9A9284", ha="center", va="center",
-                     style="italic", zorder=3, path_effects=_halo(2)))
+        fits(_label(ax, "text", x, y, label, fontsize=9, color="#9A9284", ha="center",
+                    va="center", style="italic", zorder=3))
 
 
 def render_static(snap, fmt: str) -> bytes:
@@ -406,7 +418,9 @@ def render_static(snap, fmt: str) -> bytes:
         meta = {"png": {"Title": f"Claims map {snap.as_of.isoformat()}"},
                 "pdf": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"},
                 "svg": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"}}
-        fig.savefig(buf, format=fmt, dpi=DPI[fmt], metadata=meta[fmt])
+        # SVG keeps its text as text (searchable, editable in a drawing program).
+        with plt.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buf, format=fmt, dpi=DPI[fmt], metadata=meta[fmt])
         return buf.getvalue()
     finally:
         plt.close(fig)
