@@ -256,6 +256,13 @@ class Ledger:
         with self.engine.connect() as conn:
             return list(conn.scalars(select(t.c.assessed_on).distinct().order_by(t.c.assessed_on)))
 
+    def assessment_version(self) -> tuple[int, str]:
+        """Changes whenever assessments are stored (for caches): (count, latest import)."""
+        t = schema.assessments
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.max(t.c.imported_at))).one()
+        return int(row[0]), str(row[1])
+
 
 def read_claim_records(path: Path) -> list[dict]:
     """Records from a claims file (.csv, .geojson or .json); ValueError if unreadable."""
