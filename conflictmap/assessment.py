@@ -26,8 +26,8 @@ import pandas as pd
 import shapely
 
 from .compare import (
-    AssessmentIndex, IndexCache, agrees_with_capture, circle_shares, first_agreeing, lag_days,
-    utm_epsgs, verdicts,
+    AssessmentIndex, IndexCache, agrees_with_capture, circle_shares, lag_days, utm_epsgs,
+    verdicts,
 )
 from .footprints import Footprints
 from .ledger import Ledger, StoredAssessment
@@ -189,42 +189,72 @@ def confirmation_lags(ledger: Ledger, claims: pd.DataFrame, footprints: Footprin
     cols = ["claim_id", "place_id", "place", "claim_date"] + LAG_COLUMNS
     if not len(caps):
         return pd.DataFrame(columns=cols)
-    caps = caps.copy()
-    caps["claim_date"] = pd.to_datetime(caps["claim_date"]).dt.date
-    first = min(caps["claim_date"])
-    days = [d for d in ledger.assessment_dates() if d >= first and (as_of is None or d <= as_of)]
-    place_ids = sorted(set(int(p) for p in caps["place_id"]))
     gaz = footprints.gazetteer
-    lon = np.array([gaz.get(p).lon for p in place_ids])
-    lat = np.array([gaz.get(p).lat for p in place_ids])
-    shapes = footprints.shapes(place_ids, [None] * len(place_ids))
-    agree: dict[date, dict[int, bool]] = {}
+    claim_ids = list(caps["claim_id"])
+    place_ids = [int(p) for p in caps["place_id"]]
+    claim_days = list(pd.to_datetime(caps["claim_date"]).dt.date)
+    centres = {p: (gaz.get(p).lon, gaz.get(p).lat) for p in set(place_ids)}
+    shapes = dict(zip(centres, footprints.shapes(list(centres), [None] * len(centres))))
+    # Only the area around the claimed places matters: clip each assessment to it.
+    area = shapely.box(*shapely.union_all(list(shapes.values())).bounds).buffer(0.1)
+    first = min(claim_days)
+    days = [d for d in ledger.assessment_dates() if d >= first and (as_of is None or d <= as_of)]
+    pending = set(range(len(caps)))
+    found: dict[int, tuple[date, bool]] = {}
+    previous: date | None = None  # the last day with an occupied polygon looked at
     for day in days:
-        overlay = overlay_on(ledger, day)
-        if overlay is None or "occupied" not in overlay.shapes:
+        todo = [i for i in pending if claim_days[i] <= day]
+        if not todo:
             continue
-        idx = index_for(overlay)
+        stored = ledger.assessments(kind="occupied", on=day)
+        if not stored:
+            continue
+        idx = AssessmentIndex({"occupied": shapely.intersection(stored[0].geometry, area)})
+        pids = sorted({place_ids[i] for i in todo})
+        lon = [centres[p][0] for p in pids]
+        lat = [centres[p][1] for p in pids]
         inside = idx.contains("occupied", lon, lat)
-        share = idx.shares(shapes, lon, lat, kinds=("occupied",))["occupied_share"].to_numpy()
-        agree[day] = {p: agrees_with_capture(i, s) for p, i, s in zip(place_ids, inside, share)}
+        share = idx.shares([shapes[p] for p in pids], lon, lat, kinds=("occupied",))
+        agree = {p: agrees_with_capture(i, s) for p, i, s in
+                 zip(pids, inside, share["occupied_share"].to_numpy())}
+        for i in todo:
+            if agree[place_ids[i]]:
+                exact = day == claim_days[i] or (
+                    previous is not None and previous >= claim_days[i]
+                    and previous == day - timedelta(days=1))
+                found[i] = (day, exact)
+                pending.discard(i)
+        previous = day
+        if not pending:
+            break
     rows = []
-    for _, c in caps.iterrows():
-        pid = int(c["place_id"])
-        confirmed = first_agreeing(c["claim_date"], [(d, a[pid]) for d, a in agree.items()])
-        exact = None
-        if confirmed is not None:
-            before = [d for d in agree if c["claim_date"] <= d < confirmed]
-            exact = confirmed == c["claim_date"] or (confirmed - timedelta(days=1)) in before
+    for i, (cid, pid, claimed) in enumerate(zip(claim_ids, place_ids, claim_days)):
+        confirmed, exact = found.get(i, (None, None))
         rows.append({
-            "claim_id": c["claim_id"], "place_id": pid, "place": gaz.get(pid).name,
-            "claim_date": c["claim_date"].isoformat(),
+            "claim_id": cid, "place_id": pid, "place": gaz.get(pid).name,
+            "claim_date": claimed.isoformat(),
             "confirmed_on": confirmed.isoformat() if confirmed else None,
-            "confirmation_lag_days": lag_days(c["claim_date"], confirmed),
+            "confirmation_lag_days": lag_days(claimed, confirmed),
             "lag_exact": exact,
         })
     out = pd.DataFrame(rows, columns=cols)
     out["confirmation_lag_days"] = out["confirmation_lag_days"].astype("Int64")
     return out
+
+
+def annotate_as_of(workspace, layers: dict[str, gpd.GeoDataFrame], as_of: date
+                   ) -> tuple[AssessmentOverlay | None, dict[str, gpd.GeoDataFrame]]:
+    """The overlay in force on ``as_of`` and the layers annotated with it, confirmation
+    lags (as known on ``as_of``) included: one call for the map and the exports.
+
+    Returns ``(None, layers)`` unchanged when no assessment is in force.
+    """
+    overlay = overlay_as_of(workspace.ledger, as_of)
+    if overlay is None:
+        return None, layers
+    lags = confirmation_lags(workspace.ledger, workspace.index.latest(as_of),
+                             workspace.footprints, as_of=as_of)
+    return overlay, annotate_layers(layers, overlay, workspace.footprints, lags=lags)
 
 
 # -- storing ------------------------------------------------------------------------------
@@ -328,17 +358,11 @@ def compare_claims(workspace, as_of: date) -> pd.DataFrame:
 
     Raises LookupError when no assessment is in force on that date.
     """
-    overlay = overlay_as_of(workspace.ledger, as_of)
+    layers = workspace.layers(as_of, ("ru", "ua", "other"))
+    overlay, annotated = annotate_as_of(workspace, layers, as_of)
     if overlay is None:
         raise LookupError(f"no assessment on or before {as_of.isoformat()}; "
                           "import one with: python -m conflictmap assessment import FILE")
-    layers = workspace.layers(as_of, ("ru", "ua", "other"))
-    claims = pd.concat([g.drop(columns="geometry") for g in layers.values() if len(g)],
-                       ignore_index=True) if any(len(g) for g in layers.values()) else None
-    lags = confirmation_lags(workspace.ledger, claims if claims is not None else
-                             pd.DataFrame(columns=["claimant"]), workspace.footprints,
-                             as_of=as_of) if claims is not None else None
-    annotated = annotate_layers(layers, overlay, workspace.footprints, lags=lags)
     frames = [g.drop(columns="geometry") for g in annotated.values() if len(g)]
     if not frames:
         return pd.DataFrame(columns=COMPARE_COLUMNS)

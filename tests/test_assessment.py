@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from conflictmap.assessment import (
-    annotate_layers, compare_claims, confirmation_lags, import_files, overlay_as_of,
+    annotate_as_of, annotate_layers, compare_claims, confirmation_lags, import_files, overlay_as_of,
     place_shares, stored_assessment, stored_summary,
 )
 from conflictmap.cli import main
@@ -167,6 +167,24 @@ def test_lags_reach_the_layers(bare):
     assert layers["ua"].iloc[0]["confirmed_on"] is None  # not a capture claim
     contested = layers["contested"].iloc[0]  # carries both sides' claim ids
     assert contested["confirmed_on"] == "2025-12-03"
+
+
+def test_annotate_as_of_brings_overlay_and_lags(bare):
+    claim(bare, place="Pokrovsk", claimant="RU", controller="RU", claim_date="2025-12-01")
+    around = box_around(bare, POKROVSK)
+    bare.ledger.add_assessments([stored_assessment(date(2025, 12, 1), "grey_zone", around),
+                                 stored_assessment(date(2025, 12, 2), "occupied", around)])
+    layers = bare.layers(date(2025, 12, 1))
+    assert annotate_as_of(bare, layers, date(2025, 11, 30)) == (None, layers)
+    overlay, annotated = annotate_as_of(bare, layers, date(2025, 12, 1))
+    ru = annotated["ru"].iloc[0]
+    assert overlay.assessed_on == date(2025, 12, 1)
+    assert (ru["grey_share"], ru["verdict"], ru["confirmed_on"]) == (1.0, "unclear", None)
+    overlay, annotated = annotate_as_of(bare, bare.layers(date(2025, 12, 2)), date(2025, 12, 2))
+    ru = annotated["ru"].iloc[0]
+    # 1 December stored no occupied polygon: the lag of one day is only an upper bound.
+    assert (ru["verdict"], ru["confirmed_on"], ru["lag_exact"]) == ("consistent", "2025-12-02",
+                                                                    False)
 
 
 # -- import -----------------------------------------------------------------------------
