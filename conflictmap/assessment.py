@@ -69,9 +69,27 @@ def overlay_on(ledger: Ledger, day: date) -> AssessmentOverlay | None:
     items = ledger.assessments(on=day)
     if not items:
         return None
-    sources = " | ".join(dict.fromkeys(a.source for a in items if a.source))
-    return AssessmentOverlay(assessed_on=day, source=sources or SOURCE_NAME,
+    return AssessmentOverlay(assessed_on=day, source=join_sources(a.source for a in items),
                              shapes={a.kind: a.geometry for a in items})
+
+
+def join_sources(sources) -> str:
+    """The distinct sources of an assessment's kinds in one short phrase.
+
+    >>> join_sources(["DeepStateMap via b/x", "DeepStateMap via a/y", "DeepStateMap via b/x"])
+    'DeepStateMap via a/y, b/x'
+    >>> join_sources(["DeepStateMap snapshot 2025-08-03T19:58:25Z (f.geojson)"] * 3)
+    'DeepStateMap snapshot 2025-08-03T19:58:25Z (f.geojson)'
+    """
+    distinct = sorted(dict.fromkeys(s for s in sources if s))
+    if not distinct:
+        return SOURCE_NAME
+    if len(distinct) == 1:
+        return distinct[0]
+    prefix = f"{SOURCE_NAME} via "
+    if all(s.startswith(prefix) for s in distinct):
+        return prefix + ", ".join(s[len(prefix):] for s in distinct)
+    return " | ".join(distinct)
 
 
 def overlay_as_of(ledger: Ledger, as_of: date) -> AssessmentOverlay | None:
