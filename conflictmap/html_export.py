@@ -3,13 +3,14 @@
 The map is the live map's (:func:`conflictmap.mapview.build_map`: the same styles,
 popups, legend, caption and sources) with Leaflet and every helper inlined, so the
 file opens offline in any browser and loads nothing from the internet. On top of it a
-timeline control (``static/timeline.js``) holds the map of every claim date as data;
-moving its slider refills the map's own layer groups with that date's shapes, popups,
-labels, caption and sources, so the recipient can scrub through time while the layer
-control keeps working.
+timeline control (``static/timeline.js``) holds the map of every claim date, each made
+by :func:`conflictmap.mapview.feature_groups` as for the live map and rendered as one
+JavaScript function; moving the slider empties the map's own layer groups and runs
+that date's function, so the recipient can scrub through time while the layer control
+keeps working.
 
 Everything from reports or users is escaped by mapview (popups and sources as escaped
-HTML, labels as text) and the data is embedded with :func:`conflictmap.mapview.js_json`.
+HTML, labels as text, data embedded with :func:`conflictmap.mapview.js_json`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ TIMELINE_CSS = """
 
 
 class _Timeline(folium.MacroElement):
-    """The date slider: ``conflictmap.timeline(map, groups, data)``."""
+    """The date slider: ``conflictmap.timeline(map, groups, timeline)``.
+
+    ``frames`` are JavaScript functions, one per date, that refill the map's groups.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -54,16 +58,29 @@ class _Timeline(folium.MacroElement):
                 {{ key|tojson }}: {{ name }},
             {%- endfor %}
             }
-        }, {{ this.data }});
+        }, {
+            snapshot_date: {{ this.snapshot_date }},
+            dates: {{ this.dates }},
+            start: {{ this.start }},
+            frames: [
+            {%- for frame in this.frames %}
+            {{ frame }},
+            {%- endfor %}
+            ]
+        });
         {% endmacro %}
     """)
 
-    def __init__(self, data_group: str, layer_groups: dict[str, str], data: dict):
+    def __init__(self, data_group: str, layer_groups: dict[str, str], dates: list[date],
+                 start: int, frames: list[str], snapshot_date: date):
         super().__init__()
         self._name = "Timeline"
         self.data_group = data_group
         self.layer_groups = layer_groups
-        self.data = mapview.js_json(data)
+        self.dates = mapview.js_json([d.isoformat() for d in dates])
+        self.start = int(start)
+        self.frames = frames
+        self.snapshot_date = mapview.js_json(snapshot_date.isoformat())
 
 
 def timeline_dates(claim_dates, as_of: date, limit: int = MAX_FRAMES) -> list[date]:
@@ -76,42 +93,71 @@ def timeline_dates(claim_dates, as_of: date, limit: int = MAX_FRAMES) -> list[da
     return sorted(set(dates) | {as_of})
 
 
-def frame_data(layers, day: date, history, visible: set[str]) -> dict:
-    """What the map shows on one date, as the timeline script takes it.
+DATA_KEY = "__data__"
 
-    Built with mapview's own functions, so a date on the slider looks exactly like the
-    live map of that date. (``_features`` and ``_place_labels`` are mapview's helpers
-    for the per-date groups; they have no public name yet.)
+
+def _group_key(group) -> str | None:
+    """The key of one of mapview's per-date groups: a layer, or DATA_KEY for the group
+    with the place labels, popups, caption and sources."""
+    key = getattr(group, "cm_key", None)
+    if key in LAYERS:
+        return key
+    if key is None and getattr(group, "layer_name", None) == mapview.LABELS_TITLE:
+        return DATA_KEY
+    return None
+
+
+def frame_script(layers, day: date, history, visible: set[str], targets: dict) -> str:
+    """A JavaScript function that draws one date's map into the map's existing groups.
+
+    The date's groups come from :func:`conflictmap.mapview.feature_groups`, exactly as
+    the live map gets them; their elements' scripts are rendered against the groups
+    already on the page (``targets``: key -> FeatureGroup) instead of new ones.
     """
-    out_layers = {}
-    for key in LAYERS:
-        if key in layers:
-            data, labels = mapview._features(layers[key], key)
-            out_layers[key] = {"data": data, "labels": labels}
-    return {
-        "date": day.isoformat(),
-        "caption": mapview.caption_text(day),
-        "sources": mapview.sources_html(mapview.sources_of(layers, visible)),
-        "popups": {str(k): v for k, v in mapview.place_popups(layers, day, history).items()},
-        "labels": mapview._place_labels(layers, visible),
-        "layers": out_layers,
-    }
-
-
-def _groups(m: folium.Map) -> tuple[str, dict[str, str]]:
-    """JS names of the map's per-date groups: the labels/popups group and each layer's."""
-    data_group, layer_groups = None, {}
-    for child in m._children.values():
-        if not isinstance(child, folium.FeatureGroup):
+    parts = []
+    for group in mapview.feature_groups(layers, day, history=history, visible=visible):
+        target = targets.get(_group_key(group))
+        if target is None:
             continue
-        key = getattr(child, "cm_key", None)
-        if key in LAYERS:
-            layer_groups[key] = child.get_name()
-        elif key is None and child.layer_name == mapview.LABELS_TITLE:
-            data_group = child.get_name()
-    if data_group is None:
+        for child in list(group._children.values()):
+            script = child._template.module.__dict__.get("script")
+            if script is None:
+                continue
+            child._parent = target
+            parts.append(script(child, {}))
+    body = "\n".join(parts)
+    if "</script" in body.lower():
+        raise ValueError("a timeline frame contains '</script'")
+    return "function () {\n" + body + "\n}"
+
+
+def _targets(m: folium.Map) -> dict:
+    """The map's per-date groups by key (each layer, and DATA_KEY)."""
+    out = {}
+    for child in m._children.values():
+        if isinstance(child, folium.FeatureGroup):
+            key = _group_key(child)
+            if key is not None:
+                out[key] = child
+    if DATA_KEY not in out:
         raise RuntimeError("the map has no place-data group to drive from the timeline")
-    return data_group, layer_groups
+    return out
+
+
+def _hashable(overlay):
+    """The overlay as an object that hashes by its content.
+
+    ``mapview`` caches the assessment's GeoJSON with ``lru_cache`` on the overlay,
+    whose ``shapes`` dict does not hash; this copy hashes by
+    :func:`conflictmap.assessment.overlay_key` and compares as the original.
+    """
+    if overlay is None:
+        return None
+    from .assessment import overlay_key
+
+    key = hash(overlay_key(overlay))
+    cls = type("HashableOverlay", (type(overlay),), {"__hash__": lambda self: key})
+    return cls(overlay.assessed_on, overlay.source, overlay.shapes)
 
 
 def build_snapshot_map(snap) -> folium.Map:
@@ -124,7 +170,7 @@ def build_snapshot_map(snap) -> folium.Map:
     center = (snap.view.lat, snap.view.lon) if snap.view is not None else None
     zoom = snap.view.zoom if snap.view is not None else None
     m = mapview.build_map(snap.all_layers, snap.as_of, history=history, visible=visible,
-                          overlay=snap.overlay, center=center, zoom=zoom)
+                          overlay=_hashable(snap.overlay), center=center, zoom=zoom)
     title = f"Territorial-control claims as of {snap.as_of.isoformat()}"
     root = m.get_root()
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="cm_title")
@@ -134,22 +180,19 @@ def build_snapshot_map(snap) -> folium.Map:
     if ws is None:
         return m
     dates = timeline_dates(ws.claim_dates(), snap.as_of)
+    targets = _targets(m)
     frames = []
     for day in dates:
         layers = snap.all_layers if day == snap.as_of else ws.layers(day)
-        frames.append(frame_data(layers, day, history, set(snap.visible)))
+        frames.append(frame_script(layers, day, history, set(snap.visible), targets))
     script = (STATIC_DIR / "timeline.js").read_text()
     if "</script" in script.lower():
         raise ValueError("timeline.js contains '</script'")
     root.header.add_child(Element(f"<style>{TIMELINE_CSS}</style>\n<script>{script}</script>"),
                           name="cm_timeline_assets")
-    data_group, layer_groups = _groups(m)
-    _Timeline(data_group, layer_groups, {
-        "snapshot_date": snap.as_of.isoformat(),
-        "dates": [d.isoformat() for d in dates],
-        "start": dates.index(snap.as_of),
-        "frames": frames,
-    }).add_to(m)
+    _Timeline(targets[DATA_KEY].get_name(),
+              {k: g.get_name() for k, g in targets.items() if k != DATA_KEY},
+              dates, dates.index(snap.as_of), frames, snap.as_of).add_to(m)
     return m
 
 

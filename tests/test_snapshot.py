@@ -185,3 +185,24 @@ def test_write_produces_the_file(ws, tmp_path):
     out = S.write(S.take_snapshot(ws, AFTER), tmp_path / "map.geojson")
     assert json.loads(out.read_text("utf-8"))["features"]
     assert [p.name for p in tmp_path.iterdir()] == ["map.geojson"]
+
+
+@pytest.fixture(scope="module")
+def overlay():
+    """An assessment that calls a box around Pokrovsk and Myrnohrad occupied."""
+    import shapely
+
+    from conflictmap.overlay import AssessmentOverlay
+
+    return AssessmentOverlay(date(2025, 12, 2), "test assessment",
+                             {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)})
+
+
+def test_overlay_annotates_the_features(ws, overlay):
+    snap = S.take_snapshot(ws, AFTER, ["ru"], overlay=overlay)
+    data = json.loads(S.render(snap, "geojson"))
+    shares = {f["properties"]["place"]: f["properties"]["occupied_share"]
+              for f in data["features"]}
+    assert shares["Pokrovsk"] == pytest.approx(1.0) and shares["Vovchansk"] == 0
+    assert "test assessment" in snap.caption()
+    assert all(f["properties"]["verdict"] for f in data["features"])

@@ -43,7 +43,7 @@ def test_page_names_its_date_and_every_place(ws, page_text):
 
 def test_timeline_holds_every_claim_date_and_the_snapshot_date(ws, page_text):
     dates = [d.isoformat() for d in timeline_dates(ws.claim_dates(), AFTER)]
-    match = re.search(r'"dates": (\[[^\]]*\])', page_text)
+    match = re.search(r'\bdates: (\[[^\]]*\])', page_text)
     assert json.loads(match.group(1)) == dates
     assert AFTER.isoformat() in dates and len(dates) == len(set(ws.claim_dates()) | {AFTER})
 
@@ -70,3 +70,15 @@ def test_hostile_text_is_never_markup(hostile_ws):
 def test_a_date_before_any_claim_still_has_legend_and_caption(ws):
     text = S.render(S.take_snapshot(ws, date(2000, 1, 1)), "html").decode("utf-8")
     assert "Claims as of 2000-01-01" in text and "Legend" in text
+
+
+def test_overlay_is_drawn_in_its_own_layer(ws):
+    import shapely
+
+    from conflictmap.overlay import AssessmentOverlay
+
+    overlay = AssessmentOverlay(date(2025, 12, 2), "test assessment",
+                                {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)})
+    text = S.render(S.take_snapshot(ws, AFTER, overlay=overlay), "html").decode("utf-8")
+    assert "conflictmap.assessment(" in text
+    assert "Independent assessment (test assessment, 2025-12-02)" in text

@@ -82,3 +82,21 @@ def test_view_box_holds_what_it_should(ws, gazetteer, view, inside):
 def test_empty_snapshot_still_renders_a_map(ws):
     pixels = png_pixels(S.render(S.take_snapshot(ws, date(2000, 1, 1)), "png"))
     assert pixels.std() > 10
+
+
+def test_overlay_is_drawn_under_the_claims(ws):
+    import shapely
+
+    from conflictmap.overlay import AssessmentOverlay
+    from conflictmap.styles import ASSESSMENT_COLOURS
+
+    snap = S.take_snapshot(ws, AFTER, ["contested"])
+    plain = png_pixels(S.render(snap, "png"))
+    overlay = AssessmentOverlay(date(2025, 12, 2), "test assessment",
+                                {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)})
+    drawn = png_pixels(S.render(S.take_snapshot(ws, AFTER, ["contested"], overlay=overlay),
+                                "png"))
+    grey = ASSESSMENT_COLOURS["occupied"]
+    # The overlay is drawn at 55 % over the light backdrop: count greys near that mix.
+    assert count_colour(drawn, "#B0AEAA", tol=14) > count_colour(plain, "#B0AEAA", tol=14) + 500
+    assert grey

@@ -1,10 +1,10 @@
 /* The date slider of a self-contained HTML snapshot (conflictmap/html_export.py).
  *
- * The page holds the map of every claim date as data (shapes, popups, labels,
- * caption, sources, all built and escaped in Python). Moving the slider empties the
- * map's own layer groups and refills them with that date's data through the helpers
- * of conflictmap.js, so the layer control, the styles and the popups stay the same.
- * Text goes in with textContent only.
+ * The page holds the map of every claim date: one function per date, made in Python
+ * from the live map's own per-date elements (shapes, popups, labels, caption,
+ * sources, all escaped there). Moving the slider empties the map's layer groups and
+ * runs that date's function to refill them, so the layer control, the styles and the
+ * popups stay the same. The slider's own text goes in with textContent only.
  */
 (function () {
   "use strict";
@@ -18,18 +18,9 @@
     var input, dateLabel, countLabel, container;
 
     function render(i) {
-      var frame = tl.frames[i];
-      Object.keys(groups.layers).forEach(function (key) {
-        var group = groups.layers[key];
-        group.clearLayers();
-        var layer = frame.layers[key];
-        if (layer) CM.claimLayer(group, layer.data, "cm-" + key, layer.labels);
-      });
+      Object.keys(groups.layers).forEach(function (key) { groups.layers[key].clearLayers(); });
       groups.data.clearLayers();
-      CM.placeData(groups.data, {
-        popups: frame.popups, caption: frame.caption, sources: frame.sources,
-        labels: frame.labels,
-      });
+      tl.frames[i]();
     }
 
     function show(i, redraw) {
