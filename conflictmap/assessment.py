@@ -35,6 +35,7 @@ from .overlay import AssessmentOverlay
 
 ANNOTATION_COLUMNS = ["occupied_share", "grey_share", "verdict", "assessment_date",
                       "assessment_summary"]
+MAP_KINDS = ("occupied", "grey_zone")  # what the map draws and claims are compared with
 LAG_COLUMNS = ["confirmed_on", "confirmation_lag_days", "lag_exact"]
 SOURCE_NAME = "DeepStateMap"
 
@@ -64,9 +65,10 @@ def assessment_date_as_of(ledger: Ledger, as_of: date) -> date | None:
     return dates[-1] if dates else None
 
 
-def overlay_on(ledger: Ledger, day: date) -> AssessmentOverlay | None:
-    """The assessment stored for exactly ``day`` as an overlay (None if none)."""
-    items = ledger.assessments(on=day)
+def overlay_on(ledger: Ledger, day: date, kinds=None) -> AssessmentOverlay | None:
+    """The assessment stored for exactly ``day`` as an overlay (None if none); only
+    the given ``kinds`` when some are named."""
+    items = [a for a in ledger.assessments(on=day) if kinds is None or a.kind in kinds]
     if not items:
         return None
     return AssessmentOverlay(assessed_on=day, source=join_sources(a.source for a in items),
@@ -92,13 +94,14 @@ def join_sources(sources) -> str:
     return " | ".join(distinct)
 
 
-def overlay_as_of(ledger: Ledger, as_of: date) -> AssessmentOverlay | None:
+def overlay_as_of(ledger: Ledger, as_of: date, kinds=None) -> AssessmentOverlay | None:
     """The assessment nearest on or before ``as_of``, or None when there is none.
 
-    Its ``assessed_on`` is the assessment's own date, which the map shows.
+    Its ``assessed_on`` is the assessment's own date, which the map shows. ``kinds``
+    (e.g. :data:`MAP_KINDS`) keeps only those kinds; by default every stored kind.
     """
     day = assessment_date_as_of(ledger, as_of)
-    return None if day is None else overlay_on(ledger, day)
+    return None if day is None else overlay_on(ledger, day, kinds)
 
 
 # -- claims against it ------------------------------------------------------------------
@@ -260,14 +263,16 @@ def confirmation_lags(ledger: Ledger, claims: pd.DataFrame, footprints: Footprin
     return out
 
 
-def annotate_as_of(workspace, layers: dict[str, gpd.GeoDataFrame], as_of: date
+def annotate_as_of(workspace, layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
+                   kinds=MAP_KINDS
                    ) -> tuple[AssessmentOverlay | None, dict[str, gpd.GeoDataFrame]]:
-    """The overlay in force on ``as_of`` and the layers annotated with it, confirmation
-    lags (as known on ``as_of``) included: one call for the map and the exports.
+    """The overlay in force on ``as_of`` (its occupied and grey-zone polygons by
+    default) and the layers annotated with it, confirmation lags (as known on
+    ``as_of``) included: one call for the map and the exports.
 
     Returns ``(None, layers)`` unchanged when no assessment is in force.
     """
-    overlay = overlay_as_of(workspace.ledger, as_of)
+    overlay = overlay_as_of(workspace.ledger, as_of, kinds)
     if overlay is None:
         return None, layers
     lags = confirmation_lags(workspace.ledger, workspace.index.latest(as_of),

@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from conflictmap.assessment import (
-    annotate_as_of, annotate_layers, compare_claims, confirmation_lags, import_files, overlay_as_of,
+    MAP_KINDS, annotate_as_of, annotate_layers, compare_claims, confirmation_lags, import_files, overlay_as_of,
     place_shares, stored_assessment, stored_summary,
 )
 from conflictmap.cli import main
@@ -66,6 +66,18 @@ def test_overlay_as_of_is_nearest_on_or_before(bare, as_of, expected):
         assert overlay.assessed_on == expected
         assert "occupied" in overlay.shapes
         assert ("grey_zone" in overlay.shapes) == (expected == date(2025, 12, 1))
+
+
+def test_overlay_kinds(bare):
+    square = shapely.box(37, 48, 37.1, 48.1)
+    bare.ledger.add_assessments([stored_assessment(date(2025, 8, 3), kind, square.buffer(i))
+                                 for i, kind in enumerate(["occupied", "grey_zone", "liberated"])])
+    assert sorted(overlay_as_of(bare.ledger, date(2025, 8, 3)).shapes) == \
+        ["grey_zone", "liberated", "occupied"]
+    assert sorted(overlay_as_of(bare.ledger, date(2025, 8, 3), MAP_KINDS).shapes) == \
+        ["grey_zone", "occupied"]
+    overlay, _ = annotate_as_of(bare, bare.layers(date(2025, 8, 3)), date(2025, 8, 3))
+    assert sorted(overlay.shapes) == ["grey_zone", "occupied"]
 
 
 # -- claims against it ------------------------------------------------------------------
