@@ -52,6 +52,15 @@ def overlay_key(overlay: AssessmentOverlay) -> tuple:
     return (overlay.assessed_on, overlay.source, digest.hexdigest())
 
 
+class StoredOverlay(AssessmentOverlay):
+    """An :class:`~conflictmap.overlay.AssessmentOverlay` read from the ledger, hashable
+    by its content (:func:`overlay_key`) so that callers may cache on it; the plain
+    dataclass does not hash because ``shapes`` is a dict."""
+
+    def __hash__(self) -> int:
+        return hash(overlay_key(self))
+
+
 def index_for(overlay: AssessmentOverlay) -> AssessmentIndex:
     """The (cached) :class:`~conflictmap.compare.AssessmentIndex` of an overlay."""
     with _cache_lock:
@@ -71,8 +80,8 @@ def overlay_on(ledger: Ledger, day: date, kinds=None) -> AssessmentOverlay | Non
     items = [a for a in ledger.assessments(on=day) if kinds is None or a.kind in kinds]
     if not items:
         return None
-    return AssessmentOverlay(assessed_on=day, source=join_sources(a.source for a in items),
-                             shapes={a.kind: a.geometry for a in items})
+    return StoredOverlay(assessed_on=day, source=join_sources(a.source for a in items),
+                         shapes={a.kind: a.geometry for a in items})
 
 
 def join_sources(sources) -> str:

@@ -18,6 +18,7 @@ from conflictmap.assessment import (
 )
 from conflictmap.cli import main
 from conflictmap.deepstate import DeepStateError
+from conflictmap.overlay import AssessmentOverlay
 from conflictmap.workspace import Workspace
 
 POKROVSK, KRAMATORSK = 704422, 704508
@@ -64,6 +65,8 @@ def test_overlay_as_of_is_nearest_on_or_before(bare, as_of, expected):
         assert overlay is None
     else:
         assert overlay.assessed_on == expected
+        assert isinstance(overlay, AssessmentOverlay)
+        assert hash(overlay) == hash(overlay_as_of(bare.ledger, as_of))  # callers cache on it
         assert "occupied" in overlay.shapes
         assert ("grey_zone" in overlay.shapes) == (expected == date(2025, 12, 1))
 
