@@ -57,7 +57,8 @@ def _backdrop(bbox: tuple[float, float, float, float], gazetteer_key: int) -> Ba
     empty = gpd.GeoDataFrame({"country": [], "oblast": []}, geometry=[], crs=4326)
     if len(idx) < 3:
         return Backdrop(empty, empty[["country", "geometry"]],
-                        gpd.GeoDataFrame({"name": [], "geonames_id": [], "population": []}, geometry=[], crs=4326))
+                        gpd.GeoDataFrame({"name": [], "geonames_id": [], "population": []},
+                                         geometry=[], crs=4326))
     # Work in x = lon * cos(mean lat), y = lat: near enough to equal-distance for a
     # view, so cells and discs are fair; then back to lon/lat.
     cos = float(np.cos(np.radians(np.mean(lat[idx]))))

@@ -74,7 +74,8 @@ def _rings(poly):
 
 
 def _add_geometry(placemark_parent, name: str, geom):
-    polys = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
+    polys = [g for g in getattr(geom, "geoms", [geom])
+             if g.geom_type == "Polygon" and not g.is_empty]
     if len(polys) == 1:
         outer, inner = _rings(polys[0])
         pm = placemark_parent.newpolygon(name=name, outerboundaryis=outer, innerboundaryis=inner)

@@ -54,7 +54,7 @@ EXPORT_COLUMNS = [
 ]
 OPTIONAL_COLUMNS = ["occupied_share", "grey_share", "verdict", "assessment_date",
                     "assessment_summary"]
-FOOTPRINT_NOTE = "Footprints are approximate circles around each place, not front lines."
+FOOTPRINT_NOTE = "Shapes are approximate footprints of the places, not front lines."
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import pytest
 
 from conflictmap import snapshot as S
 from conflictmap.html_export import timeline_dates
-from tests.test_snapshot import AFTER, BEFORE, HOSTILE, expected_places, hostile_ws, ws  # noqa: F401
+from tests.test_snapshot import (AFTER, BEFORE, HOSTILE, expected_places,  # noqa: F401
+                                 hostile_ws, ws)
 
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 

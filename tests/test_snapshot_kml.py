@@ -10,7 +10,8 @@ import pytest
 from conflictmap import snapshot as S
 from conflictmap.control import LAYER_TITLES
 from conflictmap.kml import balloon, kml_colour
-from tests.test_snapshot import AFTER, BEFORE, HOSTILE, expected_places, hostile_ws, ws  # noqa: F401
+from tests.test_snapshot import (AFTER, BEFORE, HOSTILE, expected_places,  # noqa: F401
+                                 hostile_ws, ws)
 
 NS = {"k": "http://www.opengis.net/kml/2.2"}
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from conflictmap import snapshot as S
-from conflictmap.render_static import DPI, WIDTH_IN, view_box
+from conflictmap.render_static import DPI, LAND, WIDTH_IN, view_box
 from conflictmap.styles import CONTROLLER_COLOURS, HATCH_COLOUR
 from tests.test_snapshot import AFTER, BEFORE, expected_places, ws  # noqa: F401
 
@@ -96,7 +96,9 @@ def test_overlay_is_drawn_under_the_claims(ws):
                                 {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)})
     drawn = png_pixels(S.render(S.take_snapshot(ws, AFTER, ["contested"], overlay=overlay),
                                 "png"))
-    grey = ASSESSMENT_COLOURS["occupied"]
-    # The overlay is drawn at 55 % over the light backdrop: count greys near that mix.
-    assert count_colour(drawn, "#B0AEAA", tol=14) > count_colour(plain, "#B0AEAA", tol=14) + 500
-    assert grey
+    # The overlay is drawn at 55 % opacity over the backdrop's land colour.
+    grey, land = ASSESSMENT_COLOURS["occupied"], LAND["UA"]
+    mix = "#" + "".join(
+        f"{round(0.55 * int(grey[i:i + 2], 16) + 0.45 * int(land[i:i + 2], 16)):02X}"
+        for i in (1, 3, 5))
+    assert count_colour(drawn, mix, tol=6) > count_colour(plain, mix, tol=6) + 500

@@ -73,5 +73,5 @@ def render_downloads(ws, as_of: date | None, visible_layers, view=None, *,
             key=f"{key}_{fmt}", on_click="ignore", disabled=not layers,
             icon=":material/download:", use_container_width=True,
         )
-    st.caption("Every file carries the date, the legend and the sources. Footprints are "
-               "approximate circles around each place.")
+    st.caption("Every file carries the date, the legend and the sources. Shapes are "
+               "approximate footprints of the places, not front lines.")
