@@ -145,19 +145,18 @@ def _targets(m: folium.Map) -> dict:
 
 
 def _hashable(overlay):
-    """The overlay as an object that hashes by its content.
+    """The overlay as one that hashes by its content (mapview caches on it).
 
-    ``mapview`` caches the assessment's GeoJSON with ``lru_cache`` on the overlay,
-    whose ``shapes`` dict does not hash; this copy hashes by
-    :func:`conflictmap.assessment.overlay_key` and compares as the original.
+    Overlays read from the ledger already do
+    (:class:`conflictmap.assessment.StoredOverlay`); one built by hand is copied.
     """
     if overlay is None:
         return None
-    from .assessment import overlay_key
+    from .assessment import StoredOverlay
 
-    key = hash(overlay_key(overlay))
-    cls = type("HashableOverlay", (type(overlay),), {"__hash__": lambda self: key})
-    return cls(overlay.assessed_on, overlay.source, overlay.shapes)
+    if isinstance(overlay, StoredOverlay):
+        return overlay
+    return StoredOverlay(overlay.assessed_on, overlay.source, dict(overlay.shapes))
 
 
 def build_snapshot_map(snap) -> folium.Map:
