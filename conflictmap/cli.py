@@ -13,6 +13,7 @@ import sys
 
 COMMAND_MODULES = [
     "conflictmap.commands.core",
+    "conflictmap.commands.extract",
     "conflictmap.commands.snapshot",
     "conflictmap.commands.assessment",
 ]
