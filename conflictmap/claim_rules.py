@@ -76,6 +76,12 @@ CAPTURE_PASSIVE = re.compile(
     r"(?:\s+(?:by|to|into)\s+(?P<by>[^,.;⟦]{1,40}))?",
     FLAGS,
 )
+PUSHED_OUT = re.compile(
+    r"\b(?P<cue>(?:pushed|drove|driven|forced|kicked|expelled|ousted|threw|thrown)\s+"
+    r"(?:(?:the|their|its)\s+)?(?:[\w-]+\s+){0,2}?(?:forces|troops|units|enemy|invaders|occupiers)"
+    r"\s+(?:out\s+of|from))\s+" + OBJECT,
+    FLAGS,
+)
 WITHDRAWAL = re.compile(
     r"\b(?P<cue>withdr[ae]wn?|withdrawing|withdrawal|retreat(?:ed|ing)?|pull(?:ed|ing)?\s+(?:out|back)"
     r"|abandon(?:ed|ing)?)\s+(?:(?:its|their|our)\s+(?:forces|troops|units)\s+)?"
@@ -123,13 +129,13 @@ IN_HANDS = re.compile(
     rf"{FRACTION_PHRASE}{PART_PHRASE}(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|were|remains?|"
     r"now|still)\s+)*(?P<degree>(?:[\w-]+\s+){0,2}?)(?:in|under)\s+"
     rf"(?P<by>{SIDE_WORD_RU}|{SIDE_WORD_UA})(?:\s+(?:forces|troops)['’]?)?\s+"
-    r"(?P<cue>hands|control)\b",
+    r"(?P<cue>hands|control|occupation)\b",
     FLAGS,
 )
 
 EVENT_RULES = (
     ("capture", CAPTURE_VERB), ("capture", CAPTURE_NOUN), ("capture", CAPTURE_POSSESSIVE),
-    ("capture", CAPTURE_PASSIVE), ("withdrawal", WITHDRAWAL), ("hold", HOLD_VERB),
+    ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL), ("hold", HOLD_VERB),
     ("fighting", FIGHTING), ("contested", CONTESTED_STATE),
 )
 STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCUPIED),
@@ -152,7 +158,8 @@ CONDITIONAL = re.compile(
     r"|\bshould\s+[^,.;]{0,30}?\bfall\b",
     FLAGS,
 )
-MODAL = re.compile(r"\b(?:would|could|might|may|will|shall|can)\b(?!\s+not\s+confirm)", FLAGS)
+MODAL = re.compile(r"\b(?:would|could|might|will|shall|can|may(?!\s+\d))\b(?!\s+not\s+confirm)",
+                   FLAGS)
 ATTEMPT = re.compile(
     r"\b(?:try|tries|tried|trying|attempt\w*|seek\w*|sought|aim\w*|goal\w*|objective\w*|plan\w*|"
     r"want\w*|bid|effort\w*|push\w*|intend\w*|intention\w*|ambition\w*|hop(?:e|es|ed|ing)|"

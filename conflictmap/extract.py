@@ -64,6 +64,8 @@ _DATELINES = (
 # A capital standing for its government ("Moscow said", "Kyiv's General Staff") is a
 # speaker, not a place a claim is about: it is left in the text for the actor lexicon.
 _GOVERNMENT = re.compile(rf"{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA}")
+_PARTIAL_WORDS = re.compile(r"\b(?:partly|partially|largely|mostly|most|much|half|part|parts|"
+                            r"bulk|majority|almost|nearly|third|quarter|\d)", re.IGNORECASE)
 CAPTURE_WORDS = re.compile(r"\b(?:captur\w*|seiz\w*|took|taken|fall|fallen|fell|liberat\w*|"
                            r"control\w*|occup\w*|takeover)\b", re.IGNORECASE)
 
@@ -371,7 +373,8 @@ class _Document:
         if hit.kind in ("held_by", "side_held", "occupied", "in_hands"):
             return False
         cue = masked[cs:hit.cue_end].split()[-1].lower() if masked[cs:hit.cue_end].split() else ""
-        if cue.endswith("ing") and not R.FINITE_BEFORE.search(masked[max(0, cs - 40):cs]):
+        if (hit.kind in ("capture", "hold", "withdrawal") and cue.endswith("ing")
+                and not R.FINITE_BEFORE.search(masked[max(0, cs - 40):cs])):
             if not self._embedding(info, cs)[0]:
                 return True
         if R.CONDITIONAL.search(masked):
@@ -512,6 +515,8 @@ class _Document:
             return hit.controller
         agent = self._agent(masked, hit.cue_start, speaker)
         if hit.kind == "capture":
+            if re.match(r"entered\b", hit_cue(masked, hit), re.I):
+                return "CONTESTED"
             if hit.controller:
                 return hit.controller
             if agent:
@@ -541,7 +546,7 @@ class _Document:
         extent = None
         if controller != "CONTESTED":
             partial = part is not None or (fraction is not None and fraction < 1) or \
-                (hit.fraction_text and not hit.full) or hit.part == "rest"
+                bool(_PARTIAL_WORDS.search(hit.fraction_text or "")) or hit.part == "rest"
             extent = "partial" if partial else "full"
         rest = hit.part == "rest"
         return CandidateClaim(place, claimant, label, controller, day, extent, fraction, part,

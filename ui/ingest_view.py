@@ -1,0 +1,154 @@
+"""Streamlit helpers for the ingest page: state, reading inputs, the review table.
+
+Session-state keys (set here only):
+
+=====================  ==============================================================
+``ingest_items``       list of :class:`Item` read and waiting for review, newest last
+``ingest_added``       ids of items whose accepted claims went into the ledger
+=====================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from conflictmap.article import Article, ArticleError, from_file, from_text
+from conflictmap.extract import Extraction
+from conflictmap.fetch import FetchError, fetch_article
+from conflictmap.review import ReviewError, read_article, review_rows
+
+ITEMS = "ingest_items"
+ADDED = "ingest_added"
+_ids = itertools.count(1)
+
+CLAIMANTS = ["RU", "UA", "OTHER"]
+CONTROLLERS = ["RU", "UA", "CONTESTED"]
+EXTENTS = ["", "full", "partial"]
+PARTS = ["", "north", "south", "east", "west", "centre", "outskirts", "northeast", "northwest",
+         "southeast", "southwest"]
+
+
+@dataclass
+class Item:
+    """One report read: its article, what the reader found, and its review rows."""
+
+    id: int
+    article: Article
+    extraction: Extraction
+    rows: list[dict] = field(default_factory=list)
+
+
+def init() -> None:
+    """Every key with its default, once per session."""
+    st.session_state.setdefault(ITEMS, [])
+    st.session_state.setdefault(ADDED, set())
+
+
+def items() -> list[Item]:
+    return st.session_state[ITEMS]
+
+
+def _keep(article: Article, published: date | None, gazetteer) -> Item:
+    ex = read_article(article, published, gazetteer)
+    item = Item(next(_ids), article, ex, review_rows(ex))
+    st.session_state[ITEMS].append(item)
+    return item
+
+
+def read_pasted(text: str, published: date | None, gazetteer, source: dict) -> Item:
+    """Read pasted text (ArticleError/ReviewError with a message when it cannot be)."""
+    article = from_text(text, "The pasted text")
+    article = Article(article.text, source.get("title") or article.title,
+                      published or article.published, source.get("publisher") or article.publisher,
+                      source.get("url") or article.url, "The pasted text")
+    return _keep(article, published, gazetteer)
+
+
+def read_uploads(files, published: date | None, gazetteer, progress=None) -> tuple[list[Item], list[str]]:
+    """Read uploaded files one by one; (items read, error messages). Bad files add nothing."""
+    done, errors = [], []
+    files = list(files)
+    for n, f in enumerate(files, start=1):
+        try:
+            article = from_file(f.name, f.getvalue())
+            done.append(_keep(article, published, gazetteer))
+        except (ArticleError, ReviewError) as exc:
+            errors.append(str(exc))
+        if progress is not None:
+            progress.progress(n / len(files), text=f"Read {n} of {len(files)}: {f.name}")
+    return done, errors
+
+
+def read_url(url: str, published: date | None, gazetteer) -> Item:
+    """Fetch and read a web page (FetchError/ArticleError/ReviewError on failure)."""
+    article = fetch_article(url)
+    return _keep(article, published, gazetteer)
+
+
+def highlighted(text: str, ex: Extraction) -> str:
+    """The report as HTML, everything escaped, evidence sentences marked, places underlined."""
+    marks = sorted({span for c in ex.claims for span in c.evidence})
+    places = [(m.start, m.end) for m in ex.mentions]
+    events = []
+    for s, e in marks:
+        events += [(s, 1, "<mark>"), (e, 0, "</mark>")]
+    for s, e in places:
+        if not any(ms < e and s < me and not (ms <= s and e <= me) for ms, me in marks):
+            events += [(s, 2, "<u>"), (e, -1, "</u>")]
+    events.sort(key=lambda ev: (ev[0], ev[1]))
+    out, last = [], 0
+    for pos, _, tag in events:
+        out.append(html.escape(text[last:pos]))
+        out.append(tag)
+        last = pos
+    out.append(html.escape(text[last:]))
+    body = "".join(out).replace("\n", "<br>")
+    return f'<div class="report-text" style="max-height:24rem;overflow:auto;">{body}</div>'
+
+
+def editor(item: Item) -> pd.DataFrame:
+    """The editable review table for one item; returns the edited frame."""
+    frame = pd.DataFrame(item.rows, columns=["accept", "place", "claimant", "claimant_org",
+                                             "controller", "extent", "fraction", "part", "date",
+                                             "evidence", "place_id"])
+    if len(frame):
+        frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    cc = st.column_config
+    return st.data_editor(
+        frame, key=f"ingest_table_{item.id}", hide_index=True, num_rows="dynamic",
+        width="stretch",
+        column_config={
+            "accept": cc.CheckboxColumn("accept", default=True,
+                                        help="Untick to leave the claim out"),
+            "place": cc.TextColumn("place", help="Retype to choose another place"),
+            "claimant": cc.SelectboxColumn("claimant", options=CLAIMANTS, required=True),
+            "claimant_org": cc.TextColumn("claimant (who)"),
+            "controller": cc.SelectboxColumn("controller", options=CONTROLLERS, required=True),
+            "extent": cc.SelectboxColumn("extent", options=EXTENTS),
+            "fraction": cc.NumberColumn("fraction", min_value=0.0, max_value=1.0, step=0.05),
+            "part": cc.SelectboxColumn("part", options=PARTS),
+            "date": cc.DateColumn("claim date", format="YYYY-MM-DD", required=True),
+            "evidence": cc.TextColumn("evidence", disabled=True, width="large"),
+            "place_id": cc.NumberColumn("GeoNames id", disabled=True, format="%d"),
+        },
+    )
+
+
+def mention_summary(ex: Extraction) -> tuple[str, str]:
+    """("Pokrovsk, Myrnohrad", "Dachne (Odesa? Crimea?)") for the places found."""
+    placed = sorted({m.place.name for m in ex.mentions if m.place is not None})
+    unresolved = {}
+    for m in ex.mentions:
+        if m.place is None:
+            unresolved[m.text] = ", ".join(f"{p.name} ({p.oblast})" for p in m.candidates[:3])
+    return (", ".join(placed),
+            "; ".join(f"{k}: {v or 'no candidate'}" for k, v in sorted(unresolved.items())))
+
+
+ERRORS = (ArticleError, ReviewError, FetchError)
