@@ -21,6 +21,7 @@ basemap and OpenStreetMap are offered in the layer control for when tiles are re
 from __future__ import annotations
 
 import base64
+import bisect
 import html
 import json
 import math
@@ -60,6 +61,9 @@ COORD_DIGITS = 5           # about 1 m
 LIGHT_TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 LIGHT_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                      'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>')
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                   'contributors')
 ASSESSMENT_KINDS = {"occupied": "occupied", "grey_zone": "grey zone", "liberated": "liberated"}
 
 
@@ -123,7 +127,7 @@ def _inline_assets() -> tuple[str, str]:
 def _add_assets(m: folium.Map, assets: MapAssets) -> None:
     if assets.inline:
         m.default_js, m.default_css = [], []
-        m.get_root().header.add_child(Element(_inline_assets()[0]), name="conflictmap_assets")
+        m.get_root().header.add_child(_RawText(_inline_assets()[0]), name="conflictmap_assets")
     else:
         m.default_js = [("leaflet", f"{assets.leaflet}/leaflet.js"),
                         ("conflictmap_js", f"{assets.static}/conflictmap.js")]
@@ -132,14 +136,21 @@ def _add_assets(m: folium.Map, assets: MapAssets) -> None:
 
 
 # -- small helpers ------------------------------------------------------------------
-def js_json(value) -> str:
-    """JSON safe to put inside a ``<script>`` element (no ``<``, ``>`` or ``&``).
+_TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
 
-    >>> js_json({"note": "</script><b>"})
-    '{"note": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+
+def js_json(value) -> str:
+    r"""JSON safe inside a ``<script>`` element and from template engines: no ``<``,
+    ``>``, ``&`` and no ``{{``, ``{%`` or ``{#``.
+
+    >>> print(js_json({"note": "</script><b>{{ 7*7 }}"}))
+    {"note": "\u003c/script\u003e\u003cb\u003e\u007b{ 7*7 }}"}
     """
     text = json.dumps(value, ensure_ascii=True, allow_nan=False, default=str)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Structural JSON never has "{" before "{", "%" or "#": those are inside strings,
+    # and escaping them keeps template engines from seeing "{{", "{%" or "{#".
+    return _TEMPLATE_OPENERS.sub(r"\\u007b", text)
 
 
 def _text(value) -> str:
@@ -200,11 +211,31 @@ def feature_style(layer: str, row) -> dict:
     return style
 
 
-def _geojson_geometry(geom) -> dict | None:
+_GEOMETRY_CACHE: dict[int, tuple] = {}
+_GEOMETRY_CACHE_MAX = 50_000
+
+
+def geometry_json(geom) -> str | None:
+    """GeoJSON text of a geometry, coordinates rounded to :data:`COORD_DIGITS`.
+
+    Footprints are shared objects across dates, so the text is cached per object.
+    """
     if geom is None or geom.is_empty:
         return None
-    geom = shapely.set_precision(geom, 10 ** -COORD_DIGITS)
-    return json.loads(shapely.to_geojson(geom))
+    hit = _GEOMETRY_CACHE.get(id(geom))
+    if hit is not None and hit[0] is geom:
+        return hit[1]
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, COORD_DIGITS))
+    text = shapely.to_geojson(rounded)
+    if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_MAX:
+        _GEOMETRY_CACHE.clear()
+    _GEOMETRY_CACHE[id(geom)] = (geom, text)
+    return text
+
+
+def _geojson_geometry(geom) -> dict | None:
+    text = geometry_json(geom)
+    return None if text is None else json.loads(text)
 
 
 def _latlon(row) -> tuple[float, float] | None:
@@ -214,6 +245,16 @@ def _latlon(row) -> tuple[float, float] | None:
     return round(float(lat), COORD_DIGITS), round(float(lon), COORD_DIGITS)
 
 
+def _records(gdf: gpd.GeoDataFrame | None) -> list[dict]:
+    """A layer's rows as plain dicts (geometry under ``"_geometry"``)."""
+    if gdf is None or not len(gdf):
+        return []
+    recs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records")
+    for rec, geom in zip(recs, gdf.geometry.array):
+        rec["_geometry"] = geom
+    return recs
+
+
 # -- popups ------------------------------------------------------------------------
 def _share(value) -> str:
     if value is None or pd.isna(value):
@@ -221,74 +262,61 @@ def _share(value) -> str:
     return f"{round(float(value) * 100)}%"
 
 
-def _current_rows(layers: dict[str, gpd.GeoDataFrame], place_id: int) -> list[tuple[str, dict]]:
-    out = []
-    for layer in LAYERS:
-        gdf = layers.get(layer)
-        if gdf is None or not len(gdf):
-            continue
-        hit = gdf[gdf["place_id"] == place_id]
-        for _, row in hit.iterrows():
-            out.append((layer, row))
-    return out
-
-
-def _claim_line(layer: str, row) -> str:
+def _claim_line(layer: str, row: dict) -> str:
     what = _text(row.get("summary")) or describe_row(row)
-    who = _text(row.get("claimant_org"))
-    cells = [f"<td><b>{_esc(LAYER_TITLES[layer])}</b></td>",
-             f"<td>{_esc(what)}"
-             + (f"<br><span class='cm-sub'>{_esc(row.get('claim_date'))}"
-                + (f", {_esc(who)}" if who and layer in ('ru', 'ua', 'other') else "")
-                + "</span>" if layer in ("ru", "ua", "other") else "")]
+    cell = _esc(what)
+    if layer in ("ru", "ua", "other"):
+        who = _text(row.get("claimant_org"))
+        cell += (f"<br><span class='cm-sub'>{_esc(row.get('claim_date'))}"
+                 f"{', ' + _esc(who) if who else ''}</span>")
     extra = []
-    if "occupied_share" in row and _share(row.get("occupied_share")):
+    if _share(row.get("occupied_share")):
         extra.append(f"assessment: {_share(row.get('occupied_share'))} occupied")
-    if "grey_share" in row and _share(row.get("grey_share")):
+    if _share(row.get("grey_share")):
         extra.append(f"{_share(row.get('grey_share'))} grey zone")
-    if "verdict" in row and _text(row.get("verdict")):
+    if _text(row.get("verdict")):
         extra.append(f"verdict: {_text(row.get('verdict'))}")
     if extra:
-        cells[-1] += f"<br><span class='cm-sub'>{_esc('; '.join(extra))}</span>"
-    cells[-1] += "</td>"
-    return "<tr>" + "".join(cells) + "</tr>"
+        cell += f"<br><span class='cm-sub'>{_esc('; '.join(extra))}</span>"
+    return f"<tr><td><b>{_esc(LAYER_TITLES[layer])}</b></td><td>{cell}</td></tr>"
 
 
-def _history_rows(hist: pd.DataFrame) -> str:
+def _sub(value) -> str:
+    text = _text(value)
+    return f"<br><span class='cm-sub'>{_esc(text)}</span>" if text else ""
+
+
+def _history_rows(claims: list[dict]) -> str:
     rows = []
-    newest = hist.iloc[::-1]
-    for _, c in newest.head(HISTORY_ROWS).iterrows():
+    for c in claims[::-1][:HISTORY_ROWS]:
         who = CLAIMANT_NAMES.get(_text(c.get("claimant")), _text(c.get("claimant")))
-        org = _text(c.get("claimant_org"))
-        source = safe_link(c.get("source_url"),
-                           _text(c.get("source_publisher")) or _text(c.get("source_title"))
-                           or "source")
-        title = _text(c.get("source_title"))
-        note = _text(c.get("note"))
-        rows.append(
-            f"<tr><td>{_esc(c.get('claim_date'))}</td>"
-            f"<td>{_esc(who)}{'<br><span class=cm-sub>' + _esc(org) + '</span>' if org else ''}</td>"
-            f"<td>{_esc(describe_row(c))}"
-            f"{'<br><span class=cm-sub>' + _esc(note) + '</span>' if note else ''}</td>"
-            f"<td>{source}{'<br><span class=cm-sub>' + _esc(title) + '</span>' if title else ''}</td>"
-            "</tr>")
-    more = len(hist) - HISTORY_ROWS
+        source = safe_link(c.get("source_url"), _text(c.get("source_publisher"))
+                           or _text(c.get("source_title")) or "source")
+        rows.append(f"<tr><td>{_esc(c.get('claim_date'))}</td>"
+                    f"<td>{_esc(who)}{_sub(c.get('claimant_org'))}</td>"
+                    f"<td>{_esc(describe_row(c))}{_sub(c.get('note'))}</td>"
+                    f"<td>{source}{_sub(c.get('source_title'))}</td></tr>")
+    more = len(claims) - HISTORY_ROWS
     if more > 0:
         rows.append(f"<tr><td colspan='4' class='cm-sub'>and {more} earlier claims</td></tr>")
     return "".join(rows)
 
 
 def popup_html(place: str, oblast: str, current: list[tuple[str, dict]],
-               history: pd.DataFrame | None, as_of: date) -> str:
-    """The popup of one place: what each layer shows as of the date, then its claim
-    history up to the date (newest first) with sources. Every value is escaped."""
+               history: list[dict], as_of: date) -> str:
+    """The popup of one place: what each layer shows as of the date, then its claims up
+    to the date (newest first) with their sources. Every value is escaped.
+
+    ``current`` holds (layer, row) pairs; ``history`` the place's claims (dicts with the
+    claim fields) up to the date, oldest first.
+    """
     parts = [f"<div class='cm-pop'><h4>{_esc(place)}"
              f"{' <span class=cm-sub>' + _esc(oblast) + ' oblast</span>' if oblast else ''}</h4>",
              f"<div class='cm-sub'>As of {as_of.isoformat()}</div>"]
     if current:
         parts.append("<table class='cm-now'>"
                      + "".join(_claim_line(layer, row) for layer, row in current) + "</table>")
-    if history is not None and len(history):
+    if history:
         parts.append("<h5>Claims up to this date</h5><table class='cm-hist'>"
                      "<tr><th>Date</th><th>Claimant</th><th>Claim</th><th>Source</th></tr>"
                      + _history_rows(history) + "</table>")
@@ -296,47 +324,80 @@ def popup_html(place: str, oblast: str, current: list[tuple[str, dict]],
     return "".join(parts)
 
 
-def _history_by_place(history: pd.DataFrame | None, as_of: date) -> dict[int, pd.DataFrame]:
-    if history is None or not len(history):
-        return {}
-    dates = pd.to_datetime(history["claim_date"]).dt.date
-    hist = history[dates <= as_of].assign(claim_date=dates[dates <= as_of])
-    hist = hist.sort_values(["claim_date", "claimant"], kind="stable")
-    return {int(pid): grp for pid, grp in hist.groupby("place_id", sort=False)}
+class _HistoryIndex:
+    """Claims per place, oldest first, with their dates for a binary search."""
+
+    def __init__(self, history: pd.DataFrame | None):
+        self.frame = history
+        self.by_place: dict[int, tuple[list[date], list[dict]]] = {}
+        if history is None or not len(history):
+            return
+        df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
+        df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
+        for rec in df.to_dict("records"):
+            dates, recs = self.by_place.setdefault(int(rec["place_id"]), ([], []))
+            dates.append(rec["claim_date"])
+            recs.append(rec)
+
+    def up_to(self, place_id: int, as_of: date) -> list[dict]:
+        """The place's claims made on or before ``as_of``, oldest first."""
+        hit = self.by_place.get(place_id)
+        if not hit:
+            return []
+        return hit[1][:bisect.bisect_right(hit[0], as_of)]
+
+
+_HISTORY_INDEXES: list[_HistoryIndex] = []
+
+
+def _history_index(history: pd.DataFrame | None) -> _HistoryIndex:
+    """The index of a claims frame, cached while the same frame object is passed."""
+    for idx in _HISTORY_INDEXES:
+        if idx.frame is history:
+            return idx
+    idx = _HistoryIndex(history)
+    _HISTORY_INDEXES[:] = [idx] + _HISTORY_INDEXES[:1]
+    return idx
 
 
 def place_popups(layers: dict[str, gpd.GeoDataFrame], as_of: date,
-                 history: pd.DataFrame | None = None) -> dict[int, str]:
+                 history: pd.DataFrame | None = None, *, _recs=None) -> dict[int, str]:
     """Popup HTML for every place in the layers, keyed by place id."""
-    by_place = _history_by_place(history, as_of)
-    places: dict[int, tuple[str, str]] = {}
-    for gdf in layers.values():
-        if len(gdf):
-            for pid, name, oblast in zip(gdf["place_id"], gdf["place"], gdf["oblast"]):
-                places.setdefault(int(pid), (_text(name), _text(oblast)))
-    return {pid: popup_html(name, oblast, _current_rows(layers, pid), by_place.get(pid), as_of)
-            for pid, (name, oblast) in places.items()}
+    recs = _recs if _recs is not None else {layer: _records(gdf) for layer, gdf in layers.items()}
+    hist = _history_index(history)
+    current: dict[int, list[tuple[str, dict]]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for layer in LAYERS:
+        for row in recs.get(layer, []):
+            pid = int(row["place_id"])
+            current.setdefault(pid, []).append((layer, row))
+            names.setdefault(pid, (_text(row.get("place")), _text(row.get("oblast"))))
+    return {pid: popup_html(name, oblast, current[pid], hist.up_to(pid, as_of), as_of)
+            for pid, (name, oblast) in names.items()}
 
 
 # -- sources and caption -----------------------------------------------------------
 def caption_text(as_of: date) -> str:
-    """The caption shown on the map: 'Claims as of 2025-12-02 (Tue 2 Dec 2025)'."""
-    return f"Claims as of {as_of.isoformat()} ({as_of.strftime('%a')} {as_of.day} {as_of.strftime('%b %Y')})"
+    """The caption shown on the map.
+
+    >>> caption_text(date(2025, 12, 2))
+    'Claims as of 2025-12-02 (Tue 2 Dec 2025)'
+    """
+    return f"Claims as of {as_of.isoformat()} ({as_of:%a} {as_of.day} {as_of:%b %Y})"
 
 
-def sources_of(layers: dict[str, gpd.GeoDataFrame], visible: set[str]) -> list[dict]:
-    """The distinct sources behind the visible layers (publisher, title, url)."""
-    shown = {layer for layer in layers if layer in visible}
-    pair_places = set()
-    for layer in ("contested", "agreed"):
-        if layer in shown and len(layers[layer]):
-            pair_places |= set(layers[layer]["place_id"].astype(int))
+def sources_of(layers: dict[str, gpd.GeoDataFrame], visible: set[str], *, _recs=None) -> list[dict]:
+    """The distinct sources behind the visible layers: dicts of publisher, title, url.
+
+    Contested and agreed places are backed by the Russian and Ukrainian claims they join.
+    """
+    recs = _recs if _recs is not None else {layer: _records(gdf) for layer, gdf in layers.items()}
+    shown = {layer for layer in recs if layer in visible}
+    pair_places = {int(r["place_id"]) for layer in ("contested", "agreed") if layer in shown
+                   for r in recs.get(layer, [])}
     seen, out = set(), []
     for layer in ("ru", "ua", "other"):
-        gdf = layers.get(layer)
-        if gdf is None or not len(gdf):
-            continue
-        for _, row in gdf.iterrows():
+        for row in recs.get(layer, []):
             if layer not in shown and not (layer != "other" and int(row["place_id"]) in pair_places):
                 continue
             key = (_text(row.get("source_publisher")), _text(row.get("source_title")),
@@ -445,19 +506,55 @@ def area_outline(gazetteer: Gazetteer | None = None, city_population: int = 200_
 
 
 # -- elements --------------------------------------------------------------------------
-class _Setup(folium.MacroElement):
-    """Panes, hatch pattern, caption, legend and outline: the static part of a map."""
+class _RawText(Element):
+    """Text placed in the page as it is: never compiled as a Jinja template.
+
+    folium's ``MacroElement.render`` wraps each rendered script in ``Element(text)``,
+    which compiles the text as a template again: ``{{ ... }}`` in a note would then run
+    on the server. Our elements place their script through this class instead.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        """The text, unchanged."""
+        return self._text
+
+
+class _Scripted(folium.MacroElement):
+    """An element whose script is built in Python (:meth:`script_text`), never templated.
+
+    streamlit-folium reads the ``script`` macro; a folium render uses :meth:`render`;
+    both give the same text.
+    """
 
     _template = Template("""
-        {% macro script(this, kwargs) %}
-        conflictmap.setup({{ this._parent.get_name() }}, {{ this.config }});
-        {% endmacro %}
+        {% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}
     """)
 
-    def __init__(self, config: dict):
+    def script_text(self) -> str:
+        """The JavaScript of this element."""
+        raise NotImplementedError
+
+    def render(self, **kwargs):
+        """Add the script to the figure as raw text, then render the children."""
+        self.get_root().script.add_child(_RawText(self.script_text()), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Setup(_Scripted):
+    """Panes, hatch pattern, caption, legend and outline: the static part of a map."""
+
+    def __init__(self, config_json: str):
         super().__init__()
         self._name = "ConflictmapSetup"
-        self.config = js_json(config)
+        self.config = config_json
+
+    def script_text(self) -> str:
+        return f"conflictmap.setup({self._parent.get_name()}, {self.config});"
 
 
 class _BlankBase(Layer):
@@ -474,51 +571,43 @@ class _BlankBase(Layer):
         self._name = "BlankBase"
 
 
-class _PlaceData(folium.MacroElement):
+class _PlaceData(_Scripted):
     """Per-date data: popups, caption, sources, and the place labels (into its group)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        conflictmap.placeData({{ this._parent.get_name() }}, {{ this.data }});
-        {% endmacro %}
-    """)
 
     def __init__(self, data: dict):
         super().__init__()
         self._name = "PlaceData"
         self.data = js_json(data)
 
+    def script_text(self) -> str:
+        return f"conflictmap.placeData({self._parent.get_name()}, {self.data});"
 
-class _ClaimLayer(folium.MacroElement):
+
+class _ClaimLayer(_Scripted):
     """The shapes of one layer as one L.geoJson, with its fraction labels."""
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        conflictmap.claimLayer({{ this._parent.get_name() }}, {{ this.data }}, {{ this.pane }}, {{ this.labels }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, data: dict, pane: str, labels: list[dict]):
+    def __init__(self, data_json: str, pane: str, labels: list[dict]):
         super().__init__()
         self._name = "ClaimLayer"
-        self.data = js_json(data)
+        self.data = data_json
         self.pane = js_json(pane)
         self.labels = js_json(labels)
 
+    def script_text(self) -> str:
+        return (f"conflictmap.claimLayer({self._parent.get_name()}, {self.data}, "
+                f"{self.pane}, {self.labels});")
 
-class _AssessmentLayer(folium.MacroElement):
+
+class _AssessmentLayer(_Scripted):
     """The independent assessment's areas."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        conflictmap.assessment({{ this._parent.get_name() }}, {{ this.data }}, "cm-assessment");
-        {% endmacro %}
-    """)
 
     def __init__(self, data_json: str):
         super().__init__()
         self._name = "AssessmentLayer"
         self.data = data_json
+
+    def script_text(self) -> str:
+        return f'conflictmap.assessment({self._parent.get_name()}, {self.data}, "cm-assessment");'
 
 
 class SyncedLayerControl(folium.LayerControl):
@@ -526,27 +615,7 @@ class SyncedLayerControl(folium.LayerControl):
     switching back to streamlit-folium (``selected_layers``), so the sidebar follows."""
 
     _template = Template("""
-        {% macro script(this,kwargs) %}
-            var {{ this.get_name() }}_layers = {
-                base_layers : {
-                    {%- for key, val in this.base_layers.items() %}
-                    {{ key|tojson }} : {{val}},
-                    {%- endfor %}
-                },
-                overlays :  {
-                    {%- for key, val in this.overlays.items() %}
-                    {{ key|tojson }} : {{val}},
-                    {%- endfor %}
-                },
-            };
-            let {{ this.get_name() }} = L.control.layers(
-                {{ this.get_name() }}_layers.base_layers,
-                {{ this.get_name() }}_layers.overlays,
-                {{ this.options|tojavascript }}
-            ).addTo({{this._parent.get_name()}});
-            conflictmap.syncControl({{ this._parent.get_name() }}, {{ this.get_name() }},
-                {{ this.get_name() }}_layers.overlays, {{ this.hidden }}, {{ this.keys }});
-        {% endmacro %}
+        {% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}
     """)
 
     def __init__(self, keys: dict[str, str], hidden: list[str], **kwargs):
@@ -556,45 +625,69 @@ class SyncedLayerControl(folium.LayerControl):
         self.keys = js_json(keys)
         self.hidden = js_json(sorted(hidden))
 
+    def _collect(self) -> None:
+        self.reset()
+        for item in self._parent._children.values():
+            if isinstance(item, Layer) and item.control:
+                target = self.overlays if item.overlay else self.base_layers
+                target[item.layer_name] = item.get_name()
+
+    def script_text(self) -> str:
+        """The control's JavaScript (layer names as escaped JSON)."""
+        self._collect()
+        name, map_name = self.get_name(), self._parent.get_name()
+
+        def entries(layers: dict) -> str:
+            return ", ".join(f"{js_json(k)}: {v}" for k, v in layers.items())
+
+        return (f"var {name}_layers = {{base_layers: {{{entries(self.base_layers)}}}, "
+                f"overlays: {{{entries(self.overlays)}}}}};\n"
+                f"let {name} = L.control.layers({name}_layers.base_layers, "
+                f"{name}_layers.overlays, {js_json(self.options)}).addTo({map_name});\n"
+                f"conflictmap.syncControl({map_name}, {name}, {name}_layers.overlays, "
+                f"{self.hidden}, {self.keys});")
+
+    def render(self, **kwargs):
+        """Add the script to the figure as raw text."""
+        self.get_root().script.add_child(_RawText(self.script_text()), name=self.get_name())
+
 
 # -- building ----------------------------------------------------------------------
-def _features(gdf: gpd.GeoDataFrame, layer: str) -> tuple[dict, list[dict]]:
+def _features(rows: list[dict], layer: str) -> tuple[str, list[dict]]:
+    """(FeatureCollection JSON text, fraction labels) of one layer's rows."""
     features, labels = [], []
-    if len(gdf):
-        title = LAYER_TITLES[layer]
-        for row, geom in zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"),
-                             gdf.geometry):
-            geometry = _geojson_geometry(geom)
-            if geometry is None:
-                continue
-            what = _text(row.get("summary")) or describe_row(row)
-            features.append({"type": "Feature", "geometry": geometry, "properties": {
-                "pid": int(row["place_id"]), "style": feature_style(layer, row),
-                "tip": f"{_text(row.get('place'))} — {title}: {what}"}})
-            fraction = row.get("fraction")
-            part = row.get("part")
-            latlon = _latlon(row)
-            if latlon and layer in ("ru", "ua", "other") and not (isinstance(part, str) and part) \
-                    and _is_partial(row):
-                share = _share(fraction) if fraction is not None and not pd.isna(fraction) \
-                    else "part"
-                labels.append({"lat": latlon[0], "lon": latlon[1], "cls": "cm-fraction",
-                               "text": f"{_text(row.get('controller'))} {share}"})
-    return {"type": "FeatureCollection", "features": features}, labels
+    title = LAYER_TITLES[layer]
+    for row in rows:
+        geometry = geometry_json(row.get("_geometry"))
+        if geometry is None:
+            continue
+        what = _text(row.get("summary")) or describe_row(row)
+        props = js_json({"pid": int(row["place_id"]), "style": feature_style(layer, row),
+                         "tip": f"{_text(row.get('place'))} — {title}: {what}"})
+        features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{props}}}')
+        part, fraction = row.get("part"), row.get("fraction")
+        latlon = _latlon(row)
+        if latlon and layer in ("ru", "ua", "other") and _is_partial(row) \
+                and not (isinstance(part, str) and part):
+            share = _share(fraction) or "part"
+            labels.append({"lat": latlon[0], "lon": latlon[1], "cls": "cm-fraction",
+                           "text": f"{_text(row.get('controller'))} {share}"})
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}", labels
 
 
-def _place_labels(layers: dict[str, gpd.GeoDataFrame], visible: set[str]) -> list[dict]:
+def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[dict]:
+    """One label per place shown, biggest places first (they win label collisions)."""
     seen, out = set(), []
     for layer in DRAW_ORDER:
-        gdf = layers.get(layer)
-        if layer not in visible or gdf is None or not len(gdf):
+        if layer not in visible:
             continue
-        for pid, name, lat, lon in zip(gdf["place_id"], gdf["place"], gdf["lat"], gdf["lon"]):
-            if int(pid) in seen or pd.isna(lat) or pd.isna(lon):
+        for row in recs.get(layer, []):
+            latlon = _latlon(row)
+            if int(row["place_id"]) in seen or latlon is None:
                 continue
-            seen.add(int(pid))
-            out.append({"lat": round(float(lat), COORD_DIGITS),
-                        "lon": round(float(lon), COORD_DIGITS), "text": _text(name)})
+            seen.add(int(row["place_id"]))
+            out.append({"lat": latlon[0], "lon": latlon[1], "text": _text(row.get("place")),
+                        "pid": int(row["place_id"])})
     return out
 
 
@@ -632,30 +725,31 @@ def feature_groups(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
     First an always-on group carrying the place labels, the popups, the caption and the
     sources; then the assessment overlay (when given, off unless ``"assessment"`` is in
     ``visible``); then one group per claim layer in :data:`DRAW_ORDER`. Each group has a
-    ``cm_key`` attribute (its layer key) and ``show`` set from ``visible``.
+    ``cm_key`` attribute (its layer key, None for the first) and ``show`` from ``visible``.
     """
     visible = set(LAYERS) if visible is None else set(visible)
+    recs = {layer: _records(gdf) for layer, gdf in layers.items()}
     data_group = folium.FeatureGroup(name=LABELS_TITLE, control=False, show=True)
     data_group.cm_key = None
-    popups = place_popups(layers, as_of, history)
+    popups = place_popups(layers, as_of, history, _recs=recs)
     data_group.add_child(_PlaceData({
         "popups": {str(k): v for k, v in popups.items()},
         "caption": caption_text(as_of),
-        "sources": sources_html(sources_of(layers, visible)),
-        "labels": _place_labels(layers, visible),
+        "sources": sources_html(sources_of(layers, visible, _recs=recs)),
+        "labels": _place_labels(recs, visible),
     }))
     groups = [data_group]
     if overlay is not None:
-        g = folium.FeatureGroup(name=assessment_title(overlay), show=ASSESSMENT in visible)
-        g.cm_key = ASSESSMENT
         from .assessment import overlay_key
 
+        g = folium.FeatureGroup(name=assessment_title(overlay), show=ASSESSMENT in visible)
+        g.cm_key = ASSESSMENT
         g.add_child(_AssessmentLayer(_assessment_json(overlay_key(overlay), overlay)))
         groups.append(g)
     for layer in DRAW_ORDER:
         if layer not in layers:
             continue
-        data, labels = _features(layers[layer], layer)
+        data, labels = _features(recs[layer], layer)
         g = folium.FeatureGroup(name=LAYER_TITLES[layer], show=layer in visible)
         g.cm_key = layer
         g.add_child(_ClaimLayer(data, f"cm-{layer}", labels))
@@ -680,12 +774,17 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
     _BlankBase("No basemap (offline outline)").add_to(m)
     folium.TileLayer(LIGHT_TILES, attr=LIGHT_ATTRIBUTION, name="Light basemap (CARTO, online)",
                      show=False, overlay=False, subdomains="abcd", max_zoom=19).add_to(m)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False,
-                     overlay=False).add_to(m)
-    _Setup({"panes": PANES, "hatch": styles.HATCH_COLOUR, "caption": caption,
-            "legend": legend_html(with_assessment=with_assessment),
-            "outline": area_outline() if outline else None}).add_to(m)
+    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)",
+                     show=False, overlay=False, max_zoom=19).add_to(m)
+    _Setup(_setup_json(caption, with_assessment, outline)).add_to(m)
     return m
+
+
+@lru_cache(maxsize=64)
+def _setup_json(caption: str, with_assessment: bool, outline: bool) -> str:
+    return js_json({"panes": PANES, "hatch": styles.HATCH_COLOUR, "caption": caption,
+                    "legend": legend_html(with_assessment=with_assessment),
+                    "outline": area_outline() if outline else None})
 
 
 def layers_bounds(layers: dict[str, gpd.GeoDataFrame]) -> list[list[float]] | None:

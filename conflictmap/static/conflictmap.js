@@ -21,10 +21,10 @@
     svg.setAttribute("aria-hidden", "true");
     svg.style.position = "absolute";
     svg.innerHTML =
-      '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="9" height="9"' +
+      '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="11" height="11"' +
       ' patternTransform="rotate(45)">' +
-      '<line x1="1.5" y1="0" x2="1.5" y2="9" stroke="#000000" stroke-width="3.4"/>' +
-      '<line x1="1.5" y1="0" x2="1.5" y2="9" stroke="' + hatchColour + '" stroke-width="2.2"/>' +
+      '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="#000000" stroke-width="2.8"/>' +
+      '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="' + hatchColour + '" stroke-width="1.6"/>' +
       "</pattern></defs>";
     document.body.appendChild(svg);
   }
@@ -154,6 +154,7 @@
   CM.syncControl = function (map, control, overlays, hidden, keys) {
     CM.layerKeys = keys;
     CM.overlays = overlays;
+    CM.control = control;
     Object.keys(overlays).forEach(function (name) {
       if (hidden.indexOf(keys[name]) >= 0 && map.hasLayer(overlays[name])) {
         map.removeLayer(overlays[name]);
@@ -162,6 +163,9 @@
     if (map._cmSync) return;
     map._cmSync = true;
     var report = function () {
+      // Leaflet fires overlayadd/overlayremove for any change; only a click on the
+      // current control is the user's choice (streamlit-folium also swaps groups).
+      if (!CM.control || !CM.control._handlingClick) return;
       var data = window.__GLOBAL_DATA__;
       if (!data || !data.selected_layers) return;
       CM.seq += 1;
