@@ -1,0 +1,17 @@
+"""The map: what each side claims as of the chosen date, layer by layer.
+
+Session keys (``as_of``, ``visible_layers``, ``map_center``, ``map_zoom``) are listed
+in ui/state.py; the map itself is drawn by ui/live_map.py.
+"""
+
+import streamlit as st
+
+from ui.live_map import show_map
+from ui.sidebar import map_sidebar
+from ui.state import show_notices
+
+view = map_sidebar()          # date and layers (sidebar, URL, session state)
+show_notices()
+layers = view.layers          # the claim layers as of view.as_of (annotate them here)
+overlay = None                # an AssessmentOverlay drawn under the claims, or None
+show_map(view, layers=layers, overlay=overlay)

@@ -1,0 +1,67 @@
+"""The live map: built once, then updated in place when the date or the layers change.
+
+streamlit-folium remounts its frame whenever the map's own script changes. So the map
+passed to ``st_folium`` is only the static part (:func:`conflictmap.mapview.base_map`:
+identical for every date), and everything that depends on the date or the layers goes
+through ``feature_group_to_add`` and ``layer_control``, which the frame swaps in place:
+no reload, zoom and pan kept.
+
+Switching a layer in the map's own control comes back through ``selected_layers``
+(see ``static/conflictmap.js``) and updates the sidebar; the sidebar's checkboxes
+update the map. The view the map reports is kept in ``map_center``/``map_zoom``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from conflictmap import mapview
+from conflictmap.overlay import AssessmentOverlay
+
+from . import data, state
+from .assets import map_assets
+from .sidebar import MapView
+
+MAP_KEY = "claims_map"
+MAP_HEIGHT = 640
+RETURNED = ["center", "zoom", "selected_layers"]
+SHOWN_KEYS = "live_map_keys"     # the layer keys the map's control offered last time
+
+
+def _on_map_change() -> None:
+    """Keep the view, and follow the user's switching in the map's layer control."""
+    value = st.session_state.get(MAP_KEY) or {}
+    center, zoom = value.get("center"), value.get("zoom")
+    if center:
+        st.session_state[state.MAP_CENTER] = (center["lat"], center["lng"])
+    if zoom:
+        st.session_state[state.MAP_ZOOM] = zoom
+    for item in value.get("selected_layers") or []:
+        if str(item.get("url", "")).startswith("conflictmap:"):
+            on = {x for x in str(item.get("name", "")).split(",") if x}
+            offered = st.session_state.get(SHOWN_KEYS, set())
+            state.set_visible((state.visible() - offered) | on)
+
+
+def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = None):
+    """Draw the map for the sidebar's view (``layers`` replaces ``view.layers``, e.g.
+    annotated by the assessment; ``overlay`` is drawn under the claims)."""
+    if view.as_of is None:
+        st.info("The ledger holds no claims yet, so there is nothing to map.")
+        return None
+    layers = view.layers if layers is None else layers
+    groups = mapview.feature_groups(layers, view.as_of, history=data.history(),
+                                    visible=view.visible, overlay=overlay)
+    control = mapview.layer_control(groups)
+    st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
+    center, zoom = data.home_view()
+    base = mapview.base_map(center=center, zoom=zoom, assets=map_assets(),
+                            with_assessment=data.has_assessments())
+    focus = state.take_focus()
+    return st_folium(
+        base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+        returned_objects=RETURNED, feature_group_to_add=groups, layer_control=control,
+        center=focus[:2] if focus else None, zoom=focus[2] if focus else None,
+        on_change=_on_map_change,
+    )
