@@ -118,7 +118,8 @@ def find_dates(text: str, published: date) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), m.group(0), day))
             taken.append((m.start(), m.end()))
     for m in _WEEKDAY.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        # "Tuesday 2 December 2025" is one day, named twice.
+        if any(s - 3 <= m.end() and m.start() < e + 3 for s, e in taken):
             continue
         found.append(DateMention(m.start(), m.end(), m.group(0),
                                  last_weekday(m.group(1), published)))
@@ -129,6 +130,16 @@ def find_dates(text: str, published: date) -> list[DateMention]:
                                  published - timedelta(days=back)))
     found.sort(key=lambda d: d.start)
     return found
+
+
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_of(text: str) -> int | None:
+    word = re.search(r"[a-z]{3}", text.lower().split()[-2] if len(text.split()) > 1 else "")
+    if word and word.group(0) in _MONTH_NAMES:
+        return _MONTH_NAMES.index(word.group(0)) + 1
+    return None
 
 
 def find_periods(text: str, published: date) -> list[Period]:
@@ -142,7 +153,10 @@ def find_periods(text: str, published: date) -> list[Period]:
     for m in _PERIOD.finditer(text):
         if m.group(1):
             year = int(m.group(1))
-            out.append(Period(m.start(), m.end(), m.group(0), year, year < published.year))
+            month = _month_of(m.group(0))
+            before = year < published.year or (month is not None and year == published.year
+                                               and month < published.month)
+            out.append(Period(m.start(), m.end(), m.group(0), year, before))
         else:
             which, unit = m.group(2).lower(), m.group(3).lower()
             if which == "last" and unit == "year":

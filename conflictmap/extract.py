@@ -386,7 +386,7 @@ class _Document:
         unconfirmed = [u for u in R.UNCONFIRMED.finditer(masked) if u.end() <= cs]
         if unconfirmed and not re.search(r"\bbut\b|;", masked[unconfirmed[-1].end():cs]):
             return True
-        if re.search(r"\bsince\s+(?:the\s+)?$", masked[max(0, cs - 12):cs]):
+        if re.search(r"\bsince\s+(?:the\s+)?$", masked[max(0, cs - 12):cs], re.IGNORECASE):
             return True
         for p in find_periods(masked, self.published):
             if p.before_publication and cs - 60 <= p.start <= me + 40:

@@ -213,7 +213,9 @@ def _headline_style(line: str) -> bool:
         return False
     if sum(w.isupper() for w in long) >= 0.7 * len(long):
         return True
-    return sum(w[0].isupper() for w in long) >= 0.7 * len(long) and len(line) < 200
+    if line.rstrip().endswith((".", "!", ",", ";")) or len(line) >= 200:
+        return False
+    return sum(w[0].isupper() for w in long) >= 0.7 * len(long)
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -270,7 +272,7 @@ class MentionFinder:
                 found.append((start, stop, entry))
             else:
                 found.append((start, end - 1, entry))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0]), -len(m[2].key)))
         chosen, last_end = [], -1
         for start, end, entry in found:
             if start >= last_end:
