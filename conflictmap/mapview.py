@@ -691,8 +691,22 @@ def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[dict]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _assessment_json(key: tuple, overlay: AssessmentOverlay) -> str:
+_ASSESSMENT_CACHE: dict[tuple, str] = {}
+
+
+def _assessment_json(overlay: AssessmentOverlay) -> str:
+    """The overlay's areas as GeoJSON text (cached per overlay content)."""
+    from .assessment import overlay_key
+
+    key = overlay_key(overlay)
+    if key not in _ASSESSMENT_CACHE:
+        if len(_ASSESSMENT_CACHE) >= 8:
+            _ASSESSMENT_CACHE.clear()
+        _ASSESSMENT_CACHE[key] = _assessment_features(overlay)
+    return _ASSESSMENT_CACHE[key]
+
+
+def _assessment_features(overlay: AssessmentOverlay) -> str:
     features = []
     for kind, geom in sorted(overlay.shapes.items()):
         if geom is None or geom.is_empty:
@@ -740,11 +754,9 @@ def feature_groups(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
     }))
     groups = [data_group]
     if overlay is not None:
-        from .assessment import overlay_key
-
         g = folium.FeatureGroup(name=assessment_title(overlay), show=ASSESSMENT in visible)
         g.cm_key = ASSESSMENT
-        g.add_child(_AssessmentLayer(_assessment_json(overlay_key(overlay), overlay)))
+        g.add_child(_AssessmentLayer(_assessment_json(overlay)))
         groups.append(g)
     for layer in DRAW_ORDER:
         if layer not in layers:

@@ -53,9 +53,9 @@ def date_controls(dates: list[date]) -> None:
     i = dates.index(state.as_of())
     prev, nxt = st.sidebar.columns(2)
     prev.button("◀ Previous", on_click=_step, args=(-1,), disabled=i == 0,
-                use_container_width=True, help="The claim date before this one")
+                width="stretch", help="The claim date before this one")
     nxt.button("Next ▶", on_click=_step, args=(1,), disabled=i == len(dates) - 1,
-               use_container_width=True, help="The claim date after this one")
+               width="stretch", help="The claim date after this one")
     st.sidebar.caption(f"Showing claims as of **{state.as_of().isoformat()}** "
                        f"({i + 1} of {len(dates)} claim dates, {dates[0]} to {dates[-1]})")
 

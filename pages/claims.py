@@ -1,0 +1,46 @@
+"""The claims ledger as a table: filter by place, claimant, controller and dates; pick a
+row to see its place on the map."""
+
+import streamlit as st
+
+from ui import data, state
+from ui.tables import CLAIMANTS, CONTROLLERS, claims_table, filter_claims
+
+st.title("Claims")
+frame = data.history()
+if not len(frame):
+    st.info("The ledger holds no claims yet.")
+    st.stop()
+
+dates = data.claim_dates()
+state.init(dates)
+places = sorted(frame["place"].unique())
+c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
+chosen_places = c1.multiselect("Place", places, key="claims_places")
+claimants = c2.multiselect("Claimant", list(CLAIMANTS), format_func=CLAIMANTS.get,
+                           key="claims_claimants")
+controllers = c3.multiselect("Controller", list(CONTROLLERS), format_func=CONTROLLERS.get,
+                             key="claims_controllers")
+span = c4.date_input("Claim dates", value=(dates[0], dates[-1]), min_value=dates[0],
+                     max_value=dates[-1], format="YYYY-MM-DD", key="claims_dates")
+start, end = (span + (span[0],))[:2] if isinstance(span, tuple) and span else (dates[0], dates[-1])
+
+shown = filter_claims(frame, places=chosen_places, claimants=claimants,
+                      controllers=controllers, start=start, end=end)
+table = claims_table(shown)           # one row per claim, newest first
+st.caption(f"{len(table)} of {len(frame)} claims. Select a row to show its place on the map.")
+picked = st.dataframe(
+    table.drop(columns=["place_id", "lat", "lon"]), hide_index=True, width="stretch",
+    on_select="rerun", selection_mode="single-row", key="claims_table",
+    column_config={
+        "source": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+    },
+)
+rows = picked.selection.rows if picked else []
+if rows:
+    row = table.iloc[rows[0]]
+    if st.button(f"Show {row['place']} on the map (as of {row['date']})", type="primary"):
+        state.set_as_of(state.snap(row["date"], dates))
+        state.focus(row["lat"], row["lon"], 12)
+        st.switch_page("pages/map.py")

@@ -1,0 +1,225 @@
+"""The folium map: offline assets, styles, popups (escaped), labels, layers, overlay."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+import shapely
+
+from conflictmap import mapview, styles
+from conflictmap.control import LAYERS
+from conflictmap.overlay import AssessmentOverlay
+
+DEC_2, JAN_6 = date(2025, 12, 2), date(2025, 1, 6)
+POKROVSK, KURAKHOVE = 704422, 695357
+HOSTILE = [
+    "<script>window.__pwned = 1</script>",
+    "<img src=x onerror=\"window.__pwned = 1\">",
+    "{{ 7*7 }} {% if 1 %}yes{% endif %}",
+    "</script><script>window.__pwned = 1</script>",
+]
+
+
+@pytest.fixture
+def layers(workspace):
+    return workspace.layers(DEC_2)
+
+
+@pytest.fixture
+def rendered(workspace, layers):
+    return mapview.build_map(layers, DEC_2, history=workspace.index.frame).get_root().render()
+
+
+def hostile_record(text: str, **extra) -> dict:
+    return {"place": "Pokrovsk", "geonames_id": POKROVSK, "claimant": "UA",
+            "controller": "CONTESTED", "claim_date": "2025-12-02", "claimant_org": text,
+            "note": text, "source_publisher": text, "source_title": text,
+            "source_url": "https://example.org/?q=<script>", **extra}
+
+
+def claim_calls(html: str) -> dict[str, dict]:
+    """layer -> the FeatureCollection passed to conflictmap.claimLayer in the page."""
+    out, decoder = {}, json.JSONDecoder()
+    for m in re.finditer(r"conflictmap\.claimLayer\(\w+, ", html):
+        data, end = decoder.raw_decode(html, m.end())
+        pane, _ = decoder.raw_decode(html, end + 2)
+        out[pane[len("cm-"):]] = data
+    return out
+
+
+# -- offline, self-contained -------------------------------------------------------------
+def test_build_map_loads_nothing_from_the_network(rendered):
+    assert not re.findall(r"<script[^>]+src=", rendered)
+    assert not re.findall(r"<link[^>]+href=", rendered)
+    for cdn in ("jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn", "fontawesome"):
+        assert cdn not in rendered
+    assert "L.map(" in rendered and "window.conflictmap" in rendered   # Leaflet + helpers inlined
+    tile_urls = re.findall(r"https://[^\"']*\{z\}[^\"']*", rendered)
+    assert sorted(tile_urls) == sorted([mapview.LIGHT_TILES, mapview.OSM_TILES])   # offered only
+
+
+def test_linked_assets_for_the_live_map():
+    m = mapview.base_map(assets=mapview.MapAssets(leaflet="../leaflet", static="../static"))
+    html = m.get_root().render()
+    assert '<script src="../leaflet/leaflet.js">' in html
+    assert '<script src="../static/conflictmap.js">' in html
+    assert len(re.findall(r"<script[^>]+src=", html)) == 2
+    assert len(re.findall(r"<link[^>]+href=", html)) == 2
+
+
+def test_build_map_has_caption_legend_sources_and_outline(rendered):
+    assert mapview.caption_text(DEC_2) in rendered
+    for title in ("Russian claims", "Ukrainian claims", "Third-party claims", "Contested"):
+        assert title in rendered
+    assert "Sources (" in rendered and "The Moscow Times" in rendered
+    assert "DONETSK" in rendered                       # the offline outline's labels
+
+
+def test_base_map_is_the_same_for_every_date():
+    assets = mapview.MapAssets(leaflet="../l", static="../s")
+    scripts = [re.sub(r"_[0-9a-f]{32}", "", mapview.base_map(assets=assets).get_root().render())
+               for _ in range(2)]
+    assert scripts[0] == scripts[1]
+
+
+# -- escaping ----------------------------------------------------------------------------
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_escaped_in_popups_and_never_templated(workspace, text):
+    workspace.ledger.import_records([hostile_record(text)])
+    layers = workspace.layers(DEC_2)
+    popup = mapview.place_popups(layers, DEC_2, workspace.index.frame)[POKROVSK]
+    assert "<script" not in popup and "<img" not in popup
+    assert 'href="https://example.org/?q=&lt;script&gt;"' in popup
+    html = mapview.build_map(layers, DEC_2, history=workspace.index.frame).get_root().render()
+    assert "<img src=x" not in html and "<script>window.__pwned" not in html
+    if "7*7" in text:           # kept as text, escaped, never evaluated by Jinja
+        assert "\\u007b{ 7*7 }} \\u007b% if 1 %}yes" in html
+
+
+@pytest.mark.parametrize("url, linked", [
+    ("https://example.org/a?b=1&c=2", True),
+    ("http://example.org", True),
+    ("javascript:alert(1)", False),
+    ("data:text/html,<b>x</b>", False),
+    ("", False),
+])
+def test_only_http_sources_become_links(url, linked):
+    out = mapview.safe_link(url, "src")
+    assert ("<a href=" in out) is linked
+    assert "javascript" not in out and "<b>" not in out
+
+
+# -- styles --------------------------------------------------------------------------------
+@pytest.mark.parametrize("layer, row, dash, hatched", [
+    ("ru", {"controller": "RU", "extent": "full"}, None, False),
+    ("ru", {"controller": "RU", "extent": "partial", "part": "north"}, styles.PARTIAL_DASH, False),
+    ("ua", {"controller": "UA", "extent": "partial", "fraction": 0.4}, styles.PARTIAL_DASH, False),
+    ("other", {"controller": "UA", "extent": "full"}, styles.LAYER_DASH["other"], False),
+    ("contested", {}, styles.LAYER_DASH["contested"], True),
+])
+def test_feature_style(layer, row, dash, hatched):
+    style = mapview.feature_style(layer, row)
+    assert style.get("dashArray") == dash
+    assert (style["fillColor"] == "url(#cm-hatch)") is hatched
+    assert style["color"] == styles.LAYER_COLOURS[layer]
+
+
+def test_full_and_partial_claims_look_different():
+    full = mapview.feature_style("ua", {"controller": "UA", "extent": "full"})
+    part = mapview.feature_style("ua", {"controller": "UA", "extent": "partial", "part": "north"})
+    assert full != part and full["fillOpacity"] > part["fillOpacity"]
+
+
+# -- layers, labels, popups ------------------------------------------------------------------
+def test_one_shape_per_row_and_layer(workspace, layers, rendered):
+    calls = claim_calls(rendered)
+    assert {k: len(v["features"]) for k, v in calls.items()} == {k: len(v) for k, v in layers.items()}
+
+
+def test_pokrovsk_on_2_december(workspace, layers, rendered):
+    calls = claim_calls(rendered)
+    pokrovsk = workspace.gazetteer.get(POKROVSK)
+    ua = [f for f in calls["ua"]["features"] if f["properties"]["pid"] == POKROVSK]
+    assert len(ua) == 1
+    assert shapely.geometry.shape(ua[0]["geometry"]).centroid.y > pokrovsk.lat  # the north part
+    assert ua[0]["properties"]["style"]["dashArray"] == styles.PARTIAL_DASH
+    assert POKROVSK in {f["properties"]["pid"] for f in calls["contested"]["features"]}
+    others = {f["properties"]["tip"].split(" — ")[0]: f["properties"]["style"]["fillColor"]
+              for f in calls["other"]["features"]}
+    assert others["Kramatorsk"] == others["Sloviansk"] == styles.CONTROLLER_COLOURS["UA"]
+    popup = mapview.place_popups(layers, DEC_2, workspace.index.frame)[POKROVSK]
+    assert "RU holds all" in popup and "UA holds the north part" in popup
+    assert 'href="https://www.themoscowtimes.com/' in popup
+
+
+def test_fraction_only_claims_are_labelled(workspace):
+    html = mapview.build_map(workspace.layers(JAN_6), JAN_6).get_root().render()
+    assert '"text": "RU 95%"' in html
+
+
+def test_popup_history_stops_at_the_date(workspace):
+    early = mapview.place_popups(workspace.layers(date(2025, 12, 1)), date(2025, 12, 1),
+                                 workspace.index.frame)[POKROVSK]
+    late = mapview.place_popups(workspace.layers(DEC_2), DEC_2, workspace.index.frame)[POKROVSK]
+    assert "<td>2025-12-02</td>" not in early and "<td>2025-12-02</td>" in late
+
+
+def test_optional_assessment_columns_appear_in_popups(layers):
+    annotated = {k: v.assign(occupied_share=0.63, verdict="inconsistent") for k, v in layers.items()}
+    popup = mapview.place_popups(annotated, DEC_2)[POKROVSK]
+    assert "63% occupied" in popup and "verdict: inconsistent" in popup
+
+
+@pytest.mark.parametrize("visible", [{"ru", "contested"}, set(), set(LAYERS)])
+def test_visible_layers(layers, visible):
+    groups = mapview.feature_groups(layers, DEC_2, visible=visible)
+    shown = {g.cm_key for g in groups if g.cm_key and g.show}
+    assert shown == visible & set(layers)
+    control = mapview.layer_control(groups)
+    assert json.loads(control.hidden) == sorted(set(layers) - visible)
+
+
+def test_sources_follow_the_visible_layers(layers):
+    only_other = mapview.sources_of(layers, {"other"})
+    everything = mapview.sources_of(layers, set(LAYERS))
+    assert 0 < len(only_other) < len(everything)
+    contested = {s["publisher"] for s in mapview.sources_of(layers, {"contested"})}
+    places = set(layers["contested"]["place_id"])
+    behind = {p for k in ("ru", "ua") for p, pid in
+              zip(layers[k]["source_publisher"], layers[k]["place_id"]) if pid in places}
+    assert contested == behind and behind
+
+
+def test_assessment_overlay_is_under_the_claims_and_off_by_default(layers):
+    overlay = AssessmentOverlay(date(2025, 11, 30), "DeepStateMap",
+                                {"occupied": shapely.box(37.0, 48.0, 37.3, 48.4)})
+    groups = mapview.feature_groups(layers, DEC_2, overlay=overlay)
+    keys = [g.cm_key for g in groups]
+    assert keys.index("assessment") < min(keys.index(k) for k in LAYERS)
+    assessment = groups[keys.index("assessment")]
+    assert not assessment.show and "2025-11-30" in assessment.layer_name
+    html = mapview.build_map(layers, DEC_2, overlay=overlay,
+                             visible=set(LAYERS) | {"assessment"}).get_root().render()
+    assert "conflictmap.assessment(" in html and "assessed 2025-11-30" in html
+
+
+def test_area_outline_covers_the_front():
+    outline = mapview.area_outline()
+    areas = [shapely.geometry.shape(f["geometry"]) for f in outline["areas"]["features"]]
+    assert any(a.contains(shapely.Point(37.18, 48.28)) for a in areas)    # Pokrovsk
+    assert "DONETSK" in {lab["text"] for lab in outline["labels"]}
+
+
+@pytest.mark.parametrize("bounds, zoom_range", [
+    ([[48.2, 37.1], [48.4, 37.3]], (10, 11)),
+    ([[47.5, 36.5], [50.5, 38.5]], (6, 8)),
+    (None, (mapview.DEFAULT_ZOOM, mapview.DEFAULT_ZOOM)),
+])
+def test_view_for(bounds, zoom_range):
+    center, zoom = mapview.view_for(bounds)
+    assert zoom_range[0] <= zoom <= zoom_range[1]
+    if bounds:
+        assert bounds[0][0] < center[0] < bounds[1][0]
