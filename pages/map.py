@@ -6,6 +6,10 @@ in ui/state.py; the map itself is drawn by ui/live_map.py.
 
 import streamlit as st
 
+from conflictmap.assessment import annotate_as_of
+from conflictmap.mapview import ASSESSMENT
+from ui.data import workspace
+from ui.downloads import render_page_downloads
 from ui.live_map import show_map
 from ui.sidebar import map_sidebar
 from ui.state import show_notices
@@ -14,4 +18,7 @@ view = map_sidebar()          # date and layers (sidebar, URL, session state)
 show_notices()
 layers = view.layers          # the claim layers as of view.as_of (annotate them here)
 overlay = None                # an AssessmentOverlay drawn under the claims, or None
+if ASSESSMENT in view.visible and view.as_of is not None:
+    overlay, layers = annotate_as_of(workspace(), layers, view.as_of)
 show_map(view, layers=layers, overlay=overlay)
+render_page_downloads(view, overlay=overlay)  # one button per export format

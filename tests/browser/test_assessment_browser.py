@@ -1,0 +1,109 @@
+"""As a new user would: upload DeepStateMap files on the assessment page, then see
+DeepState's picture under the claims on the map of 2025-12-02 and read in Pokrovsk's
+popup how the Russian claim of 1 December compares with it. Real Chromium, network
+blocked, the app on a database of its own."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from conflictmap.paths import ROOT
+from tests.browser.conftest import free_port, wait_until_up
+
+POKROVSK = 704422
+# Inside the map's frame: show (lat, lon) at zoom 12, low in the map so that its
+# popup (which opens above it) fits.
+MOVE_TO = """(el, ll) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  map.setView(ll, 12, {animate: false});
+  map.panBy([0, -Math.round(map.getSize().y * 0.4)], {animate: false});
+}"""
+# Where (lat, lon) is in the map container now, for a click.
+POINT_OF = """(el, ll) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const p = map.latLngToContainerPoint(ll);
+  return {x: Math.round(p.x), y: Math.round(p.y)};
+}"""
+# For the screenshot only: hide the controls drawn over the popup.
+HIDE_CONTROLS = """() => document.querySelectorAll('.leaflet-control-layers, .cm-legend, .cm-caption')
+  .forEach(el => { el.style.visibility = 'hidden'; })"""
+FILES = ["occupied_2025-12-01.geojson", "greyzone_2025-12-01.geojson",
+         "occupied_2025-12-02.geojson", "greyzone_2025-12-02.geojson"]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """``streamlit run app.py`` on a database of its own (the import writes to it)."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("assessment_app")
+    env = {**os.environ, "CONFLICTMAP_DB": str(folder / "ledger.sqlite"),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(folder / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url + "/_stcore/health")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_import_then_read_the_claims_against_deepstate(page, app_url, shared_dir, gazetteer,
+                                                        screenshot_dir):
+    # 1. The assessment page: upload the files, see them stored.
+    page.goto(app_url + "/assessment")
+    expect(page.get_by_role("heading", name="Independent assessment")).to_be_visible(
+        timeout=60_000)
+    page.locator("input[type=file]").set_input_files(
+        [str(shared_dir / "deepstate" / name) for name in FILES])
+    for name in FILES:
+        expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Imported 4 file(s).")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("occupied_2025-12-02.geojson: 2025-12-02 occupied")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "assessment_page_imported.png"), full_page=True)
+
+    # 2. The map of 2025-12-02 with the assessment switched on.
+    page.goto(app_url + "/?date=2025-12-02&layers=ru,ua,other,contested,assessment")
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    control = frame.locator(".leaflet-control-layers label",
+                            has_text="Independent assessment")
+    expect(control).to_contain_text("2025-12-02", timeout=60_000)
+    expect(control.locator("input")).to_be_checked()
+    shapes = frame.locator(".leaflet-cm-assessment-pane path")
+    expect(shapes.first).to_be_attached()
+    assert shapes.count() >= 2  # occupied and grey zone
+    page.screenshot(path=str(screenshot_dir / "assessment_map_2025-12-02.png"))
+
+    # 3. Pokrovsk's popup: the Russian claim of 1 December against the assessment.
+    pokrovsk = gazetteer.get(POKROVSK)
+    container = frame.locator(".leaflet-container")
+    container.evaluate(MOVE_TO, [pokrovsk.lat, pokrovsk.lon])
+    # Moving the map reruns the page (the map reports its view): wait until it is idle.
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    container.click(position=container.evaluate(POINT_OF, [pokrovsk.lat, pokrovsk.lon]))
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Pokrovsk")
+    russian = popup.locator("tr", has_text="Russian claims")
+    expect(russian).to_contain_text("2025-12-01")
+    expect(russian).to_contain_text("RU holds all")
+    expect(russian).to_contain_text(re.compile(r"assessment: \d+% occupied; \d+% grey zone; "
+                                               r"verdict: (consistent|inconsistent|unclear)"))
+    container.evaluate(HIDE_CONTROLS)
+    expect(frame.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in
+    page.screenshot(path=str(screenshot_dir / "assessment_pokrovsk_popup_2025-12-02.png"))
+    assert page.blocked_requests == []
