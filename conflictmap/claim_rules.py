@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 FLAGS = re.IGNORECASE
 
@@ -133,10 +134,24 @@ IN_HANDS = re.compile(
     FLAGS,
 )
 
+# Each rule with a cheap test a sentence must pass before the rule runs (speed).
+_NEEDS = {
+    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|entered|control|fall|"
+               r"fell|takeover|surrender|pushed|drove|driven|forced|kicked|expelled|ousted|thr",
+    "withdrawal": r"withdr|retreat|pull|abandon",
+    "hold": r"hold|held|control|keep|kept|retain|defend",
+    "fighting": r"battle|fight|clash|combat|hostilit|assault|warfare",
+    "contested": r"contested|gr[ae]y\s+zone",
+    "held_by": r"(?:held|controlled|occupied)\s+by",
+    "side_held": r"held|controlled|occupied",
+    "occupied": r"occupied",
+    "in_hands": r"hands|control|occupation",
+}
+NEEDS = {k: re.compile(v, FLAGS) for k, v in _NEEDS.items()}
 EVENT_RULES = (
     ("capture", CAPTURE_VERB), ("capture", CAPTURE_NOUN), ("capture", CAPTURE_POSSESSIVE),
-    ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL), ("hold", HOLD_VERB),
-    ("fighting", FIGHTING), ("contested", CONTESTED_STATE),
+    ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL),
+    ("hold", HOLD_VERB), ("fighting", FIGHTING), ("contested", CONTESTED_STATE),
 )
 STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCUPIED),
                ("in_hands", IN_HANDS))
@@ -290,6 +305,7 @@ def actors_in(text: str, offset: int = 0) -> list[Actor]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def side_of(text: str) -> str | None:
     """The side a short phrase names ("by Russian forces" -> RU), or None.
 

@@ -112,7 +112,11 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for m in _MONTH_DAY.finditer(text):
+    has_digit = any(ch.isdigit() for ch in text)
+    lower = text.lower()
+    if not has_digit and "day" not in lower and "overnight" not in lower:
+        return found
+    for m in (_MONTH_DAY.finditer(text) if has_digit else ()):
         day = parse_calendar_date(m.group(0), published)
         if day is not None:
             found.append(DateMention(m.start(), m.end(), m.group(0), day))

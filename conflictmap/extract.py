@@ -163,7 +163,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for para, line in enumerate(text.split("\n")):
         start = pos
         for m in _BOUNDARY.finditer(line):
-            word = re.search(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$", line[:m.end()])
+            word = re.search(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$", line[max(0, m.start() - 24):m.end()])
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS and "." in m.group(0)[:1]:
                 continue
             end = pos + m.start() + len(m.group(0).rstrip())
@@ -269,6 +269,7 @@ class _Document:
         self.datelines = dateline_spans
         self.publisher = publisher
         self._starts = [s.start for s in sentences]
+        self._mention_starts = [m.start for m in mentions]
         self.side_dates: dict[str, list[date]] = {}
         self.analysed = [self._analyse(i) for i in range(len(sentences))]
 
@@ -280,8 +281,11 @@ class _Document:
         s = self.sentences[i]
         raw = self.text[s.start:s.end]
         items: list[tuple[int, int, Place | None]] = []
-        for m in self.mentions:
-            if m.start >= s.start and m.end <= s.end and not _GOVERNMENT.fullmatch(m.text):
+        first = bisect_right(self._mention_starts, s.start - 1)
+        for m in self.mentions[first:]:
+            if m.start >= s.end:
+                break
+            if m.end <= s.end and not _GOVERNMENT.fullmatch(m.text):
                 items.append((m.start - s.start, m.end - s.start, m.place))
         for a in ANAPHOR.finditer(raw):
             if any(x0 < a.end() and a.start() < x1 for x0, x1, _ in items):
@@ -306,6 +310,14 @@ class _Document:
         speeches = self._speeches(masked_text)
         info = {"raw": raw, "masked": masked_text, "places": places, "offsets": offsets,
                 "dates": dates, "speeches": speeches, "start": s.start}
+        if places:  # what the claim rules need, for sentences that can hold a claim
+            info.update(
+                conditional=bool(R.CONDITIONAL.search(masked_text)),
+                unconfirmed=[u.end() for u in R.UNCONFIRMED.finditer(masked_text)],
+                periods=[p for p in find_periods(masked_text, self.published)
+                         if p.before_publication],
+                claim_nouns=list(R.CLAIM_NOUN.finditer(masked_text)),
+                denials=[d.end() for d in R.DENIAL.finditer(masked_text)])
         for sp in speeches:
             if sp.side and dates:
                 self.side_dates.setdefault(sp.side, []).extend(d.day for d in dates)
@@ -349,8 +361,15 @@ class _Document:
     # -- rules -------------------------------------------------------------------------
     def _hits(self, info: dict) -> list[_Hit]:
         masked = info["masked"]
-        hits = []
+        hits: list[_Hit] = []
+        if "⟦" not in masked:
+            return hits
+        passed: dict[str, bool] = {}
         for kind, pattern in R.EVENT_RULES + R.STATE_RULES:
+            if kind not in passed:
+                passed[kind] = bool(R.NEEDS[kind].search(masked))
+            if not passed[kind]:
+                continue
             for m in pattern.finditer(masked):
                 places = [int(x) for x in re.findall(r"⟦(\d+)⟧", m.group("places"))]
                 cs, ce = m.span("cue")
@@ -377,19 +396,19 @@ class _Document:
                 and not R.FINITE_BEFORE.search(masked[max(0, cs - 40):cs])):
             if not self._embedding(info, cs)[0]:
                 return True
-        if R.CONDITIONAL.search(masked):
+        if info["conditional"]:
             return True
         if R.MODAL.search(masked[max(0, cs - 30):cs]) or R.MODAL.search(masked[me:me + 22]):
             return True
         if R.ATTEMPT.search(masked[max(0, cs - 50):cs]):
             return True
-        unconfirmed = [u for u in R.UNCONFIRMED.finditer(masked) if u.end() <= cs]
-        if unconfirmed and not re.search(r"\bbut\b|;", masked[unconfirmed[-1].end():cs]):
+        unconfirmed = [u for u in info["unconfirmed"] if u <= cs]
+        if unconfirmed and not re.search(r"\bbut\b|;", masked[unconfirmed[-1]:cs]):
             return True
         if re.search(r"\bsince\s+(?:the\s+)?$", masked[max(0, cs - 12):cs], re.IGNORECASE):
             return True
-        for p in find_periods(masked, self.published):
-            if p.before_publication and cs - 60 <= p.start <= me + 40:
+        for p in info["periods"]:
+            if cs - 60 <= p.start <= me + 40:
                 return True
         return False
 
@@ -420,17 +439,15 @@ class _Document:
 
     def _embedding(self, info: dict, cs: int) -> tuple[bool, str | None]:
         """(inside another's claim or a denial, the side whose claim it is, if named)."""
-        masked = info["masked"]
-        for m in R.CLAIM_NOUN.finditer(masked):
+        for m in info["claim_nouns"]:
             if m.end() <= cs and cs - m.end() <= 90:
                 side = _by_side(m.group("post")) or _by_side(m.group("pre"))
                 return True, side
         for sp in info["speeches"]:
             if sp.is_denial and sp.end <= cs:
                 return True, None
-        for m in R.DENIAL.finditer(masked):
-            if m.end() <= cs:
-                return True, None
+        if any(end <= cs for end in info["denials"]):
+            return True, None
         return False, None
 
     def _date(self, info: dict, anchor: int, claimant: str, embedded: bool) -> tuple[date, str]:

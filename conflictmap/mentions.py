@@ -244,6 +244,7 @@ class MentionFinder:
             self._automaton.add_word(word, (len(word), entry))
         self._automaton.make_automaton()
         self._region_spellings = set(regions._by_spelling())
+        self._resolved: dict[tuple, Mention] = {}
 
     @classmethod
     def for_gazetteer(cls, gazetteer: Gazetteer | None = None) -> "MentionFinder":
@@ -386,6 +387,17 @@ class MentionFinder:
 
     def _resolve(self, surface: str, start: int, end: int, entry: _Entry,
                  context: set[str], explicit: set[str]) -> Mention:
+        key = (entry.key, frozenset(context), bool(explicit))
+        cached = self._resolved.get(key)
+        if cached is None:
+            if len(self._resolved) > 50_000:
+                self._resolved.clear()
+            cached = self._resolved[key] = self._resolve_uncached(surface, start, end, entry,
+                                                                  context, explicit)
+        return Mention(surface, start, end, cached.place, cached.candidates, cached.reason)
+
+    def _resolve_uncached(self, surface: str, start: int, end: int, entry: _Entry,
+                          context: set[str], explicit: set[str]) -> Mention:
         allowed = set(entry.ids)
         cands = [c for c in self.gazetteer.candidates(entry.key, " ".join(sorted(context)),
                                                       limit=200)

@@ -1,0 +1,123 @@
+"""Throughput of the reader: 4 KB reports per second on one core, after start-up.
+
+Times are CPU time of this process (``time.process_time``), so that other work on a
+shared machine does not count against the reader.
+
+Baseline, measured in the same run: finding the mentions the naive way, one regular
+expression per trusted gazetteer name scanned over the text (on a few reports only:
+it is slow). The reader's figure covers everything (mentions, resolution, claims and
+dates); the ratio compares its mention finding with the baseline's.
+
+    python bench/bench_extract.py [--reports N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from conflictmap.extract import extract  # noqa: E402
+from conflictmap.mentions import MentionFinder  # noqa: E402
+from conflictmap.places import Gazetteer  # noqa: E402
+
+TEMPLATES = [
+    "{org} said on {day} that its forces had captured the village of {p1}.",
+    "Ukraine's General Staff dismissed as untrue Russian claims that {p2} had fallen.",
+    "According to DeepState, Russian forces control about {n} per cent of {p1}.",
+    "Fighting continues in {p2}, a spokesman for the Khortytsia group said.",
+    "If confirmed, the fall of {p1} would open the road to {p3}.",
+    "The town lies {n} kilometres south of the Ukrainian-held city of {p3}.",
+    "Ukrainian forces withdrew from {p2} to avoid encirclement, the army said on {day}.",
+    "Analysts said the capture of {p1} since the start of the year showed slow progress.",
+    "Residents described shelling, power cuts and long queues for water in recent weeks.",
+    "Talks between the delegations continued in Geneva without any agreement on a truce.",
+]
+ORGS = ["Russia's Defence Ministry", "The Kremlin", "Russia's military", "Moscow"]
+DAYS = ["Monday", "Tuesday", "Sunday", "Nov 20", "Jan. 6"]
+
+
+def make_reports(gazetteer: Gazetteer, n: int, size: int = 4096, seed: int = 7) -> list[str]:
+    """``n`` synthetic reports of about ``size`` bytes about random Ukrainian towns."""
+    rng = random.Random(seed)
+    towns = [p.name for p in gazetteer if p.country == "UA" and p.population > 3000]
+    reports = []
+    for _ in range(n):
+        parts = []
+        while sum(map(len, parts)) < size:
+            t = rng.choice(TEMPLATES)
+            parts.append(t.format(org=rng.choice(ORGS), day=rng.choice(DAYS),
+                                  p1=rng.choice(towns), p2=rng.choice(towns),
+                                  p3=rng.choice(towns), n=rng.randint(5, 95)))
+        reports.append(" ".join(parts)[:size])
+    return reports
+
+
+def naive_mentions(patterns, text: str) -> int:
+    """Baseline: one compiled regex per name, each scanned over the whole text."""
+    return sum(len(p.findall(text)) for p in patterns)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=400)
+    args = ap.parse_args()
+
+    t0 = time.process_time()
+    gaz = Gazetteer.load()
+    finder = MentionFinder.for_gazetteer(gaz)
+    extract("Russia said it had captured Avdiivka on Monday.", date(2025, 1, 1))
+    startup = time.process_time() - t0
+    reports = make_reports(gaz, args.reports)
+    published = [date(2025, 1, 6) + timedelta(days=i % 300) for i in range(len(reports))]
+    kb = sum(len(r.encode()) for r in reports) / len(reports) / 1024
+
+    t0 = time.process_time()
+    claims = sum(len(extract(r, d).claims) for r, d in zip(reports, published))
+    full = time.process_time() - t0
+    t0 = time.process_time()
+    for r in reports:
+        finder.find(r)
+    mentions = time.process_time() - t0
+
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "reports"
+    dev = [p.read_text(encoding="utf-8") for p in sorted(shared.rglob("*.txt"))]
+    dev_rate = None
+    if dev:
+        batch = [dev[i % len(dev)] for i in range(len(reports))]
+        t0 = time.process_time()
+        for i, r in enumerate(batch):
+            extract(r, published[i])
+        dev_rate = len(batch) / (time.process_time() - t0)
+        dev_kb = sum(len(r.encode()) for r in dev) / len(dev) / 1024
+
+    names = sorted(finder.entries)
+    patterns = [re.compile(r"(?<!\w)" + re.escape(k) + r"(?!\w)", re.IGNORECASE) for k in names]
+    sample = reports[:3]
+    t0 = time.process_time()
+    for r in sample:
+        naive_mentions(patterns, r)
+    naive = (time.process_time() - t0) / len(sample)
+
+    per_report = full / len(reports)
+    print(f"start-up (gazetteer, automaton, first report): {startup:.2f} s")
+    print(f"reports: {len(reports)} of {kb:.1f} KB, {claims} candidate claims")
+    print(f"reader, everything:     {len(reports) / full:8.1f} reports/s "
+          f"({per_report * 1000:.2f} ms each)  target >= 200/s: "
+          f"{'met' if len(reports) / full >= 200 else 'NOT met'}")
+    print(f"reader, mentions only:  {len(reports) / mentions:8.1f} reports/s")
+    if dev_rate:
+        print(f"reader, real reports of {dev_kb:.1f} KB (../shared/reports, repeated): "
+              f"{dev_rate:8.1f} reports/s")
+    print(f"baseline, regex per name ({len(names)} names): {1 / naive:8.2f} reports/s")
+    print(f"ratio, mention finding vs baseline: {naive / (mentions / len(reports)):.0f}x")
+
+
+if __name__ == "__main__":
+    main()
