@@ -289,6 +289,86 @@ def annotate_as_of(workspace, layers: dict[str, gpd.GeoDataFrame], as_of: date, 
     return overlay, annotate_layers(layers, overlay, workspace.footprints, lags=lags)
 
 
+MAX_AGE_DAYS = 7
+
+
+def _shapes(footprints: Footprints, ids: list, parts: list) -> list:
+    """Footprints.shapes, asked for whole places and for parts in separate calls (it
+    sorts the pairs it has to compute, and None does not sort against a part name)."""
+    out: list = [None] * len(ids)
+    for want_part in (False, True):
+        idx = [i for i, p in enumerate(parts) if (p is not None) == want_part]
+        if idx:
+            for i, g in zip(idx, footprints.shapes([ids[i] for i in idx], [parts[i] for i in idx])):
+                out[i] = g
+    return out
+CLAIM_VERDICT_COLUMNS = ["assessment_date", "occupied_share", "grey_share", "verdict"] \
+    + LAG_COLUMNS
+
+
+def claim_verdicts(workspace, frame: pd.DataFrame, *, labels: dict | None = None,
+                   max_age_days: int = MAX_AGE_DAYS) -> pd.DataFrame:
+    """Each claim of a claims frame against the assessment of its own date, and the
+    confirmation lag of each Russian capture claim (every stored assessment counted).
+
+    "The assessment of its date" is the latest on or before the claim date, when it
+    is at most ``max_age_days`` older (else the claim gets no verdict: an old picture
+    says little about a new claim). The shape compared is the claimed part, or the
+    footprint. One row per distinct (date, place_id, claimant, claim) — the claimant
+    shown through ``labels`` (e.g. ``{"RU": "Russia"}``), the claim as
+    :func:`conflictmap.control.describe_row` words it — so that a table of claims can
+    be joined on those columns; then :data:`CLAIM_VERDICT_COLUMNS`.
+    """
+    from .control import describe_row
+
+    keys = ["date", "place_id", "claimant", "claim"]
+    if not len(frame):
+        return pd.DataFrame(columns=keys + CLAIM_VERDICT_COLUMNS)
+    df = frame.reset_index(drop=True)
+    days = list(pd.to_datetime(df["claim_date"]).dt.date)
+    out = pd.DataFrame({
+        "date": days, "place_id": df["place_id"].astype("int64").to_numpy(),
+        "claimant": [(labels or {}).get(c, c) for c in df["claimant"]],
+        "claim": [describe_row(r) for r in df.to_dict("records")],
+    })
+    for col in CLAIM_VERDICT_COLUMNS:
+        out[col] = None
+    stored = workspace.ledger.assessment_dates()
+    in_force = []
+    for d in days:
+        earlier = [a for a in stored if a <= d]
+        ok = earlier and (d - earlier[-1]).days <= max_age_days
+        in_force.append(earlier[-1] if ok else None)
+    parts = [p if isinstance(p, str) and p else None for p in df["part"]]
+    gaz = workspace.footprints.gazetteer
+    for day in sorted({d for d in in_force if d is not None}):
+        rows = [i for i, d in enumerate(in_force) if d == day]
+        overlay = overlay_on(workspace.ledger, day, MAP_KINDS)
+        if overlay is None:
+            continue
+        sub = df.iloc[rows]
+        shapes = _shapes(workspace.footprints, list(sub["place_id"]), [parts[i] for i in rows])
+        lon = [gaz.get(int(p)).lon for p in sub["place_id"]]
+        lat = [gaz.get(int(p)).lat for p in sub["place_id"]]
+        got = annotate_frame(sub[["controller", "extent", "fraction"]], overlay, shapes, lon, lat)
+        for col in ("assessment_date", "occupied_share", "grey_share", "verdict"):
+            out.loc[rows, col] = got[col].to_numpy()
+    lags = confirmation_lags(workspace.ledger, df, workspace.footprints)
+    if len(lags):
+        by_id = lags.set_index("claim_id")
+        for i, cid in enumerate(df["claim_id"]):
+            if cid in by_id.index:
+                row = by_id.loc[cid]
+                out.loc[i, "confirmed_on"] = row["confirmed_on"]
+                days_ = row["confirmation_lag_days"]
+                out.loc[i, "confirmation_lag_days"] = None if pd.isna(days_) else int(days_)
+                out.loc[i, "lag_exact"] = row["lag_exact"]
+    out["occupied_share"] = pd.to_numeric(out["occupied_share"])
+    out["grey_share"] = pd.to_numeric(out["grey_share"])
+    out["confirmation_lag_days"] = pd.array(out["confirmation_lag_days"], dtype="Int64")
+    return out.drop_duplicates(subset=keys).reset_index(drop=True)
+
+
 # -- storing ------------------------------------------------------------------------------
 def import_files(ledger: Ledger, paths, *, on: date | None = None):
     """Read DeepStateMap files and store every assessment in one transaction.

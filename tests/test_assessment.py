@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from conflictmap.assessment import (
-    MAP_KINDS, annotate_as_of, annotate_layers, compare_claims, confirmation_lags, import_files, overlay_as_of,
+    MAP_KINDS, annotate_as_of, annotate_layers, claim_verdicts, compare_claims, confirmation_lags, import_files, overlay_as_of,
     place_shares, stored_assessment, stored_summary,
 )
 from conflictmap.cli import main
@@ -200,6 +200,46 @@ def test_annotate_as_of_brings_overlay_and_lags(bare):
     # 1 December stored no occupied polygon: the lag of one day is only an upper bound.
     assert (ru["verdict"], ru["confirmed_on"], ru["lag_exact"]) == ("consistent", "2025-12-02",
                                                                     False)
+
+
+@pytest.mark.parametrize("claim_date, assessed, expected_date", [
+    ("2025-12-02", ["2025-12-02"], "2025-12-02"),          # same day
+    ("2025-12-05", ["2025-12-02", "2025-12-09"], "2025-12-02"),  # the one in force
+    ("2025-12-09", ["2025-12-02"], "2025-12-02"),          # 7 days old: still used
+    ("2025-12-10", ["2025-12-02"], None),                  # 8 days old: too old
+    ("2025-12-01", ["2025-12-02"], None),                  # only later ones
+])
+def test_claim_verdicts_use_the_assessment_of_the_claim_date(bare, claim_date, assessed,
+                                                             expected_date):
+    claim(bare, place="Pokrovsk", claimant="RU", controller="RU", claim_date=claim_date)
+    bare.ledger.add_assessments([stored_assessment(date.fromisoformat(d), "occupied",
+                                                   box_around(bare, POKROVSK)) for d in assessed])
+    got = claim_verdicts(bare, bare.index.frame, labels={"RU": "Russia"})
+    row = got.iloc[0]
+    assert (row["date"], row["place_id"], row["claimant"], row["claim"]) == \
+        (date.fromisoformat(claim_date), POKROVSK, "Russia", "RU holds all")
+    assert row["assessment_date"] == expected_date
+    assert row["verdict"] == ("consistent" if expected_date else None)
+    first_on_or_after = min((d for d in assessed if d >= claim_date), default=None)
+    assert row["confirmed_on"] == first_on_or_after
+
+
+def test_claim_verdicts_measure_the_claimed_part(bare):
+    day = date(2025, 12, 2)
+    claim(bare, place="Pokrovsk", claimant="UA", controller="UA", part="north",
+          claim_date="2025-12-02")
+    claim(bare, place="Pokrovsk", claimant="RU", controller="RU", claim_date="2025-12-02")
+    claim(bare, place="Pokrovsk", claimant="RU", controller="RU", part="south",
+          claim_date="2025-12-02", source_publisher="Another desk")
+    bare.ledger.add_assessments([stored_assessment(
+        day, "occupied", box_around(bare, POKROVSK, south_of_centre=True))])
+    got = claim_verdicts(bare, bare.index.frame).set_index("claim")
+    assert got.loc["UA holds the north part", "occupied_share"] == pytest.approx(0, abs=0.01)
+    assert got.loc["RU holds the south part", "occupied_share"] == pytest.approx(1, abs=0.01)
+    assert got.loc["RU holds all", "occupied_share"] == pytest.approx(0.5, abs=0.01)
+    assert got.loc["UA holds the north part", "verdict"] == "consistent"
+    assert got.loc["RU holds the south part", "verdict"] == "consistent"
+    assert got.loc["RU holds all", "confirmed_on"] is None  # half occupied, centre on the edge
 
 
 # -- import -----------------------------------------------------------------------------
