@@ -3,6 +3,7 @@ row to see its place on the map."""
 
 import streamlit as st
 
+from conflictmap.assessment import claim_verdicts
 from ui import data, state
 from ui.tables import CLAIMANTS, CONTROLLERS, claims_table, filter_claims
 
@@ -28,6 +29,9 @@ start, end = (span + (span[0],))[:2] if isinstance(span, tuple) and span else (d
 shown = filter_claims(frame, places=chosen_places, claimants=claimants,
                       controllers=controllers, start=start, end=end)
 table = claims_table(shown)           # one row per claim, newest first
+if data.has_assessments():            # each claim against DeepStateMap of its date
+    table = table.merge(claim_verdicts(data.workspace(), shown, labels=CLAIMANTS),
+                        how="left", on=["date", "place_id", "claimant", "claim"])
 st.caption(f"{len(table)} of {len(frame)} claims. Select a row to show its place on the map.")
 picked = st.dataframe(
     table.drop(columns=["place_id", "lat", "lon"]), hide_index=True, width="stretch",
@@ -35,6 +39,9 @@ picked = st.dataframe(
     column_config={
         "source": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "occupied_share": st.column_config.NumberColumn("Occupied", format="percent"),
+        "grey_share": st.column_config.NumberColumn("Grey zone", format="percent"),
+        "confirmation_lag_days": st.column_config.NumberColumn("Lag (days)"),
     },
 )
 rows = picked.selection.rows if picked else []

@@ -15,6 +15,7 @@ from conflictmap.paths import ROOT
 from conflictmap.workspace import Workspace
 
 PAGE = str(ROOT / "pages" / "assessment.py")
+CLAIMS_PAGE = str(ROOT / "pages" / "claims.py")
 
 
 @pytest.fixture
@@ -54,3 +55,26 @@ def test_page_lists_stored_assessments_and_verdicts(page_db):
     # Claimed on 1 December; the only assessment, of 2 December, agrees: at most a day.
     assert (ru["confirmed_on"], ru["confirmation_lag_days"], ru["lag_exact"]) == \
         ("2025-12-02", 1, False)
+
+
+def test_claims_page_shows_verdict_and_lag_columns(page_db):
+    ws = page_db
+    at = AppTest.from_file(CLAIMS_PAGE, default_timeout=60).run()
+    assert not at.exception
+    before = at.dataframe[0].value
+    assert "verdict" not in before.columns  # nothing to compare with yet
+    pokrovsk = ws.footprints.footprint(704422)
+    ws.ledger.add_assessments([
+        stored_assessment(date(2025, 12, 1), "occupied", pokrovsk.buffer(0.05))])
+    at = AppTest.from_file(CLAIMS_PAGE, default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == len(before)  # the join adds columns, never rows
+    assert {"verdict", "occupied_share", "grey_share", "assessment_date", "confirmed_on",
+            "confirmation_lag_days"} <= set(table.columns)
+    ru = table[(table["place"] == "Pokrovsk") & (table["claimant"] == "Russia")]
+    assert len(ru) >= 1
+    assert set(ru["verdict"]) == {"consistent"}
+    assert set(ru["confirmation_lag_days"]) == {0}
+    old = table[table["date"] < date(2025, 11, 24)]  # more than 7 days before: no verdict
+    assert len(old) and old["verdict"].isna().all()
