@@ -393,20 +393,24 @@ def import_uploads(ledger: Ledger, uploads: list[tuple[str, bytes]], *, on: date
     return results
 
 
+EQUAL_AREA_EPSG = 6933  # WGS 84 / NSIDC EASE-Grid 2.0 Global: areas in m², anywhere
+
+
 def stored_summary(ledger: Ledger) -> pd.DataFrame:
-    """One row per stored assessment: date, kind, source, polygons and area in km²."""
-    rows = []
-    for a in ledger.assessments():
-        geom = a.geometry
-        area = 0.0
-        if not geom.is_empty:
-            c = geom.centroid
-            area = float(gpd.GeoSeries([geom], crs=4326).to_crs(
-                gpd.GeoSeries([c], crs=4326).estimate_utm_crs()).area.iloc[0]) / 1e6
-        rows.append({"date": a.assessed_on.isoformat(), "kind": a.kind, "source": a.source,
-                     "polygons": int(shapely.get_num_geometries(geom)),
-                     "area_km2": round(area, 1)})
-    return pd.DataFrame(rows, columns=["date", "kind", "source", "polygons", "area_km2"])
+    """One row per stored assessment: date, kind, source, polygons and area in km²
+    (measured in an equal-area projection)."""
+    items = ledger.assessments()
+    cols = ["date", "kind", "source", "polygons", "area_km2"]
+    if not items:
+        return pd.DataFrame(columns=cols)
+    geoms = [a.geometry for a in items]
+    areas = gpd.GeoSeries(geoms, crs=4326).to_crs(EQUAL_AREA_EPSG).area.to_numpy() / 1e6
+    return pd.DataFrame({
+        "date": [a.assessed_on.isoformat() for a in items],
+        "kind": [a.kind for a in items], "source": [a.source for a in items],
+        "polygons": [int(n) for n in shapely.get_num_geometries(geoms)],
+        "area_km2": np.round(areas, 1),
+    }, columns=cols)
 
 
 # -- questions the command line asks ----------------------------------------------------
