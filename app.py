@@ -10,16 +10,16 @@ import streamlit as st
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
-st.set_page_config(page_title="Conflict-claims map", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Conflict-claims map", layout="wide")
 
 pages = [
-    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
-    st.Page("pages/claims.py", title="Claims", icon=":material/table_rows:"),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+    st.Page("pages/map.py", title="Map", default=True),
+    st.Page("pages/claims.py", title="Claims"),
+    st.Page("pages/timeline.py", title="Timeline"),
 ]
-for name, title, icon in (("ingest", "Read reports", ":material/article:"),
-                          ("assessment", "Independent assessment", ":material/satellite_alt:")):
+# No page icons: Streamlit fetches an icon's favicon from the internet.
+for name, title in (("ingest", "Read reports"), ("assessment", "Independent assessment")):
     if (PAGES / f"{name}.py").exists():
-        pages.append(st.Page(f"pages/{name}.py", title=title, icon=icon))
+        pages.append(st.Page(f"pages/{name}.py", title=title))
 
 st.navigation(pages).run()

@@ -56,6 +56,7 @@ PANES = {"cm-outline": 350, "cm-assessment": 390,
 CLAIMANT_NAMES = {"RU": "Russia", "UA": "Ukraine", "OTHER": "Third party"}
 DEFAULT_CENTER = (48.6, 37.6)
 DEFAULT_ZOOM = 8
+ZOOM_SNAP = 0.25           # fractional zoom, so a view fits its places snugly
 HISTORY_ROWS = 25          # claims listed in a popup, newest first
 COORD_DIGITS = 5           # about 1 m
 LIGHT_TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
@@ -128,11 +129,12 @@ def _add_assets(m: folium.Map, assets: MapAssets) -> None:
     if assets.inline:
         m.default_js, m.default_css = [], []
         m.get_root().header.add_child(_RawText(_inline_assets()[0]), name="conflictmap_assets")
-    else:
+    else:   # our CSS inline: small, and applied with the map whatever the load order
         m.default_js = [("leaflet", f"{assets.leaflet}/leaflet.js"),
                         ("conflictmap_js", f"{assets.static}/conflictmap.js")]
-        m.default_css = [("leaflet_css", f"{assets.leaflet}/leaflet.css"),
-                         ("conflictmap_css", f"{assets.static}/conflictmap.css")]
+        m.default_css = [("leaflet_css", f"{assets.leaflet}/leaflet.css")]
+        css = (STATIC_DIR / "conflictmap.css").read_text()
+        m.get_root().header.add_child(_RawText(f"<style>{css}</style>"), name="conflictmap_css")
 
 
 # -- small helpers ------------------------------------------------------------------
@@ -460,47 +462,53 @@ def legend_html(*, with_assessment: bool = False) -> str:
 
 
 # -- the outline of the area (offline backdrop) --------------------------------------
-OUTLINE_COUNTRIES = {"UA": None, "RU": {"Belgorod", "Kursk", "Bryansk", "Rostov", "Voronezh",
-                                        "Voronezh region"}}
-SKIP_OBLASTS = {"Kyiv City", "Sevastopol"}
+OUTLINE_BBOX = (28.0, 45.0, 41.0, 52.6)   # lon/lat: eastern and central Ukraine, borders
 
 
-@lru_cache(maxsize=4)
-def area_outline(gazetteer: Gazetteer | None = None, city_population: int = 200_000) -> dict:
-    """An approximate outline of Ukraine's oblasts (and the Russian border oblasts)
-    derived offline from the gazetteer: each oblast is the concave hull of its places,
-    slightly buffered. For orientation only, never to be read as borders.
+@lru_cache(maxsize=2)
+def area_outline(bbox: tuple = OUTLINE_BBOX) -> dict:
+    """An approximate outline of the oblasts and countries around the front, and the
+    largest cities, derived offline from the gazetteer (:mod:`conflictmap.backdrop`).
+    For orientation only, never to be read as borders.
 
     Returns ``{"areas": FeatureCollection, "labels": [{lat, lon, text, cls}]}``.
     """
-    gaz = gazetteer or Gazetteer.load()
-    groups: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    cities = []
-    for p in gaz:
-        if p.country not in OUTLINE_COUNTRIES or p.oblast in SKIP_OBLASTS:
-            continue
-        allowed = OUTLINE_COUNTRIES[p.country]
-        if allowed is not None and p.oblast not in allowed:
-            continue
-        groups.setdefault((p.country, p.oblast), []).append((p.lon, p.lat))
-        if p.country == "UA" and p.population >= city_population:
-            cities.append(p)
+    from .backdrop import backdrop
+
+    drop = backdrop(Gazetteer.load(), bbox)
     features, labels = [], []
-    for (country, oblast), pts in sorted(groups.items()):
-        if len(pts) < 4:
+
+    def tidy(geom, tolerance: float = 0.015):
+        closed = shapely.buffer(shapely.buffer(geom, 0.12, quad_segs=2), -0.12, quad_segs=2)
+        return shapely.set_precision(shapely.simplify(closed, tolerance), 0.001)
+
+    def feature(geom, style: dict) -> dict:
+        return {"type": "Feature", "properties": {"style": style},
+                "geometry": json.loads(shapely.to_geojson(geom))}
+
+    for country, oblast, geom in zip(drop.regions["country"], drop.regions["oblast"],
+                                     drop.regions.geometry):
+        home = country == "UA"
+        shape = tidy(geom)
+        if shape.is_empty:
             continue
-        hull = shapely.concave_hull(shapely.MultiPoint(pts), ratio=0.35)
-        shape = shapely.simplify(shapely.buffer(hull, 0.06, quad_segs=4), 0.02)
-        style = {"color": "#9aa3ad", "weight": 1, "opacity": 0.9, "fillColor": "#ffffff",
-                 "fillOpacity": 0.85 if country == "UA" else 0.45, "interactive": False}
-        features.append({"type": "Feature", "properties": {"style": style},
-                         "geometry": _geojson_geometry(shapely.set_precision(shape, 0.001))})
-        if country == "UA":
-            pt = shape.representative_point()
+        features.append(feature(shape, {
+            "color": "#a3abb5", "weight": 0.8 if home else 0, "opacity": 0.9,
+            "fillColor": "#ffffff", "fillOpacity": 0.9 if home else 0.5}))
+        if home and oblast not in ("Kyiv City", "Sevastopol"):
+            pt = max(shapely.get_parts(shape), key=lambda g: g.area).representative_point()
             labels.append({"lat": round(pt.y, 3), "lon": round(pt.x, 3),
                            "text": oblast.upper(), "cls": "cm-oblast"})
-    for p in sorted(cities, key=lambda p: -p.population):
-        labels.append({"lat": round(p.lat, 3), "lon": round(p.lon, 3), "text": p.name,
+    home = drop.countries[drop.countries["country"] == "UA"].geometry
+    if len(home):
+        outline = tidy(shapely.union_all(list(home)), 0.02)
+        rings = [shapely.LinearRing(p.exterior.coords) for p in shapely.get_parts(outline)
+                 if p.area > 0.05]
+        if rings:
+            features.append(feature(shapely.MultiLineString(rings), {
+                "color": "#6f7985", "weight": 1.6, "opacity": 0.9, "fill": False}))
+    for name, point in zip(drop.cities["name"], drop.cities.geometry):
+        labels.append({"lat": round(point.y, 3), "lon": round(point.x, 3), "text": name,
                        "cls": "cm-city"})
     return {"areas": {"type": "FeatureCollection", "features": features}, "labels": labels}
 
@@ -676,19 +684,20 @@ def _features(rows: list[dict], layer: str) -> tuple[str, list[dict]]:
 
 
 def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[dict]:
-    """One label per place shown, biggest places first (they win label collisions)."""
-    seen, out = set(), []
+    """One label per place shown, biggest footprints first (they get the best spot)."""
+    best: dict[int, tuple[float, dict]] = {}
     for layer in DRAW_ORDER:
         if layer not in visible:
             continue
         for row in recs.get(layer, []):
-            latlon = _latlon(row)
-            if int(row["place_id"]) in seen or latlon is None:
+            latlon, pid = _latlon(row), int(row["place_id"])
+            geom = row.get("_geometry")
+            size = 0.0 if geom is None else float(geom.area)
+            if latlon is None or (pid in best and best[pid][0] >= size):
                 continue
-            seen.add(int(row["place_id"]))
-            out.append({"lat": latlon[0], "lon": latlon[1], "text": _text(row.get("place")),
-                        "pid": int(row["place_id"])})
-    return out
+            best[pid] = (size, {"lat": latlon[0], "lon": latlon[1],
+                                "text": _text(row.get("place")), "pid": pid})
+    return [label for _, label in sorted(best.values(), key=lambda x: -x[0])]
 
 
 _ASSESSMENT_CACHE: dict[tuple, str] = {}
@@ -781,10 +790,11 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
     """The static part of the map: assets, tiles on offer, panes, outline, legend and an
     (empty) caption. Identical for every date, so the live page never rebuilds it."""
     m = folium.Map(location=list(center or DEFAULT_CENTER), zoom_start=zoom or DEFAULT_ZOOM,
-                   tiles=None, control_scale=True, prefer_canvas=False)
+                   tiles=None, control_scale=True, prefer_canvas=False,
+                   zoom_snap=ZOOM_SNAP, zoom_delta=0.5)
     _add_assets(m, assets)
-    _BlankBase("No basemap (offline outline)").add_to(m)
-    folium.TileLayer(LIGHT_TILES, attr=LIGHT_ATTRIBUTION, name="Light basemap (CARTO, online)",
+    _BlankBase("No tiles (offline outline)").add_to(m)
+    folium.TileLayer(LIGHT_TILES, attr=LIGHT_ATTRIBUTION, name="Light basemap (online)",
                      show=False, overlay=False, subdomains="abcd", max_zoom=19).add_to(m)
     folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)",
                      show=False, overlay=False, max_zoom=19).add_to(m)
@@ -809,7 +819,8 @@ def layers_bounds(layers: dict[str, gpd.GeoDataFrame]) -> list[list[float]] | No
 
 
 def view_for(bounds, width: int = 900, height: int = 640, *, max_zoom: int = 11) -> tuple:
-    """(center, zoom) that fits ``bounds`` ([[s, w], [n, e]]) in a map of this size."""
+    """(center, zoom) that fits ``bounds`` ([[s, w], [n, e]]) in a map of this size
+    (zoom in steps of :data:`ZOOM_SNAP`)."""
     if not bounds:
         return DEFAULT_CENTER, DEFAULT_ZOOM
     (s, w), (n, e) = bounds
@@ -821,7 +832,7 @@ def view_for(bounds, width: int = 900, height: int = 640, *, max_zoom: int = 11)
     span_x = max(e - w, 0.05) / 360
     span_y = max(merc(n) - merc(s), 0.0005) / (2 * math.pi)
     zoom = min(math.log2(width / 256 / span_x), math.log2(height / 256 / span_y))
-    return center, int(max(3, min(max_zoom, math.floor(zoom * 2) / 2 - 0.5)))
+    return center, max(3.0, min(float(max_zoom), math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP))
 
 
 def build_map(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,

@@ -67,7 +67,8 @@ def test_linked_assets_for_the_live_map():
     assert '<script src="../leaflet/leaflet.js">' in html
     assert '<script src="../static/conflictmap.js">' in html
     assert len(re.findall(r"<script[^>]+src=", html)) == 2
-    assert len(re.findall(r"<link[^>]+href=", html)) == 2
+    assert re.findall(r"<link[^>]+href=\"([^\"]+)\"", html) == ["../leaflet/leaflet.css"]
+    assert ".cm-caption" in html                         # our CSS, inline
 
 
 def test_build_map_has_caption_legend_sources_and_outline(rendered):

@@ -51,9 +51,9 @@ def _home_view(_version: tuple) -> tuple:
     gaz = workspace().gazetteer
     points = [gaz.get(int(pid)) for pid in frame["place_id"].unique()]
     lats, lons = [p.lat for p in points], [p.lon for p in points]
-    pad = 0.15
+    pad = 0.12
     bounds = [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
-    return mapview.view_for(bounds, width=900, height=620)
+    return mapview.view_for(bounds, width=900, height=680)
 
 
 def home_view() -> tuple:

@@ -24,7 +24,7 @@ from .assets import map_assets
 from .sidebar import MapView
 
 MAP_KEY = "claims_map"
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700
 RETURNED = ["center", "zoom", "selected_layers"]
 SHOWN_KEYS = "live_map_keys"     # the layer keys the map's control offered last time
 

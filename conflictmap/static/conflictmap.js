@@ -57,6 +57,8 @@
     };
     legend.addTo(map);
     if (config.outline) CM.outline(map, config.outline);
+    map.on("zoomend moveend overlayadd overlayremove", CM.scheduleDeclutter);
+    CM.scheduleDeclutter();
   };
 
   CM.outline = function (map, outline) {
@@ -87,8 +89,10 @@
 
   CM.bindFeature = function (feature, layer) {
     var p = feature.properties;
-    layer.bindPopup(function () { return CM.popups[p.pid] || ""; },
-                    { maxWidth: 420, minWidth: 260, className: "cm-popup" });
+    layer.bindPopup(function () { return CM.popups[p.pid] || ""; }, {
+      maxWidth: 420, minWidth: 260, maxHeight: 320, className: "cm-popup",
+      autoPanPaddingTopLeft: [60, 150], autoPanPaddingBottomRight: [20, 20],
+    });
     if (p.tip) {
       layer.bindTooltip(function () {
         var el = document.createElement("span");
@@ -123,6 +127,55 @@
       L.marker([lab.lat, lab.lon], {
         interactive: false, keyboard: false, icon: CM.textIcon(lab.text, "cm-place"),
       }).addTo(group);
+    });
+    CM.scheduleDeclutter();
+  };
+
+  /* Keep labels legible: place names try above, below, right, left of their place and
+   * keep the first spot free of other labels; reference names (oblasts, cities) give
+   * way to place names and to each other. */
+  var SPOTS = ["", "cm-below", "cm-right", "cm-left"];
+  function overlaps(r, kept) {
+    return kept.some(function (k) {
+      return !(r.right < k.left || r.left > k.right || r.bottom < k.top || r.top > k.bottom);
+    });
+  }
+  CM.declutter = function () {
+    var kept = [];
+    document.querySelectorAll(".cm-fraction span").forEach(function (el) {
+      kept.push(el.getBoundingClientRect());
+    });
+    document.querySelectorAll(".cm-place").forEach(function (icon) {
+      var span = icon.firstChild;
+      if (!span) return;
+      var chosen = null;
+      for (var i = 0; i < SPOTS.length && chosen === null; i++) {
+        SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
+        if (SPOTS[i]) icon.classList.add(SPOTS[i]);
+        var r = span.getBoundingClientRect();
+        if (!overlaps(r, kept)) chosen = r;
+      }
+      if (chosen === null) {
+        SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
+        chosen = span.getBoundingClientRect();
+      }
+      kept.push(chosen);
+    });
+    [".cm-city span", ".cm-oblast span"].forEach(function (sel) {
+      document.querySelectorAll(sel).forEach(function (el) {
+        el.style.visibility = "";
+        var r = el.getBoundingClientRect();
+        if (overlaps(r, kept)) el.style.visibility = "hidden";
+        else kept.push(r);
+      });
+    });
+  };
+  CM.scheduleDeclutter = function () {
+    if (CM._declutterPending) return;
+    CM._declutterPending = true;
+    window.requestAnimationFrame(function () {
+      CM._declutterPending = false;
+      CM.declutter();
     });
   };
 

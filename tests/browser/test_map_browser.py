@@ -1,0 +1,188 @@
+"""The live map in Debian's Chromium, with every non-local request blocked: it renders
+offline, draws the expected shapes per layer, follows the slider without reloading its
+frame, keeps the sidebar and the map's layer control in step, reopens a view from its
+URL, and shows hostile text as text."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from conflictmap.control import LAYERS
+from conflictmap.paths import ROOT
+from conflictmap.workspace import Workspace
+from tests.browser.conftest import free_port, wait_until_up
+
+pytestmark = pytest.mark.browser
+
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+POKROVSK = 704422
+DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
+COUNTS = """() => Object.fromEntries(%s.map(k =>
+    [k, document.querySelectorAll('.leaflet-cm-' + k + '-pane path').length]))""" % list(LAYERS)
+CAPTION = "() => document.querySelector('.cm-caption-title')?.textContent || ''"
+# Centre the map on (lat, lon) and return where that point is in the frame, for a click.
+MOVE_TO = """(ll) => {
+  window.map.setView(ll, 12, {animate: false});
+  const p = window.map.latLngToContainerPoint(ll);
+  const box = window.map.getContainer().getBoundingClientRect();
+  return {x: Math.round(box.left + p.x), y: Math.round(box.top + p.y)};
+}"""
+HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``streamlit run app.py`` on a database of its own: (url, database path)."""
+    folder = tmp_path_factory.mktemp("map_app")
+    db = folder / "ledger.sqlite"
+    Workspace(str(db))                      # seed it before the server starts
+    port = free_port()
+    env = {**os.environ, "CONFLICTMAP_DB": str(db),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(folder / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url + "/_stcore/health")
+            yield url, db
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def expected(db, day: date) -> dict[str, int]:
+    """Shapes per layer on a date, from the domain, on the server's database."""
+    return {layer: len(gdf) for layer, gdf in Workspace(str(db)).layers(day).items()}
+
+
+def open_map(page, url: str, query: str = "", day: date | None = None):
+    """Open the map page and return its frame once the map shows the date."""
+    page.goto(url + "/" + query)
+    page.locator(FRAME).wait_for(timeout=60_000)
+    frame = page.frame_locator(FRAME)
+    caption = frame.locator(".cm-caption-title")
+    expect(caption).to_contain_text((day or DEC_2).isoformat(), timeout=60_000)
+    expect(frame.locator(".cm-caption")).to_have_css("border-top-width", "1px")  # our CSS
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+def wait_counts(frame, counts: dict):
+    frame.wait_for_function(f"(want) => JSON.stringify(({COUNTS})()) === JSON.stringify(want)",
+                            arg=counts, timeout=30_000)
+
+
+def open_popup(page, frame, place_id: int, gazetteer) -> str:
+    place = gazetteer.get(place_id)
+    point = frame.evaluate(MOVE_TO, [place.lat, place.lon])
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.frame_locator(FRAME).locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(place.name, timeout=10_000)
+    frame.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup'))"
+                            ".opacity === '1'")     # faded in, for the screenshot
+    return popup.inner_text()
+
+
+def test_map_renders_offline_with_the_latest_claims(page, server, screenshot_dir):
+    url, db = server
+    frame = open_map(page, url)
+    wait_counts(frame, expected(db, DEC_2))
+    expect(page.frame_locator(FRAME).locator(".cm-oblast", has_text="DONETSK")).to_be_attached()
+    expect(page.frame_locator(FRAME).locator(".cm-place", has_text="Pokrovsk")).to_be_visible()
+    expect(page.frame_locator(FRAME).locator(".cm-legend")).to_contain_text("Contested")
+    assert page.blocked_requests == []       # no tiles by default, nothing from a CDN
+    page.screenshot(path=str(screenshot_dir / "map_2025-12-02_overview.png"))
+
+
+@pytest.mark.parametrize("day", [DEC_1, JUL_31])
+def test_shapes_per_layer_on_a_date(page, server, day):
+    url, db = server
+    frame = open_map(page, url, f"?date={day.isoformat()}", day)
+    wait_counts(frame, expected(db, day))
+
+
+def test_pokrovsk_contested_with_both_claims_and_sources(page, server, gazetteer, screenshot_dir):
+    url, _ = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    text = open_popup(page, frame, POKROVSK, gazetteer)
+    assert "RU holds all" in text and "UA holds the north part" in text
+    assert "Contested" in text
+    link = page.frame_locator(FRAME).locator(".leaflet-popup-content a[href*='themoscowtimes']")
+    expect(link.first).to_have_attribute("target", "_blank")
+    tips = frame.evaluate("""() => window.feature_group.filter(g => window.map.hasLayer(g))
+        .flatMap(g => g.getLayers()).filter(l => l.eachLayer)
+        .flatMap(l => l.getLayers()).map(f => f.feature.properties.tip)""")
+    for town in ("Kramatorsk", "Sloviansk"):
+        assert f"{town} — Third-party claims: UA holds all" in tips
+    page.screenshot(path=str(screenshot_dir / "map_2025-12-02_pokrovsk_popup.png"))
+
+
+def test_slider_updates_the_map_without_reloading_it(page, server):
+    url, db = server
+    frame = open_map(page, url)
+    frame.evaluate("() => { window.__sameFrame = true; window.map.setView([48.5, 37.6], 9); }")
+    slider = page.locator("[data-testid='stSlider'] input[type='range']")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    frame.wait_for_function(f"() => ({CAPTION})().includes('2025-12-01')", timeout=30_000)
+    wait_counts(frame, expected(db, DEC_1))
+    assert frame.evaluate("() => window.__sameFrame === true && window.map.getZoom() === 9")
+    expect(page).to_have_url(re.compile(r"date=2025-12-01"))
+
+
+def test_layer_switches_stay_in_step(page, server):
+    url, db = server
+    frame = open_map(page, url)
+    want = expected(db, DEC_2)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Russian claims", exact=True).click()
+    wait_counts(frame, {**want, "ru": 0})
+    control = page.frame_locator(FRAME).locator(".leaflet-control-layers")
+    expect(control.locator("label", has_text="Russian claims").locator("input")).not_to_be_checked()
+    control.locator("label", has_text="Ukrainian claims").locator("input").click()
+    wait_counts(frame, {**want, "ru": 0, "ua": 0})
+    expect(sidebar.get_by_role("checkbox", name="Ukrainian claims")).not_to_be_checked()
+    expect(page).to_have_url(re.compile(r"layers=other(%2C|,)contested(%2C|,)agreed"))
+
+
+def test_url_reopens_the_view(page, server):
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-01&layers=ru,ua,contested", DEC_1)
+    want = expected(db, DEC_1)
+    wait_counts(frame, {**want, "other": 0, "agreed": 0})
+    expect(page.locator("[data-testid='stSidebar']").get_by_role(
+        "checkbox", name="Third-party claims")).not_to_be_checked()
+
+
+def test_hostile_text_shows_as_text(page, server, gazetteer):
+    url, db = server
+    Workspace(str(db)).ledger.import_records([{
+        "place": "Pokrovsk", "geonames_id": POKROVSK, "claimant": "UA",
+        "controller": "CONTESTED", "claim_date": "2025-12-02", "claimant_org": HOSTILE,
+        "note": HOSTILE, "source_publisher": HOSTILE, "source_title": "{{ 7*7 }}"}])
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    frame = open_map(page, url)
+    text = open_popup(page, frame, POKROVSK, gazetteer)
+    assert '<img src=x onerror="window.__pwned=1">' in text
+    assert "{{ 7*7 }}" in text
+    popup = page.frame_locator(FRAME).locator(".leaflet-popup-content")
+    expect(popup.locator("img")).to_have_count(0)
+    expect(popup.locator("script")).to_have_count(0)
+    assert frame.evaluate("() => window.__pwned === undefined")
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert dialogs == []
