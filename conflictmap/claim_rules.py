@@ -54,6 +54,7 @@ CAPTURE_VERB = re.compile(
     r"(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|took|take|takes|taking|"
     r"taken|liberated|liberate|liberates|liberating|overran|overrun|overrunning|conquered|"
     r"recaptured|recapture|retook|retaken|retake|regained|regain|entered|"
+    r"(?:advanced|pushed|broke|moved|penetrated|infiltrated|broken)\s+into|"
     r"(?:took|taken|take|taking|seized|seize|gained|gain|established|establish|assumed|secured|"
     r"won|has|have|had)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)))\s+"
     r"(?:full\s+|complete\s+|total\s+)?(?:control\s+(?:of|over)\s+)?" + OBJECT,
@@ -85,8 +86,9 @@ PUSHED_OUT = re.compile(
 )
 WITHDRAWAL = re.compile(
     r"\b(?P<cue>withdr[ae]wn?|withdrawing|withdrawal|retreat(?:ed|ing)?|pull(?:ed|ing)?\s+(?:out|back)"
-    r"|abandon(?:ed|ing)?)\s+(?:(?:its|their|our)\s+(?:forces|troops|units)\s+)?"
-    r"(?:(?:from|of)\s+)?" + OBJECT,
+    r"|abandon(?:ed|ing)?|leave|leaving|left(?!\s+(?:bank|flank|side))|lost|lose|loses|losing)\s+"
+    r"(?:(?:its|their|our|the)\s+)?(?:(?:forces|troops|units|soldiers|defenders|positions)\s+)?"
+    r"(?:(?:from|of|in)\s+)?(?:control\s+(?:of|over)\s+)?" + OBJECT,
     FLAGS,
 )
 HOLD_VERB = re.compile(
@@ -136,9 +138,9 @@ IN_HANDS = re.compile(
 
 # Each rule with a cheap test a sentence must pass before the rule runs (speed).
 _NEEDS = {
-    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|entered|control|fall|"
+    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|enter|control|fall|into|"
                r"fell|takeover|surrender|pushed|drove|driven|forced|kicked|expelled|ousted|thr",
-    "withdrawal": r"withdr|retreat|pull|abandon",
+    "withdrawal": r"withdr|retreat|pull|abandon|leav|left|los",
     "hold": r"hold|held|control|keep|kept|retain|defend",
     "fighting": r"battle|fight|clash|combat|hostilit|assault|warfare",
     "contested": r"contested|gr[ae]y\s+zone",
@@ -159,7 +161,7 @@ STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCU
 # -- sentence-level cues ------------------------------------------------------------------
 DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|e|ing)"
-    r"|untrue|not\s+true|fake|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
+    r"|untrue|not\s+true|fake|a\s+lie|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
     r"|lying\s+(?:again|about)|(?:spread\w*|tell\w*|told|more|outright|blatant)\s+lies"
     r"|(?:do|does|did)\s+not\s+(?:correspond|match)\s+"
     r"(?:to|with)\s+reality|disinformation|misinformation|baseless|groundless|fabricat\w+"
@@ -244,7 +246,9 @@ _ACTORS = [
     ("RU", "Russian Defence Ministry",
      r"(?:Russia['’]s|Russian)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e|MoD)", True),
     ("RU", "Russian military",
-     r"(?:Russia['’]s|Russian|Moscow['’]s)\s+(?:military|army|armed\s+forces|forces|troops|"
+     r"(?:Russia['’]s|Russian|Moscow['’]s)\s+(?:(?:top|senior|chief|military|army|defen[cs]e|"
+     r"front-?line|regional)\s+){0,2}(?:military|army|armed\s+forces|forces|troops|commander|"
+     r"chief|general|generals|spokesman|spokesperson|spokeswoman|"
      r"General\s+Staff|commanders?|officials?|authorities|government|state\s+media|"
      r"President|Chief\s+of\s+(?:the\s+General\s+)?Staff|Defen[cs]e\s+Minister|"
      r"(?:[\w-]+\s+){0,2}group\s+of\s+forces)", True),
@@ -265,7 +269,9 @@ _ACTORS = [
      r"General\s+Staff\s+of\s+(?:Ukraine|the\s+Armed\s+Forces\s+of\s+Ukraine|Ukraine['’]s\s+"
      r"Armed\s+Forces)|(?:Ukraine['’]s|Ukrainian|Kyiv['’]s)\s+General\s+Staff", True),
     ("UA", "Ukrainian military",
-     r"(?:Ukraine['’]s|Ukrainian|Kyiv['’]s)\s+(?:military|army|armed\s+forces|forces|troops|"
+     r"(?:Ukraine['’]s|Ukrainian|Kyiv['’]s)\s+(?:(?:top|senior|chief|military|army|defen[cs]e|"
+     r"front-?line|regional)\s+){0,2}(?:military|army|armed\s+forces|forces|troops|commander|"
+     r"chief|general|generals|spokesman|spokesperson|spokeswoman|"
      r"commanders?|officials?|authorities|government|sources|Defen[cs]e\s+Ministry|President|"
      r"(?:[\w-]+\s+){0,4}(?:brigade|corps|battalion|regiment|group\s+of\s+forces))", True),
     ("UA", "Zelensky", r"Zelensk(?:y|yy|iy|i)", True),
@@ -285,6 +291,7 @@ _ACTORS = [
 _ACTOR_PATTERN = re.compile(
     "|".join(rf"(?P<a{i}>\b(?:{pat})\b)" for i, (_, _, pat, _) in enumerate(_ACTORS))
 )
+_RU_BEFORE = re.compile(rf"{SIDE_WORD_RU}\s+$")
 _PRONOUN = re.compile(r"\b(?:its|their|our|we|they|it)\b", FLAGS)
 
 
@@ -299,7 +306,7 @@ def actors_in(text: str, offset: int = 0) -> list[Actor]:
         i = int(m.lastgroup[1:])
         side, label, _, specific = _ACTORS[i]
         # A Russian or Ukrainian unit named with the other nationality keeps its own.
-        if label == "Ukrainian unit" and re.search(rf"{SIDE_WORD_RU}\s+$", text[:m.start()]):
+        if label == "Ukrainian unit" and _RU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             side, label = "RU", "Russian unit"
         out.append(Actor(side, label, m.start() + offset, m.end() + offset, specific))
     return out

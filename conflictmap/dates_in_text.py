@@ -43,6 +43,9 @@ _PERIOD = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A day named in the text."""
@@ -112,7 +115,7 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT.search(text) is not None
     lower = text.lower()
     if not has_digit and "day" not in lower and "overnight" not in lower:
         return found

@@ -61,6 +61,21 @@ _DATELINES = (
     re.compile(r"^[ \t]*((?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\s+\d{1,2},\s+\d{4})[ \t]*$", re.M),
 )
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$")
+_CLAUSE_PUNCT = re.compile(r"[,;:]")
+_SENTENCE_PUNCT = re.compile(r"[.;]")
+_QUOTE_END = re.compile(r"[,”\"’]\s*$")
+_NAME_AFTER = re.compile(r"\s+(?:the\s+)?[A-Z]")
+_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+_NOT_ONLY = re.compile(r"not\s+only\s*$")
+_BUT = re.compile(r"\bbut\b|;")
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+_AGENT = re.compile(rf"\b(?:{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA})\b|\b(?:its|their|our|we|they|it)\b")
+_INTO = re.compile(r"\bentered\b|\binto$", re.IGNORECASE)
+_SINCE_PERIOD = re.compile(r"\bsince\s+$", re.IGNORECASE)
+_QUOTE_OR_COMMA = re.compile(r"[,”\"’]")
+_SIDE_RU = re.compile(R.SIDE_WORD_RU)
+_SIDE_UA = re.compile(R.SIDE_WORD_UA)
 # A capital standing for its government ("Moscow said", "Kyiv's General Staff") is a
 # speaker, not a place a claim is about: it is left in the text for the actor lexicon.
 _GOVERNMENT = re.compile(rf"{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA}")
@@ -163,7 +178,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for para, line in enumerate(text.split("\n")):
         start = pos
         for m in _BOUNDARY.finditer(line):
-            word = re.search(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$", line[max(0, m.start() - 24):m.end()])
+            word = _LAST_WORD.search(line[max(0, m.start() - 24):m.end()])
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS and "." in m.group(0)[:1]:
                 continue
             end = pos + m.start() + len(m.group(0).rstrip())
@@ -270,6 +285,10 @@ class _Document:
         self.publisher = publisher
         self._starts = [s.start for s in sentences]
         self._mention_starts = [m.start for m in mentions]
+        self._counts: dict[int, int] = {}
+        for m in mentions:
+            if m.place is not None:
+                self._counts[m.place.geonames_id] = self._counts.get(m.place.geonames_id, 0) + 1
         self.side_dates: dict[str, list[date]] = {}
         self.analysed = [self._analyse(i) for i in range(len(sentences))]
 
@@ -324,12 +343,16 @@ class _Document:
         return info
 
     def _antecedent(self, pos: int, sentence: int) -> Place | None:
-        for m in reversed(self.mentions):
-            if m.end <= pos and m.place is not None:
-                if sentence - self._sentence_of(m.start) <= 2:
-                    return m.place
-                return None
-        return None
+        """The place "the town" means: of the places named in this sentence before it or
+        in the one before, the one the report names most often (the latest on a tie)."""
+        recent = [m for m in self.mentions if m.end <= pos and m.place is not None
+                  and sentence - self._sentence_of(m.start) <= 1
+                  and not _GOVERNMENT.fullmatch(m.text)]
+        if not recent:
+            return None
+        best = max(enumerate(recent),
+                   key=lambda im: (self._counts.get(im[1].place.geonames_id, 0), im[0]))
+        return best[1].place
 
     def _speeches(self, masked: str) -> list[_Speech]:
         out = []
@@ -340,19 +363,21 @@ class _Document:
                 continue
             if verb.startswith(("according", "citing")):
                 phrase_start = m.end()
-                phrase = re.split(r"[,;:]", masked[m.end():m.end() + 100])[0]
+                phrase = _CLAUSE_PUNCT.split(masked[m.end():m.end() + 100])[0]
                 actors = R.actors_in(phrase)
                 pick = _pick(actors, first=True)
-            elif re.search(r"[,”\"’]\s*$", before) and re.match(r"\s+(?:the\s+)?[A-Z]", masked[m.end():]):
+            elif _QUOTE_END.search(before[-4:]) and _NAME_AFTER.match(masked[m.end():m.end() + 8]):
                 phrase = masked[m.end():m.end() + 120]
-                phrase = re.split(r"[.;]", phrase)[0]
+                phrase = _SENTENCE_PUNCT.split(phrase)[0]
                 pick = _pick(R.actors_in(phrase), first=True)
             else:
                 window = masked[max(0, m.start() - 110):m.start()]
-                cut = max(window.rfind(q) for q in ('“', '"', '”', " that ", ". ", ";"))
+                cut = max(window.rfind(q) for q in ('“', '"', '”', " that ", ". ", ";", " - ",
+                                                     " — ", ") -"))
                 if cut >= 0:
                     window = window[cut + 1:]
-                pick = _pick(R.actors_in(window), first=False)
+                actors = R.actors_in(window)
+                pick = actors[-1] if actors else None
             denial = verb.startswith(("den", "dismiss", "reject", "refut"))
             out.append(_Speech(m.start(), m.end(), pick.side if pick else None,
                                pick.label if pick else "", denial))
@@ -371,7 +396,7 @@ class _Document:
             if not passed[kind]:
                 continue
             for m in pattern.finditer(masked):
-                places = [int(x) for x in re.findall(r"⟦(\d+)⟧", m.group("places"))]
+                places = [int(x) for x in _PLACEHOLDER.findall(m.group("places"))]
                 cs, ce = m.span("cue")
                 part, part2 = R.part_of(m)
                 groups = m.groupdict()
@@ -386,11 +411,12 @@ class _Document:
     def _hedged(self, info: dict, hit: _Hit) -> bool:
         masked = info["masked"]
         cs, me = hit.cue_start, hit.match_end
-        if R.NEGATION.search(masked[max(0, cs - 22):cs]) and not re.search(
-                r"not\s+only\s*$", masked[max(0, cs - 22):cs]):
+        if R.NEGATION.search(masked[max(0, cs - 22):cs]) and not _NOT_ONLY.search(
+                masked[max(0, cs - 22):cs]):
             return True
         if hit.kind in ("held_by", "side_held", "occupied", "in_hands"):
-            return False
+            return any(cs - 60 <= p.start <= me + 40 and not _SINCE_PERIOD.search(
+                masked[max(0, p.start - 8):p.start]) for p in info["periods"])
         cue = masked[cs:hit.cue_end].split()[-1].lower() if masked[cs:hit.cue_end].split() else ""
         if (hit.kind in ("capture", "hold", "withdrawal") and cue.endswith("ing")
                 and not R.FINITE_BEFORE.search(masked[max(0, cs - 40):cs])):
@@ -403,9 +429,9 @@ class _Document:
         if R.ATTEMPT.search(masked[max(0, cs - 50):cs]):
             return True
         unconfirmed = [u for u in info["unconfirmed"] if u <= cs]
-        if unconfirmed and not re.search(r"\bbut\b|;", masked[unconfirmed[-1]:cs]):
+        if unconfirmed and not _BUT.search(masked[unconfirmed[-1]:cs]):
             return True
-        if re.search(r"\bsince\s+(?:the\s+)?$", masked[max(0, cs - 12):cs], re.IGNORECASE):
+        if _SINCE.search(masked[max(0, cs - 12):cs]):
             return True
         for p in info["periods"]:
             if cs - 60 <= p.start <= me + 40:
@@ -415,15 +441,14 @@ class _Document:
     def _agent(self, masked: str, cs: int, speaker: str | None) -> str | None:
         window = masked[max(0, cs - 80):cs]
         best = None
-        for m in re.finditer(rf"\b(?:{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA})\b|\b(?:its|their|our|we|"
-                             r"they|it)\b", window):
+        for m in _AGENT.finditer(window):
             best = m
         if best is None:
             return None
         word = best.group(0)
-        if re.fullmatch(R.SIDE_WORD_RU, word):
+        if _SIDE_RU.fullmatch(word):
             return "RU"
-        if re.fullmatch(R.SIDE_WORD_UA, word):
+        if _SIDE_UA.fullmatch(word):
             return "UA"
         return speaker if speaker in SIDES else None
 
@@ -433,7 +458,7 @@ class _Document:
             return before[-1]
         masked = info["masked"]
         for sp in info["speeches"]:
-            if sp.start >= pos and re.search(r"[,”\"’]", masked[pos:sp.start]):
+            if sp.start >= pos and _QUOTE_OR_COMMA.search(masked[pos:sp.start]):
                 return sp
         return None
 
@@ -532,7 +557,7 @@ class _Document:
             return hit.controller
         agent = self._agent(masked, hit.cue_start, speaker)
         if hit.kind == "capture":
-            if re.match(r"entered\b", hit_cue(masked, hit), re.I):
+            if _INTO.search(hit_cue(masked, hit)):
                 return "CONTESTED"
             if hit.controller:
                 return hit.controller

@@ -34,7 +34,8 @@ import ahocorasick
 from rapidfuzz import fuzz
 
 from . import regions
-from .places import CONFIDENT_MARGIN, HOME_COUNTRY, Gazetteer, Place
+from .places import (CONFIDENT_MARGIN, HOME_COUNTRY, W_CONTEXT, W_OTHER_REGION, Candidate,
+                     Gazetteer, Place)
 from .textnorm import FoldedText, fold
 from .translit import is_cyrillic, name_key
 
@@ -70,6 +71,13 @@ SETTLEMENT_NEAR = re.compile(r"(?:\b(?:city|town)\s+of\s+$)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)[ ]$")
 _WORD_AFTER = re.compile(r"^[ ]([\w'’-]+)")
 _LETTER = re.compile(r"[^\W\d_]")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_SEA_OF = re.compile(r"\bsea\s+of\s+$", re.IGNORECASE)
+_CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$", re.IGNORECASE)
+_CONTAINER_BEFORE = re.compile(r"\b(?:in|of|across|throughout)\s+$", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w ]")
+_LINE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 @dataclass(frozen=True)
@@ -207,7 +215,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _headline_style(line: str) -> bool:
     """True for a Title Case or ALL CAPS line (a headline or a heading)."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    words = _LINE_WORDS.findall(line)
     long = [w for w in words if len(w) >= 4]
     if len(long) < 3:
         return False
@@ -245,6 +253,7 @@ class MentionFinder:
         self._automaton.make_automaton()
         self._region_spellings = set(regions._by_spelling())
         self._resolved: dict[tuple, Mention] = {}
+        self._base: dict[str, list[Candidate]] = {}
 
     @classmethod
     def for_gazetteer(cls, gazetteer: Gazetteer | None = None) -> "MentionFinder":
@@ -258,7 +267,7 @@ class MentionFinder:
 
     # -- scanning ----------------------------------------------------------------
     def _raw_matches(self, ft: FoldedText) -> list[tuple[int, int, _Entry]]:
-        bounded = " " + re.sub(r"[^\w ]", " ", ft.folded) + " "
+        bounded = " " + _NON_WORD.sub(" ", ft.folded) + " "
         found = []
         for end, (length, entry) in self._automaton.iter(bounded):
             start = end - length + 1
@@ -312,9 +321,9 @@ class MentionFinder:
             low = prev.lower()
             if (_capitalised(prev) and not _sentence_initial(text, prev_start)
                     and low not in NATIONALITIES and low not in CALENDAR
-                    and not re.search(r"['’]s?$", prev) and "-" not in prev):
+                    and not _POSSESSIVE_END.search(prev) and "-" not in prev):
                 return False
-        if re.search(r"\bsea\s+of\s+$", text[max(0, start - 10):start], re.IGNORECASE):
+        if _SEA_OF.search(text[max(0, start - 10):start]):
             return False
         return True
 
@@ -325,14 +334,14 @@ class MentionFinder:
             return None
         region = regions._by_spelling()[key]
         before = text[max(0, start - 40):start]
-        if SETTLEMENT_NEAR.search(before) or re.match(r"\s+city\b", text[end:end + 6], re.I):
+        if SETTLEMENT_NEAR.search(before) or _CITY_AFTER.match(text[end:end + 6]):
             return None
         if REGION_BEFORE.search(before):
             return region
         if any(p.oblast == region and p.country == HOME_COUNTRY for p in sentence_places):
-            if re.search(r"\bin\s+(?:the\s+)?$", before, re.IGNORECASE):
+            if _IN_BEFORE.search(before):
                 return region
-        if region in explicit and re.search(r"\b(?:in|of|across|throughout)\s+$", before, re.I):
+        if region in explicit and _CONTAINER_BEFORE.search(before):
             return region
         return None
 
@@ -396,12 +405,30 @@ class MentionFinder:
                                                                   context, explicit)
         return Mention(surface, start, end, cached.place, cached.candidates, cached.reason)
 
+    def _ranked(self, entry: _Entry, context: set[str]) -> list[Candidate]:
+        """The entry's trusted places ranked as the gazetteer ranks them with ``context``.
+
+        The gazetteer's ranking without context is computed once per name; the region
+        weights (the gazetteer's own constants) are then added here, which saves scanning
+        a context string for region names for every mention.
+        """
+        base = self._base.get(entry.key)
+        if base is None:
+            allowed = set(entry.ids)
+            base = self._base[entry.key] = [
+                c for c in self.gazetteer.candidates(entry.key, "", limit=500)
+                if c.place.geonames_id in allowed]
+        if not context:
+            return base
+        ranked = [Candidate(c.place, c.score + (W_CONTEXT if c.place.oblast in context
+                                                else W_OTHER_REGION), c.matched)
+                  for c in base]
+        ranked.sort(key=lambda c: (-c.score, c.place.geonames_id))
+        return ranked
+
     def _resolve_uncached(self, surface: str, start: int, end: int, entry: _Entry,
                           context: set[str], explicit: set[str]) -> Mention:
-        allowed = set(entry.ids)
-        cands = [c for c in self.gazetteer.candidates(entry.key, " ".join(sorted(context)),
-                                                      limit=200)
-                 if c.place.geonames_id in allowed]
+        cands = self._ranked(entry, context)
         places = tuple(c.place for c in cands[:8])
         if not cands:
             return Mention(surface, start, end, None, (), "not in the gazetteer")
