@@ -129,7 +129,7 @@ OCCUPIED = re.compile(
     FLAGS,
 )
 IN_HANDS = re.compile(
-    rf"{FRACTION_PHRASE}{PART_PHRASE}(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|were|remains?|"
+    rf"(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|were|remains?|"
     r"now|still)\s+)*(?P<degree>(?:[\w-]+\s+){0,2}?)(?:in|under)\s+"
     rf"(?P<by>{SIDE_WORD_RU}|{SIDE_WORD_UA})(?:\s+(?:forces|troops)['’]?)?\s+"
     r"(?P<cue>hands|control|occupation)\b",
@@ -138,7 +138,7 @@ IN_HANDS = re.compile(
 
 # Each rule with a cheap test a sentence must pass before the rule runs (speed).
 _NEEDS = {
-    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|enter|control|fall|into|"
+    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|enter|control|fall|into|occup|"
                r"fell|takeover|surrender|pushed|drove|driven|forced|kicked|expelled|ousted|thr",
     "withdrawal": r"withdr|retreat|pull|abandon|leav|left|los",
     "hold": r"hold|held|control|keep|kept|retain|defend",
@@ -150,6 +150,8 @@ _NEEDS = {
     "in_hands": r"hands|control|occupation",
 }
 NEEDS = {k: re.compile(v, FLAGS) for k, v in _NEEDS.items()}
+# What may stand just before a place in the states above ("the rest of", "about half of").
+BEFORE_PLACE = re.compile(rf"{FRACTION_PHRASE}{PART_PHRASE}$", FLAGS)
 EVENT_RULES = (
     ("capture", CAPTURE_VERB), ("capture", CAPTURE_NOUN), ("capture", CAPTURE_POSSESSIVE),
     ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL),
@@ -325,13 +327,17 @@ def side_of(text: str) -> str | None:
 
 def part_of(match: re.Match) -> tuple[str | None, str | None]:
     """(part, second part) named in a rule's match, normalised ("northern" -> "north")."""
+    return part_of_groups(match.groupdict())
+
+
+def part_of_groups(groups: dict) -> tuple[str | None, str | None]:
+    """(part, second part) from a rule's named groups ("northern" -> "north")."""
     def norm(word):
         if not word:
             return None
         w = word.lower().replace("-", "")
         w = {"center": "centre", "central": "centre", "suburbs": "outskirts"}.get(w, w)
         return w[:-3] if w.endswith("ern") else w
-    groups = match.groupdict()
     first = groups.get("part") or groups.get("whole_part")
     return norm(first), norm(groups.get("part2"))
 

@@ -326,7 +326,9 @@ class _Document:
         masked_text = "".join(masked)
         dates = [d for d in find_dates(raw, self.published)
                  if not any(a <= s.start + d.start < b for a, b in self.datelines)]
-        speeches = self._speeches(masked_text)
+        # Speakers matter where a claim, a date or a denial can be: skip the rest.
+        speeches = (self._speeches(masked_text)
+                    if places or dates or R.DENIAL.search(masked_text) else [])
         info = {"raw": raw, "masked": masked_text, "places": places, "offsets": offsets,
                 "dates": dates, "speeches": speeches, "start": s.start}
         if places:  # what the claim rules need, for sentences that can hold a claim
@@ -389,17 +391,24 @@ class _Document:
         hits: list[_Hit] = []
         if "⟦" not in masked:
             return hits
-        passed: dict[str, bool] = {}
+        first: dict[str, int] = {}
         for kind, pattern in R.EVENT_RULES + R.STATE_RULES:
-            if kind not in passed:
-                passed[kind] = bool(R.NEEDS[kind].search(masked))
-            if not passed[kind]:
+            if kind not in first:
+                need = R.NEEDS[kind].search(masked)
+                first[kind] = -1 if need is None else need.start()
+            if first[kind] < 0:
                 continue
-            for m in pattern.finditer(masked):
+            # A rule that opens with its cue cannot match before the first cue word.
+            start = 0 if pattern.pattern.startswith("(?P<places>") else max(0, first[kind] - 30)
+            for m in pattern.finditer(masked, start):
                 places = [int(x) for x in _PLACEHOLDER.findall(m.group("places"))]
                 cs, ce = m.span("cue")
-                part, part2 = R.part_of(m)
                 groups = m.groupdict()
+                if kind == "in_hands":
+                    before = R.BEFORE_PLACE.search(masked, max(0, m.start() - 60), m.start())
+                    if before:
+                        groups = {**groups, **{k: v for k, v in before.groupdict().items() if v}}
+                part, part2 = R.part_of_groups(groups)
                 frac = groups.get("fraction") or (groups.get("degree") or None)
                 window = masked[max(0, cs - 25):ce + 25]
                 hits.append(_Hit(kind, places, cs, ce, m.end(), None, part, part2, frac,
