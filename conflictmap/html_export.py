@@ -120,11 +120,13 @@ def frame_script(layers, day: date, history, visible: set[str], targets: dict) -
         if target is None:
             continue
         for child in list(group._children.values()):
-            script = child._template.module.__dict__.get("script")
-            if script is None:
-                continue
             child._parent = target
-            parts.append(script(child, {}))
+            if hasattr(child, "script_text"):  # mapview's elements build their own script
+                parts.append(child.script_text())
+                continue
+            script = child._template.module.__dict__.get("script")
+            if script is not None:
+                parts.append(script(child, {}))
     body = "\n".join(parts)
     if "</script" in body.lower():
         raise ValueError("a timeline frame contains '</script'")

@@ -75,3 +75,14 @@ def render_downloads(ws, as_of: date | None, visible_layers, view=None, *,
         )
     st.caption("Every file carries the date, the legend and the sources. Shapes are "
                "approximate footprints of the places, not front lines.")
+
+
+def render_page_downloads(view, *, overlay=None) -> None:
+    """The download buttons for the map page: its workspace, the sidebar's date and
+    layers (``view``, a :class:`ui.sidebar.MapView`) and the map's last centre and zoom."""
+    from . import data, state
+
+    center = st.session_state.get(state.MAP_CENTER)
+    zoom = st.session_state.get(state.MAP_ZOOM)
+    render_downloads(data.workspace(), view.as_of, view.visible,
+                     (center, zoom) if center else None, overlay=overlay)

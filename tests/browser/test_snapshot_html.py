@@ -95,3 +95,64 @@ def test_popup_shows_hostile_text_as_text(page, hostile_ws, tmp_path):
     assert popup.locator("img, script").count() == 0
     assert dialogs == []
     assert page.blocked_requests == []
+
+
+DOWNLOAD_CHECKS = {
+    "html": lambda b: b"conflictmap.timeline(" in b and b"<script src" not in b,
+    "png": lambda b: b.startswith(b"\x89PNG\r\n"),
+    "svg": lambda b: b"<svg" in b[:2000] and b"2025-12-02" in b,
+    "pdf": lambda b: b.startswith(b"%PDF-"),
+    "geojson": lambda b: b'"FeatureCollection"' in b and b'"snapshot_date": "2025-12-02"' in b,
+    "csv": lambda b: b.startswith(b"snapshot_date,place,") and b"Pokrovsk" in b,
+    "kml": lambda b: b"<kml" in b and b"Pokrovsk" in b,
+}
+
+
+def app_idle(page) -> None:
+    """Wait until Streamlit has no script run in progress."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=60_000)
+
+
+def click_for_download(page, button, attempts: int = 3):
+    """Click a download button until the browser receives the file.
+
+    The live map reports its first view back to Streamlit, which reruns the page and
+    renews the buttons; a click that lands during that rerun is lost, as it would be
+    for a person, who would click again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(attempts - 1):
+        app_idle(page)
+        try:
+            with page.expect_download(timeout=20_000) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            continue  # the click fell into a rerun: click again
+    app_idle(page)
+    with page.expect_download(timeout=20_000) as info:
+        button.click()
+    return info.value
+
+
+def test_map_page_buttons_download_every_format(page, app_server, tmp_path, screenshot_dir):
+    """As a user: open the map, go to 2025-12-02 through the URL, press each button."""
+    page.goto(app_server + "/?date=2025-12-02")
+    page.get_by_text("Download this map").wait_for(timeout=60_000)
+    page.get_by_text("as of 2025-12-02").first.wait_for()
+    # The live map is drawn and the script has finished its run: the buttons are final.
+    page.frame_locator("iframe").first.locator(".leaflet-cm-ru-pane path").first \
+        .wait_for(timeout=60_000)
+    app_idle(page)
+    page.get_by_text("Download this map").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "snapshot_download_buttons.png"), full_page=True)
+    for fmt, check in DOWNLOAD_CHECKS.items():
+        label = {"geojson": "GeoJSON"}.get(fmt, fmt.upper())
+        download = click_for_download(page, page.get_by_role("button", name=label, exact=True))
+        assert download.suggested_filename == f"claims-map_2025-12-02.{fmt}"
+        path = tmp_path / download.suggested_filename
+        download.save_as(path)
+        assert check(path.read_bytes()), fmt
+    assert page.blocked_requests == []
