@@ -100,3 +100,44 @@ def test_claims_without_a_source_are_refused(page_db):
     add_button(at).click().run()
     assert any("publisher or a URL" in e.value for e in at.error)
     assert page_db.ledger.count() == before
+
+
+def _upload_script():
+    """Runs inside AppTest: several files through the page's upload reader."""
+    import streamlit as st
+
+    from conflictmap.places import Gazetteer
+    from ui import ingest_view as view
+
+    class Upload:  # what st.file_uploader hands over: a name and the bytes
+        def __init__(self, name, data):
+            self.name, self._data = name, data
+
+        def getvalue(self):
+            return self._data
+
+    view.init()
+    files = [
+        Upload("a.txt", b"Russia's Defence Ministry said its forces had captured Avdiivka."),
+        Upload("b.txt", b"\x00\x01\x02binary" * 50),
+        Upload("c.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+        Upload("d.html", b"<html><body><article><p>" + b"Ukraine's army said its troops still "
+               b"hold the northern part of Toretsk, despite heavy Russian attacks. " * 3
+               + b"</p></article></body></html>"),
+    ]
+    bar = st.progress(0.0, text="Reading...")
+    done, errors = view.read_uploads(files, None, Gazetteer.load(), bar)
+    for message in errors:
+        st.error(message)
+    st.write(f"read {len(done)}: " + ", ".join(
+        f"{c.place.name}/{c.claimant}/{c.controller}" for item in done
+        for c in item.extraction.claims))
+
+
+def test_several_uploads_with_progress_bad_files_add_nothing(page_db):
+    at = AppTest.from_function(_upload_script, default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "b.txt is a binary file, not text or HTML",
+        "c.html has no article text (is it a front page, a search page or a login wall?)"]
+    assert at.markdown[-1].value == "read 2: Avdiivka/RU/RU, Toretsk/UA/UA"
