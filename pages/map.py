@@ -10,7 +10,6 @@ from conflictmap.assessment import annotate_as_of
 from conflictmap.mapview import ASSESSMENT
 from ui.data import workspace
 from ui.downloads import render_page_downloads
-from ui.downloads import render_page_downloads
 from ui.live_map import show_map
 from ui.sidebar import map_sidebar
 from ui.state import show_notices
@@ -22,5 +21,4 @@ overlay = None                # an AssessmentOverlay drawn under the claims, or 
 if ASSESSMENT in view.visible and view.as_of is not None:
     overlay, layers = annotate_as_of(workspace(), layers, view.as_of)
 show_map(view, layers=layers, overlay=overlay)
-render_page_downloads(view, overlay=overlay)  # one button per export format
 render_page_downloads(view, overlay=overlay)  # one button per export format
