@@ -346,9 +346,9 @@ class _Document:
 
     def _antecedent(self, pos: int, sentence: int) -> Place | None:
         """The place "the town" means: of the places named in this sentence before it or
-        in the one before, the one the report names most often (the latest on a tie)."""
+        in the two before, the one the report names most often (the latest on a tie)."""
         recent = [m for m in self.mentions if m.end <= pos and m.place is not None
-                  and sentence - self._sentence_of(m.start) <= 1
+                  and sentence - self._sentence_of(m.start) <= 2
                   and not _GOVERNMENT.fullmatch(m.text)]
         if not recent:
             return None
@@ -364,10 +364,9 @@ class _Document:
             if not verb.startswith(("according", "citing")) and R.NOUN_BEFORE.search(before):
                 continue
             if verb.startswith(("according", "citing")):
-                phrase_start = m.end()
+                # "according to Ukrainian monitoring group DeepState": the name comes last.
                 phrase = _CLAUSE_PUNCT.split(masked[m.end():m.end() + 100])[0]
-                actors = R.actors_in(phrase)
-                pick = _pick(actors, first=True)
+                pick = _pick(R.actors_in(phrase), first=False)
             elif _QUOTE_END.search(before[-4:]) and _NAME_AFTER.match(masked[m.end():m.end() + 8]):
                 phrase = masked[m.end():m.end() + 120]
                 phrase = _SENTENCE_PUNCT.split(phrase)[0]

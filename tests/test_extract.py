@@ -158,3 +158,24 @@ def test_sentences_respect_abbreviations_and_lines():
     text = "Gen. Syrskyi said Jan. 6 was calm. Kyiv denied it.\nA new line"
     assert [text[s.start:s.end] for s in split_sentences(text)] == [
         "Gen. Syrskyi said Jan. 6 was calm.", "Kyiv denied it.", "A new line"]
+
+
+def test_the_town_reaches_back_over_a_quotation():
+    text = ('"The situation in Toretsk is unchanged. Nothing new," a soldier said. '
+            'Ukraine\'s army said it still holds the north of the town.')
+    got = {(c.place.name, c.claimant, c.controller, c.part) for c in extract(text, TUE).claims}
+    assert got == {("Toretsk", "UA", "UA", "north")}
+
+
+@pytest.mark.parametrize("text, org", [
+    ("According to Ukrainian monitoring group DeepState, Russian forces hold Toretsk.",
+     "DeepState"),
+    ('"We hold Toretsk," said Viktor Tregubov, a spokesman, in a comment to a news agency.',
+     "Ukrainian spokesperson"),
+    ("KYIV, Feb 17 (Reuters) - Ukraine's top commander said Russian forces hold Toretsk.",
+     "Ukrainian military"),
+    ("Kremlin spokesman Dmitry Peskov said Russian forces hold Toretsk.", "Peskov"),
+])
+def test_who_speaks(text, org):
+    (c,) = extract(text, TUE).claims
+    assert c.claimant_org == org
