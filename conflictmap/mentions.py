@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ahocorasick
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import regions
 from .places import (CONFIDENT_MARGIN, HOME_COUNTRY, W_CONTEXT, W_OTHER_REGION, Candidate,
@@ -71,6 +71,21 @@ SETTLEMENT_NEAR = re.compile(r"(?:\b(?:city|town)\s+of\s+$)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)[ ]$")
 _WORD_AFTER = re.compile(r"^[ ]([\w'’-]+)")
 _LETTER = re.compile(r"[^\W\d_]")
+NEAR_MISS_SCORE = 84
+NEAR_MISS_SURE = 90
+# Where the wording says a settlement stands: "the village of X", "captured X".
+_NAME = r"(?P<name>[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+)?)"
+_SLOTS = (
+    re.compile(r"\b(?:town|city|village|settlement|hamlet|towns|cities|villages|settlements)"
+               rf"\s+of\s+{_NAME}"),
+    re.compile(r"\b(?:captured|liberated|seized|took|retook|recaptured|entered|outskirts\s+of|"
+               rf"withdrew\s+from)\s+{_NAME}"),
+    re.compile(rf"(?<![A-Za-z] ){_NAME}(?=,?\s+(?:village|town)\b)"),
+)
+_NOT_A_PLACE = re.compile(r"(?:The|A|An|This|That|It|Its|Their|Russian|Ukrainian|Moscow|Kyiv|"
+                          r"Kremlin|President|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                          r"Sunday|January|February|March|April|May|June|July|August|September|"
+                          r"October|November|December)(?:\s.*)?")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _SEA_OF = re.compile(r"\bsea\s+of\s+$", re.IGNORECASE)
 _CITY_AFTER = re.compile(r"\s+city\b", re.IGNORECASE)
@@ -254,6 +269,12 @@ class MentionFinder:
         self._region_spellings = set(regions._by_spelling())
         self._resolved: dict[tuple, Mention] = {}
         self._base: dict[str, list[Candidate]] = {}
+        # Near-miss spellings keep their first letter: one list per initial keeps the
+        # edit-distance search to a few thousand names.
+        self._fuzzy_keys: dict[str, list[str]] = {}
+        for k, e in self.entries.items():
+            if k.isascii() and _letters(k) >= 5 and not e.strict:
+                self._fuzzy_keys.setdefault(k[0], []).append(k)
 
     @classmethod
     def for_gazetteer(cls, gazetteer: Gazetteer | None = None) -> "MentionFinder":
@@ -391,6 +412,9 @@ class MentionFinder:
                                                         context, explicit)
             result.mentions.append(Mention(text[start:end], start, end, m.place, m.candidates,
                                            m.reason))
+        taken = [(s_, e_) for s_, e_, _ in raw] + [(s_, e_) for s_, e_, _ in region_spans]
+        result.mentions += self._near_misses(text, taken, context, explicit)
+        result.mentions.sort(key=lambda m: m.start)
         result.regions.sort(key=lambda r: r.start)
         return result
 
@@ -404,6 +428,42 @@ class MentionFinder:
             cached = self._resolved[key] = self._resolve_uncached(surface, start, end, entry,
                                                                   context, explicit)
         return Mention(surface, start, end, cached.place, cached.candidates, cached.reason)
+
+    def _near_misses(self, text: str, taken: list[tuple[int, int]], context: set[str],
+                     explicit: set[str]) -> list[Mention]:
+        """Names the automaton missed where the wording says a settlement stands ("the
+        village of Avdiyivka", "captured Robotyne"): the closest gazetteer names by edit
+        distance (rapidfuzz). One clear match is taken; otherwise the name is reported
+        unresolved with the near names as candidates (or none: not in the gazetteer)."""
+        out = []
+        for m in (m for pattern in _SLOTS for m in pattern.finditer(text)):
+            start, end = m.span("name")
+            name = m.group("name")
+            if any(s < end and start < e for s, e in taken) or name.lower() in english_words():
+                continue
+            if _NOT_A_PLACE.fullmatch(name):
+                continue
+            key = name_key(name)
+            hits = process.extract(key, self._fuzzy_keys.get(key[:1], []), scorer=fuzz.ratio,
+                                   limit=5, score_cutoff=NEAR_MISS_SCORE)
+            cands: list[Candidate] = []
+            for k, score, _ in hits:
+                for c in self._ranked(self.entries[k], context):
+                    if all(c.place.geonames_id != x.place.geonames_id for x in cands):
+                        cands.append(Candidate(c.place, c.score + score / 10, name))
+            cands.sort(key=lambda c: -c.score)
+            places = tuple(c.place for c in cands[:8])
+            if not cands:
+                out.append(Mention(name, start, end, None, (), "not in the gazetteer"))
+            elif (len(hits) == 1 or hits[0][1] - hits[1][1] >= 4) and hits[0][1] >= NEAR_MISS_SURE \
+                    and (len(cands) == 1 or cands[0].score - cands[1].score >= CONFIDENT_MARGIN):
+                out.append(Mention(name, start, end, cands[0].place, places,
+                                   f"near-miss spelling of {cands[0].place.name}"))
+            else:
+                out.append(Mention(name, start, end, None, places,
+                                   "not in the gazetteer; near names are listed"))
+            taken.append((start, end))
+        return out
 
     def _ranked(self, entry: _Entry, context: set[str]) -> list[Candidate]:
         """The entry's trusted places ranked as the gazetteer ranks them with ``context``.

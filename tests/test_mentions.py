@@ -104,3 +104,16 @@ def test_fold_maps_back_to_original_offsets():
 
 def test_find_mentions_uses_the_shared_finder(gazetteer):
     assert [m.place.name for m in find_mentions("Krasnoarmeysk", gazetteer).mentions] == ["Pokrovsk"]
+
+
+@pytest.mark.parametrize("text, name, place, reason", [
+    ("Russia captured the village of Vugledarr.", "Vugledarr", "Vuhledar", "near-miss"),
+    ("Russian troops captured the village of Avdiivkka.", "Avdiivkka", "Avdiivka", "near-miss"),
+    ("Ukraine retook the village of Robotyne in August.", "Robotyne", None,
+     "not in the gazetteer"),
+])
+def test_names_in_settlement_slots_missing_from_the_automaton(finder, text, name, place, reason):
+    (m,) = finder.find(text).mentions
+    assert m.text == name and text[m.start:m.end] == name
+    assert (m.place.name if m.place else None) == place
+    assert reason in m.reason
