@@ -142,7 +142,8 @@ class Footprints:
         """Geometries for pairs of place ids and parts (None = whole), in lon/lat."""
         ids = [int(i) for i in ids]
         parts = [normalise_part(p) for p in parts]
-        todo = sorted({(i, p) for i, p in zip(ids, parts) if (i, p) not in self._cache})
+        todo = sorted({(i, p) for i, p in zip(ids, parts) if (i, p) not in self._cache},
+                      key=lambda item: (item[0], item[1] or ""))
         if todo:
             self._compute(todo)
         return [self._cache[(i, p)] for i, p in zip(ids, parts)]

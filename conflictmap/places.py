@@ -28,7 +28,7 @@ HOME_COUNTRY = "UA"
 W_HOME = 10.0
 W_CONTEXT = 3.0
 W_OTHER_REGION = -1.0
-W_OWN_NAME = 0.3
+W_OWN_NAME = 1.0  # a current name beats a stray or historical alias of a similar place
 # The best candidate must beat the next by this much to be chosen without doubt.
 CONFIDENT_MARGIN = 0.7
 # A place in a region that the context does not name is only taken when it is this

@@ -102,3 +102,8 @@ def test_boundary_for_an_unknown_place_is_refused(gazetteer, tmp_path):
     gdf = gpd.GeoDataFrame({"name": ["Nowhereville"]}, geometry=[Point(0, 0).buffer(0.1)], crs=4326)
     with pytest.raises(LookupError, match="Nowhereville"):
         Footprints(gazetteer, gdf)
+
+
+def test_whole_and_part_of_one_place_in_one_call(footprints):
+    whole, north = footprints.shapes([POKROVSK, POKROVSK], [None, "north"])
+    assert north.area == pytest.approx(whole.area / 2, rel=0.02)

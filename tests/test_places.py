@@ -72,6 +72,17 @@ def test_pokrovsk_in_sakha_is_a_candidate_but_ranked_below(gazetteer):
     assert sakha.score < cands[0].score
 
 
+@pytest.mark.parametrize("name, expected", [
+    # Nikopol carries a stray GeoNames alias spelled like Sloviansk.
+    ("Sloviansk", "Sloviansk"),
+    ("Kramatorsk", "Kramatorsk"),
+    ("Kupiansk", "Kupiansk"),
+])
+def test_a_current_name_beats_an_alias_of_a_similar_place(gazetteer, name, expected):
+    res = gazetteer.resolve(name)
+    assert res.place is not None and res.place.name == expected
+
+
 def test_context_can_pick_the_smaller_place(gazetteer):
     res = gazetteer.resolve("Huliaipole", "Dnipropetrovsk region")
     assert res.place is not None and res.place.oblast == "Dnipropetrovsk"
