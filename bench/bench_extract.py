@@ -38,6 +38,14 @@ TEMPLATES = [
     "Analysts said the capture of {p1} since the start of the year showed slow progress.",
     "Residents described shelling, power cuts and long queues for water in recent weeks.",
     "Talks between the delegations continued in Geneva without any agreement on a truce.",
+    "Aid workers in {p3} said the last bakery had closed after a strike on the power grid.",
+    "The governor urged families with children to leave the area before the winter.",
+    "Officials in Brussels discussed a new package of sanctions on Tuesday.",
+    "Prices for fuel and bread have risen sharply in the towns near the front line.",
+    "The ministry did not give figures for losses, and neither side can be checked.",
+    "Footage shared online showed destroyed houses and burnt-out vehicles on a road.",
+    "Schools in {p2} moved classes online after repeated drone attacks this month.",
+    "Engineers worked through the night to restore water supplies to the district.",
 ]
 ORGS = ["Russia's Defence Ministry", "The Kremlin", "Russia's military", "Moscow"]
 DAYS = ["Monday", "Tuesday", "Sunday", "Nov 20", "Jan. 6"]
@@ -57,6 +65,18 @@ def make_reports(gazetteer: Gazetteer, n: int, size: int = 4096, seed: int = 7) 
                                   p3=rng.choice(towns), n=rng.randint(5, 95)))
         reports.append(" ".join(parts)[:size])
     return reports
+
+
+def four_kb_chunks(texts: list[str], size: int = 4096) -> list[str]:
+    """Real report text cut into pieces of about ``size`` bytes at line breaks."""
+    lines = [ln for t in texts for ln in t.splitlines() if ln.strip()]
+    chunks, current = [], []
+    for ln in lines * 2:
+        current.append(ln)
+        if sum(len(x) + 1 for x in current) >= size:
+            chunks.append("\n".join(current)[:size])
+            current = []
+    return chunks
 
 
 def naive_mentions(patterns, text: str) -> int:
@@ -87,7 +107,7 @@ def main() -> None:
     mentions = time.process_time() - t0
 
     shared = Path(__file__).resolve().parent.parent.parent / "shared" / "reports"
-    dev = [p.read_text(encoding="utf-8") for p in sorted(shared.rglob("*.txt"))]
+    dev = four_kb_chunks([p.read_text(encoding="utf-8") for p in sorted(shared.rglob("*.txt"))])
     dev_rate = None
     if dev:
         batch = [dev[i % len(dev)] for i in range(len(reports))]
@@ -108,12 +128,12 @@ def main() -> None:
     per_report = full / len(reports)
     print(f"start-up (gazetteer, automaton, first report): {startup:.2f} s")
     print(f"reports: {len(reports)} of {kb:.1f} KB, {claims} candidate claims")
-    print(f"reader, everything:     {len(reports) / full:8.1f} reports/s "
+    print(f"reader, everything, synthetic: {len(reports) / full:8.1f} reports/s "
           f"({per_report * 1000:.2f} ms each)  target >= 200/s: "
           f"{'met' if len(reports) / full >= 200 else 'NOT met'}")
     print(f"reader, mentions only:  {len(reports) / mentions:8.1f} reports/s")
     if dev_rate:
-        print(f"reader, real reports of {dev_kb:.1f} KB (../shared/reports, repeated): "
+        print(f"reader, real report text in {dev_kb:.1f} KB pieces (../shared/reports): "
               f"{dev_rate:8.1f} reports/s")
     print(f"baseline, regex per name ({len(names)} names): {1 / naive:8.2f} reports/s")
     print(f"ratio, mention finding vs baseline: {naive / (mentions / len(reports)):.0f}x")

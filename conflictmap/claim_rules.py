@@ -149,7 +149,18 @@ _NEEDS = {
     "occupied": r"occupied",
     "in_hands": r"hands|control|occupation",
 }
-NEEDS = {k: re.compile(v, FLAGS) for k, v in _NEEDS.items()}
+NEEDS = {k: re.compile(v) for k, v in _NEEDS.items()}  # searched in lower-cased text
+# Substrings (lower case) without which a cue cannot occur: cheap tests that spare most
+# sentences most of the regular expressions.
+MAY_DENY = ("den", "dismiss", "reject", "refut", "true", "fake", "lying", "lie", "reality",
+            "information", "baseless", "groundless", "fabricat", "false")
+MAY_CONDITION = ("if ", "should ")
+MAY_UNCONFIRM = ("confirm", "verif")
+MAY_CLAIM_NOUN = ("claim", "report", "assertion", "statement", "announcement", "allegation")
+MAY_SPEAK = ("said", "say", "state", "claim", "announc", "report", "told", "tell", "insist",
+             "den", "dismiss", "reject", "refut", "confirm", "assert", "add", "wrote", "write",
+             "post", "show", "described", "hail", "brief", "inform", "declar", "note",
+             "acknowledg", "admit", "assess", "according", "cit")
 # What may stand just before a place in the states above ("the rest of", "about half of").
 BEFORE_PLACE = re.compile(rf"{FRACTION_PHRASE}{PART_PHRASE}$", FLAGS)
 EVENT_RULES = (

@@ -61,6 +61,14 @@ _DATELINES = (
     re.compile(r"^[ \t]*((?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\s+\d{1,2},\s+\d{4})[ \t]*$", re.M),
 )
+_PERIOD_HINT = re.compile(r"\d{4}|last |this ")
+
+
+def _any_in(text: str, needles: tuple[str, ...]) -> bool:
+    """True when one of the substrings occurs in ``text`` (a cheap gate before a regex)."""
+    return any(n in text for n in needles)
+
+
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$")
 _CLAUSE_PUNCT = re.compile(r"[,;:]")
 _SENTENCE_PUNCT = re.compile(r"[.;]")
@@ -326,19 +334,25 @@ class _Document:
         masked_text = "".join(masked)
         dates = [d for d in find_dates(raw, self.published)
                  if not any(a <= s.start + d.start < b for a, b in self.datelines)]
+        low = masked_text.lower()
+        may_deny = _any_in(low, R.MAY_DENY)
         # Speakers matter where a claim, a date or a denial can be: skip the rest.
         speeches = (self._speeches(masked_text)
-                    if places or dates or R.DENIAL.search(masked_text) else [])
+                    if (places or dates or (may_deny and R.DENIAL.search(masked_text)))
+                    and _any_in(low, R.MAY_SPEAK) else [])
         info = {"raw": raw, "masked": masked_text, "places": places, "offsets": offsets,
-                "dates": dates, "speeches": speeches, "start": s.start}
+                "dates": dates, "speeches": speeches, "start": s.start, "low": low}
         if places:  # what the claim rules need, for sentences that can hold a claim
             info.update(
-                conditional=bool(R.CONDITIONAL.search(masked_text)),
-                unconfirmed=[u.end() for u in R.UNCONFIRMED.finditer(masked_text)],
+                conditional=_any_in(low, R.MAY_CONDITION) and bool(
+                    R.CONDITIONAL.search(masked_text)),
+                unconfirmed=[u.end() for u in R.UNCONFIRMED.finditer(masked_text)]
+                if _any_in(low, R.MAY_UNCONFIRM) else [],
                 periods=[p for p in find_periods(masked_text, self.published)
-                         if p.before_publication],
-                claim_nouns=list(R.CLAIM_NOUN.finditer(masked_text)),
-                denials=[d.end() for d in R.DENIAL.finditer(masked_text)])
+                         if p.before_publication] if _PERIOD_HINT.search(low) else [],
+                claim_nouns=list(R.CLAIM_NOUN.finditer(masked_text))
+                if _any_in(low, R.MAY_CLAIM_NOUN) else [],
+                denials=[d.end() for d in R.DENIAL.finditer(masked_text)] if may_deny else [])
         for sp in speeches:
             if sp.side and dates:
                 self.side_dates.setdefault(sp.side, []).extend(d.day for d in dates)
@@ -393,7 +407,7 @@ class _Document:
         first: dict[str, int] = {}
         for kind, pattern in R.EVENT_RULES + R.STATE_RULES:
             if kind not in first:
-                need = R.NEEDS[kind].search(masked)
+                need = R.NEEDS[kind].search(info["low"])
                 first[kind] = -1 if need is None else need.start()
             if first[kind] < 0:
                 continue

@@ -527,6 +527,23 @@ def _coordination_pattern() -> re.Pattern:
     )
 
 
+@lru_cache(maxsize=1)
+def _region_phrase_pattern() -> re.Pattern:
+    table = regions._by_spelling()
+    words = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
+    rw = regions.REGION_WORDS
+    return re.compile(rf"\b({words})(?:ska|s'ka)?\s+{rw}\b|\b{rw}\s+of\s+({words})\b",
+                      re.IGNORECASE)
+
+
+def _region_phrases(text: str) -> list[tuple[int, int, str]]:
+    """:func:`regions.region_phrases` with its pattern compiled once (it is built anew on
+    every call there, which costs more than the search)."""
+    table = regions._by_spelling()
+    return [(m.start(), m.end(), table[(m.group(1) or m.group(2)).lower()])
+            for m in _region_phrase_pattern().finditer(text)]
+
+
 _REGION_WORD = re.compile(r"\b(?:regions?|oblasts?|oblast's|provinces?)\b", re.IGNORECASE)
 
 
@@ -536,7 +553,7 @@ def _region_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _REGION_WORD.finditer(text):
         a = max(0, m.start() - 60)
         window = text[a:m.end() + 60]
-        for s, e, r in regions.region_phrases(window) + _coordinated_regions(window):
+        for s, e, r in _region_phrases(window) + _coordinated_regions(window):
             spans.add((s + a, e + a, r))
     return sorted(spans)
 
