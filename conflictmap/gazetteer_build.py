@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -26,6 +27,8 @@ from .translit import (
 )
 
 COUNTRIES = ("UA", "RU", "BY")
+# Endings and digraphs that mark a Russian name even without a Russian-only letter.
+RUSSIAN_FORMS = re.compile(r"(ое|ая|ый|ой)\b|еев|иев|ьев")
 MIN_POPULATION = 500
 COLUMNS = [
     "geonames_id", "name", "country", "admin1", "oblast", "lat", "lon", "population",
@@ -63,14 +66,22 @@ def news_name(geonames_name: str, alternates: list[str]) -> str:
     'Sloviansk'
     >>> news_name("Mar'yinka", ["Марьинка", "Мар’їнка"])
     'Marinka'
+    >>> news_name("Donetsk", ["Дінецьк", "Донецьк", "Сталіно"])
+    'Donetsk'
+    >>> news_name("Pobednoye", ["Победное", "Побєдне"])
+    'Pobiedne'
     """
     target = name_key(geonames_name)
-    ukrainian = [a for a in alternates if looks_ukrainian(a)]
-    distinct = [a for a in ukrainian if set(a) & UKRAINIAN_ONLY or "’" in a or "'" in a]
     best, best_score = None, 0.0
-    for alt in distinct or ukrainian:
+    for alt in alternates:
+        if not looks_ukrainian(alt):
+            continue
         roman = romanise_ukrainian(alt)
         score = fuzz.ratio(name_key(roman), target)
+        if set(alt) & UKRAINIAN_ONLY or "’" in alt or "'" in alt:
+            score += 7.5  # distinctly Ukrainian spelling
+        if RUSSIAN_FORMS.search(alt.lower()):
+            score -= 7.5  # a Russian name with no Russian-only letter (Победное, Андреевка)
         if score > best_score:
             best, best_score = roman, score
     if best is not None and best_score >= 78:

@@ -83,6 +83,14 @@ def test_a_current_name_beats_an_alias_of_a_similar_place(gazetteer, name, expec
     assert res.place is not None and res.place.name == expected
 
 
+@pytest.mark.parametrize("geonames_id, name", [
+    (709717, "Donetsk"), (704147, "Kremenchuk"), (711390, "Brovary"), (704901, "Korosten"),
+    (706448, "Kherson"), (698740, "Odesa"), (706483, "Kharkiv"), (687700, "Zaporizhzhia"),
+])
+def test_cities_carry_their_usual_names(gazetteer, geonames_id, name):
+    assert gazetteer.get(geonames_id).name == name
+
+
 def test_context_can_pick_the_smaller_place(gazetteer):
     res = gazetteer.resolve("Huliaipole", "Dnipropetrovsk region")
     assert res.place is not None and res.place.oblast == "Dnipropetrovsk"
