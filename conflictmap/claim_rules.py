@@ -304,6 +304,11 @@ _ACTORS = [
 _ACTOR_PATTERN = re.compile(
     "|".join(rf"(?P<a{i}>\b(?:{pat})\b)" for i, (_, _, pat, _) in enumerate(_ACTORS))
 )
+# Where an actor can start: a capitalised word or number, or one of the lower-case words
+# that open the entries above (trying the long pattern only there is much faster).
+_ACTOR_TRIGGER = re.compile(
+    r"\b(?:[A-Z0-9]|analyst|think|monitor|open|osint|milit|milblog|war\s|observ|research|"
+    r"battlefield|pro-|independent|maps|news|newspaper|press|state)")
 _RU_BEFORE = re.compile(rf"{SIDE_WORD_RU}\s+$")
 _PRONOUN = re.compile(r"\b(?:its|their|our|we|they|it)\b", FLAGS)
 
@@ -315,7 +320,14 @@ def actors_in(text: str, offset: int = 0) -> list[Actor]:
     [('UA', 'General Staff of Ukraine'), ('OTHER', 'news agency')]
     """
     out = []
-    for m in _ACTOR_PATTERN.finditer(text):
+    last_end = 0
+    for t in _ACTOR_TRIGGER.finditer(text):
+        if t.start() < last_end:
+            continue
+        m = _ACTOR_PATTERN.match(text, t.start())
+        if m is None:
+            continue
+        last_end = m.end()
         i = int(m.lastgroup[1:])
         side, label, _, specific = _ACTORS[i]
         # A Russian or Ukrainian unit named with the other nationality keeps its own.

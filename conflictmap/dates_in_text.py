@@ -27,11 +27,13 @@ _WEEKDAY = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?",
     re.IGNORECASE,
 )
-_MONTH_DAY = re.compile(
-    rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?"
-    r"|\b\d{4}-\d{2}-\d{2}\b",
-    re.IGNORECASE,
+# Three forms, each opening with what it needs, so that the scan is quick.
+_MONTH_DAY_FORMS = (
+    re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?",
+               re.IGNORECASE),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?",
+               re.IGNORECASE),
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
 )
 _RELATIVE = re.compile(r"\b(today|yesterday|the day before|the previous day|overnight)\b",
                        re.IGNORECASE)
@@ -44,6 +46,7 @@ _PERIOD = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -80,30 +83,43 @@ def last_weekday(name: str, published: date) -> date:
 
 
 @lru_cache(maxsize=4096)
+def _read_with_dateparser(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a written date, read once by dateparser."""
+    import dateparser
+
+    cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.replace(" of ", " "))
+    settings = {"REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False,
+                "RELATIVE_BASE": datetime(2000, 1, 1)}
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    if parsed is None:
+        return None
+    has_year = re.search(r"\d{4}", text) is not None
+    return (parsed.year if has_year else None), parsed.month, parsed.day
+
+
 def parse_calendar_date(text: str, published: date) -> date | None:
     """A calendar date in ``text`` read with dateparser, never after ``published``.
+
+    A date written without its year is the latest such day on or before publication.
 
     >>> parse_calendar_date("Nov 20", date(2025, 12, 2))
     datetime.date(2025, 11, 20)
     >>> parse_calendar_date("Dec 20", date(2025, 12, 2))
     datetime.date(2024, 12, 20)
+    >>> parse_calendar_date("2 December 2023", date(2025, 12, 2))
+    datetime.date(2023, 12, 2)
     """
-    import dateparser
-
-    settings = {
-        "RELATIVE_BASE": datetime(published.year, published.month, published.day),
-        "PREFER_DATES_FROM": "past",
-        "REQUIRE_PARTS": ["day", "month"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    cleaned = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text.replace(" of ", " "))
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
-    if parsed is None:
+    parts = _read_with_dateparser(text)
+    if parts is None:
         return None
-    day = parsed.date()
-    if day > published and not re.search(r"\d{4}", text):
-        day = day.replace(year=day.year - 1)
-    return day
+    year, month, day = parts
+    try:
+        if year is not None:
+            return date(year, month, day)
+        found = date(published.year, month, day)
+        return found if found <= published else date(published.year - 1, month, day)
+    except ValueError:  # 29 February in a year that has none
+        return None
 
 
 def find_dates(text: str, published: date) -> list[DateMention]:
@@ -119,7 +135,13 @@ def find_dates(text: str, published: date) -> list[DateMention]:
     lower = text.lower()
     if not has_digit and "day" not in lower and "overnight" not in lower:
         return found
-    for m in (_MONTH_DAY.finditer(text) if has_digit else ()):
+    months = has_digit and (_ISO.search(text) is not None
+                            or any(name in lower for name in _MONTH_NAMES))
+    matches = sorted((m for form in _MONTH_DAY_FORMS for m in form.finditer(text)),
+                     key=lambda m: m.start()) if months else []
+    for m in matches:
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         day = parse_calendar_date(m.group(0), published)
         if day is not None:
             found.append(DateMention(m.start(), m.end(), m.group(0), day))

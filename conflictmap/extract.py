@@ -61,6 +61,7 @@ _DATELINES = (
     re.compile(r"^[ \t]*((?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\s+\d{1,2},\s+\d{4})[ \t]*$", re.M),
 )
+_ANAPHOR_NOUNS = ("city", "town", "village", "settlement")
 _PERIOD_HINT = re.compile(r"\d{4}|last |this ")
 
 
@@ -314,7 +315,9 @@ class _Document:
                 break
             if m.end <= s.end and not _GOVERNMENT.fullmatch(m.text):
                 items.append((m.start - s.start, m.end - s.start, m.place))
-        for a in ANAPHOR.finditer(raw):
+        low_raw = raw.lower()
+        anaphors = ANAPHOR.finditer(raw) if _any_in(low_raw, _ANAPHOR_NOUNS) else ()
+        for a in anaphors:
             if any(x0 < a.end() and a.start() < x1 for x0, x1, _ in items):
                 continue
             ante = self._antecedent(s.start + a.start(), i)
@@ -341,7 +344,8 @@ class _Document:
                     if (places or dates or (may_deny and R.DENIAL.search(masked_text)))
                     and _any_in(low, R.MAY_SPEAK) else [])
         info = {"raw": raw, "masked": masked_text, "places": places, "offsets": offsets,
-                "dates": dates, "speeches": speeches, "start": s.start, "low": low}
+                "dates": dates, "speeches": speeches, "start": s.start, "low": low,
+                "may_deny": may_deny}
         if places:  # what the claim rules need, for sentences that can hold a claim
             info.update(
                 conditional=_any_in(low, R.MAY_CONDITION) and bool(
@@ -619,7 +623,7 @@ class _Document:
     def _denials(self, i: int, objects: set[int], capture_sides) -> list[CandidateClaim]:
         info = self.analysed[i]
         masked = info["masked"]
-        denial = R.DENIAL.search(masked)
+        denial = R.DENIAL.search(masked) if info["may_deny"] else None
         if not denial:
             return []
         sp = None

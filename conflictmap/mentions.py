@@ -75,12 +75,14 @@ NEAR_MISS_SCORE = 84
 NEAR_MISS_SURE = 90
 # Where the wording says a settlement stands: "the village of X", "captured X".
 _NAME = r"(?P<name>[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+)?)"
+_SETTLEMENT_WORDS = ("town", "cit", "village", "settlement", "hamlet")
 _SLOTS = (
-    re.compile(r"\b(?:town|city|village|settlement|hamlet|towns|cities|villages|settlements)"
-               rf"\s+of\s+{_NAME}"),
-    re.compile(r"\b(?:captured|liberated|seized|took|retook|recaptured|entered|outskirts\s+of|"
-               rf"withdrew\s+from)\s+{_NAME}"),
-    re.compile(rf"(?<![A-Za-z] ){_NAME}(?=,?\s+(?:village|town)\b)"),
+    (re.compile(r"\b(?:town|city|village|settlement|hamlet|towns|cities|villages|settlements)"
+                rf"\s+of\s+{_NAME}"), _SETTLEMENT_WORDS),
+    (re.compile(r"\b(?:captured|liberated|seized|took|retook|recaptured|entered|outskirts\s+of|"
+                rf"withdrew\s+from)\s+{_NAME}"),
+     ("captured", "liberated", "seized", "took", "entered", "outskirts", "withdrew")),
+    (re.compile(rf"{_NAME}(?=,?\s+(?:village|town)\b)"), ("village", "town")),
 )
 _NOT_A_PLACE = re.compile(r"(?:The|A|An|This|That|It|Its|Their|Russian|Ukrainian|Moscow|Kyiv|"
                           r"Kremlin|President|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -436,7 +438,9 @@ class MentionFinder:
         distance (rapidfuzz). One clear match is taken; otherwise the name is reported
         unresolved with the near names as candidates (or none: not in the gazetteer)."""
         out = []
-        for m in (m for pattern in _SLOTS for m in pattern.finditer(text)):
+        low = text.lower()
+        patterns = [p for p, words in _SLOTS if any(w in low for w in words)]
+        for m in (m for pattern in patterns for m in pattern.finditer(text)):
             start, end = m.span("name")
             name = m.group("name")
             if any(s < end and start < e for s, e in taken) or name.lower() in english_words():
@@ -544,6 +548,7 @@ def _region_phrases(text: str) -> list[tuple[int, int, str]]:
             for m in _region_phrase_pattern().finditer(text)]
 
 
+_PLURAL_REGION = re.compile(r"regions|provinces|oblasts", re.IGNORECASE)
 _REGION_WORD = re.compile(r"\b(?:regions?|oblasts?|oblast's|provinces?)\b", re.IGNORECASE)
 
 
@@ -553,7 +558,8 @@ def _region_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _REGION_WORD.finditer(text):
         a = max(0, m.start() - 60)
         window = text[a:m.end() + 60]
-        for s, e, r in _region_phrases(window) + _coordinated_regions(window):
+        coordinated = _coordinated_regions(window) if _PLURAL_REGION.search(window) else []
+        for s, e, r in _region_phrases(window) + coordinated:
             spans.add((s + a, e + a, r))
     return sorted(spans)
 

@@ -41,10 +41,7 @@ EXPECTED = {
 
 
 def names(claims):
-    # The gazetteer's canonical name for Donetsk city is wrong ("Dinetsk"); compare by the
-    # name a reader uses until it is fixed.
-    return {("Donetsk" if c.place.name == "Dinetsk" else c.place.name, c.claimant, c.controller)
-            for c in claims}
+    return {(c.place.name, c.claimant, c.controller) for c in claims}
 
 
 @pytest.mark.parametrize("name", sorted(DOCS))
