@@ -134,7 +134,8 @@ def main() -> None:
     print(f"reader, mentions only:  {len(reports) / mentions:8.1f} reports/s")
     if dev_rate:
         print(f"reader, real report text in {dev_kb:.1f} KB pieces (../shared/reports): "
-              f"{dev_rate:8.1f} reports/s")
+              f"{dev_rate:8.1f} reports/s  target >= 200/s: "
+              f"{'met' if dev_rate >= 200 else 'NOT met'}")
     print(f"baseline, regex per name ({len(names)} names): {1 / naive:8.2f} reports/s")
     print(f"ratio, mention finding vs baseline: {naive / (mentions / len(reports)):.0f}x")
 

@@ -137,19 +137,25 @@ IN_HANDS = re.compile(
 )
 
 # Each rule with a cheap test a sentence must pass before the rule runs (speed).
-_NEEDS = {
-    "capture": r"captur|seiz|took|tak|liberat|overr|conquer|retook|regain|enter|control|fall|into|occup|"
-               r"fell|takeover|surrender|pushed|drove|driven|forced|kicked|expelled|ousted|thr",
-    "withdrawal": r"withdr|retreat|pull|abandon|leav|left|los",
-    "hold": r"hold|held|control|keep|kept|retain|defend",
-    "fighting": r"battle|fight|clash|combat|hostilit|assault|warfare",
-    "contested": r"contested|gr[ae]y\s+zone",
-    "held_by": r"(?:held|controlled|occupied)\s+by",
-    "side_held": r"held|controlled|occupied",
-    "occupied": r"occupied",
-    "in_hands": r"hands|control|occupation",
+NEEDS = {  # substrings of the lower-cased sentence; one must occur for the rule to run
+    "capture": ("captur", "seiz", "took", "tak", "liberat", "overr", "conquer", "retook",
+                "regain", "enter", "control", "fall", "fell", "into", "occup", "surrender",
+                "pushed", "drove", "driven", "forced", "kicked", "expelled", "ousted", "thr"),
+    "withdrawal": ("withdr", "retreat", "pull", "abandon", "leav", "left", "los"),
+    "hold": ("hold", "held", "control", "keep", "kept", "retain", "defend"),
+    "fighting": ("battle", "fight", "clash", "combat", "hostilit", "assault", "warfare"),
+    "contested": ("contested", "grey", "gray"),
+    "held_by": ("held by", "controlled by", "occupied by"),
+    "side_held": ("held", "controlled", "occupied"),
+    "occupied": ("occupied",),
+    "in_hands": ("hands", "control", "occupation"),
 }
-NEEDS = {k: re.compile(v) for k, v in _NEEDS.items()}  # searched in lower-cased text
+
+
+def first_needed(low: str, kind: str) -> int:
+    """Where the first word a rule needs occurs in ``low``, or -1 when none does."""
+    found = [i for i in (low.find(n) for n in NEEDS[kind]) if i >= 0]
+    return min(found) if found else -1
 # Substrings (lower case) without which a cue cannot occur: cheap tests that spare most
 # sentences most of the regular expressions.
 MAY_DENY = ("den", "dismiss", "reject", "refut", "true", "fake", "lying", "lie", "reality",

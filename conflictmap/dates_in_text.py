@@ -22,11 +22,13 @@ MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(
           "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 
 _WEEKDAY = re.compile(
-    r"\b(?:(?:late|early)\s+(?:on\s+)?|on\s+|last\s+|this\s+past\s+|this\s+)?"
-    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:['’]s)?\b"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:['’]s)?\b"
     r"(?:\s+(?:morning|afternoon|evening|night))?",
     re.IGNORECASE,
 )
+# Words that may stand before a weekday and belong to the date ("late on Sunday").
+_WEEKDAY_BEFORE = re.compile(
+    r"\b(?:(?:late|early)\s+(?:on\s+)?|on\s+|last\s+|this\s+past\s+|this\s+)$", re.IGNORECASE)
 # Three forms, each opening with what it needs, so that the scan is quick.
 _MONTH_DAY_FORMS = (
     re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?",
@@ -146,11 +148,13 @@ def find_dates(text: str, published: date) -> list[DateMention]:
         if day is not None:
             found.append(DateMention(m.start(), m.end(), m.group(0), day))
             taken.append((m.start(), m.end()))
-    for m in _WEEKDAY.finditer(text):
+    for m in (_WEEKDAY.finditer(text) if "day" in lower else ()):
         # "Tuesday 2 December 2025" is one day, named twice.
         if any(s - 3 <= m.end() and m.start() < e + 3 for s, e in taken):
             continue
-        found.append(DateMention(m.start(), m.end(), m.group(0),
+        before = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        start = before.start() if before else m.start()
+        found.append(DateMention(start, m.end(), text[start:m.end()],
                                  last_weekday(m.group(1), published)))
     for m in _RELATIVE.finditer(text):
         word = m.group(1).lower()

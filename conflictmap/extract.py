@@ -365,9 +365,14 @@ class _Document:
     def _antecedent(self, pos: int, sentence: int) -> Place | None:
         """The place "the town" means: of the places named in this sentence before it or
         in the two before, the one the report names most often (the latest on a tie)."""
-        recent = [m for m in self.mentions if m.end <= pos and m.place is not None
-                  and sentence - self._sentence_of(m.start) <= 2
-                  and not _GOVERNMENT.fullmatch(m.text)]
+        recent = []
+        for j in range(bisect_right(self._mention_starts, pos) - 1, -1, -1):
+            m = self.mentions[j]
+            if sentence - self._sentence_of(m.start) > 2:
+                break
+            if m.end <= pos and m.place is not None and not _GOVERNMENT.fullmatch(m.text):
+                recent.append(m)
+        recent.reverse()
         if not recent:
             return None
         best = max(enumerate(recent),
@@ -411,8 +416,7 @@ class _Document:
         first: dict[str, int] = {}
         for kind, pattern in R.EVENT_RULES + R.STATE_RULES:
             if kind not in first:
-                need = R.NEEDS[kind].search(info["low"])
-                first[kind] = -1 if need is None else need.start()
+                first[kind] = R.first_needed(info["low"], kind)
             if first[kind] < 0:
                 continue
             # A rule that opens with its cue cannot match before the first cue word.

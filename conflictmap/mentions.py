@@ -271,6 +271,7 @@ class MentionFinder:
         self._region_spellings = set(regions._by_spelling())
         self._resolved: dict[tuple, Mention] = {}
         self._base: dict[str, list[Candidate]] = {}
+        self._home_cache: dict[str, Place | None] = {}
         # Near-miss spellings keep their first letter: one list per initial keeps the
         # edit-distance search to a few thousand names.
         self._fuzzy_keys: dict[str, list[str]] = {}
@@ -388,10 +389,7 @@ class MentionFinder:
         for s, e, r in region_spans:
             result.regions.append(RegionMention(text[s:e], s, e, r))
         # Settlements that can only be one place in Ukraine give context to the others.
-        only: list[Place | None] = []
-        for start, end, entry in raw:
-            home = [p for p in map(self.gazetteer.get, entry.ids) if p.country == HOME_COUNTRY]
-            only.append(home[0] if len(home) == 1 else None)
+        only = [self._only_home(entry) for _, _, entry in raw]
         sure = [p for p in only if p is not None and p.population >= TOWN_POPULATION]
         sentence_of = _sentence_index(text)
         sentences = [sentence_of(start) for start, _, _ in raw]
@@ -430,6 +428,13 @@ class MentionFinder:
             cached = self._resolved[key] = self._resolve_uncached(surface, start, end, entry,
                                                                   context, explicit)
         return Mention(surface, start, end, cached.place, cached.candidates, cached.reason)
+
+    def _only_home(self, entry: _Entry) -> Place | None:
+        """The one Ukrainian place a name can mean, or None (cached per name)."""
+        if entry.key not in self._home_cache:
+            home = [p for p in map(self.gazetteer.get, entry.ids) if p.country == HOME_COUNTRY]
+            self._home_cache[entry.key] = home[0] if len(home) == 1 else None
+        return self._home_cache[entry.key]
 
     def _near_misses(self, text: str, taken: list[tuple[int, int]], context: set[str],
                      explicit: set[str]) -> list[Mention]:
