@@ -21,7 +21,6 @@ basemap and OpenStreetMap are offered in the layer control for when tiles are re
 from __future__ import annotations
 
 import base64
-import bisect
 import html
 import json
 import math
@@ -59,6 +58,8 @@ DEFAULT_ZOOM = 8
 ZOOM_SNAP = 0.25           # fractional zoom, so a view fits its places snugly
 HISTORY_ROWS = 25          # claims listed in a popup, newest first
 COORD_DIGITS = 5           # about 1 m
+SIMPLIFY_DEG = 0.0001      # about 10 m: invisible at the zooms the map is read at
+SOURCES_LISTED = 60        # sources listed under the caption (the popups have them all)
 LIGHT_TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 LIGHT_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                      'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>')
@@ -87,6 +88,7 @@ class MapAssets:
 
     leaflet: str | None = None
     static: str | None = None
+    bank: str | None = None      # URL of a script handing the ledger's bank to the map
 
     @property
     def inline(self) -> bool:
@@ -132,6 +134,8 @@ def _add_assets(m: folium.Map, assets: MapAssets) -> None:
     else:   # our CSS inline: small, and applied with the map whatever the load order
         m.default_js = [("leaflet", f"{assets.leaflet}/leaflet.js"),
                         ("conflictmap_js", f"{assets.static}/conflictmap.js")]
+        if assets.bank:
+            m.default_js.append(("conflictmap_bank", assets.bank))
         m.default_css = [("leaflet_css", f"{assets.leaflet}/leaflet.css")]
         css = (STATIC_DIR / "conflictmap.css").read_text()
         m.get_root().header.add_child(_RawText(f"<style>{css}</style>"), name="conflictmap_css")
@@ -218,7 +222,8 @@ _GEOMETRY_CACHE_MAX = 50_000
 
 
 def geometry_json(geom) -> str | None:
-    """GeoJSON text of a geometry, coordinates rounded to :data:`COORD_DIGITS`.
+    """GeoJSON text of a geometry for the map: simplified within :data:`SIMPLIFY_DEG`
+    (about 10 m), coordinates rounded to :data:`COORD_DIGITS`.
 
     Footprints are shared objects across dates, so the text is cached per object.
     """
@@ -227,7 +232,8 @@ def geometry_json(geom) -> str | None:
     hit = _GEOMETRY_CACHE.get(id(geom))
     if hit is not None and hit[0] is geom:
         return hit[1]
-    rounded = shapely.transform(geom, lambda xy: np.round(xy, COORD_DIGITS))
+    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, COORD_DIGITS))
     text = shapely.to_geojson(rounded)
     if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_MAX:
         _GEOMETRY_CACHE.clear()
@@ -247,138 +253,163 @@ def _latlon(row) -> tuple[float, float] | None:
     return round(float(lat), COORD_DIGITS), round(float(lon), COORD_DIGITS)
 
 
+_MEMO: dict[tuple, tuple] = {}
+_MEMO_MAX = 4096
+
+
+def _memo(key: tuple, owners: tuple, compute):
+    """``compute()`` remembered while the same ``owners`` objects are passed again (the
+    live page passes the same cached layers for a date; a new object is a new key)."""
+    hit = _MEMO.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], owners)):
+        return hit[1]
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (owners, value)
+    return value
+
+
 def _records(gdf: gpd.GeoDataFrame | None) -> list[dict]:
-    """A layer's rows as plain dicts (geometry under ``"_geometry"``)."""
+    """A layer's rows as plain dicts (geometry under ``"_geometry"``); do not modify."""
     if gdf is None or not len(gdf):
         return []
-    recs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records")
-    for rec, geom in zip(recs, gdf.geometry.array):
-        rec["_geometry"] = geom
-    return recs
+
+    def compute() -> list[dict]:
+        recs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records")
+        for rec, geom in zip(recs, gdf.geometry.array):
+            rec["_geometry"] = geom
+        return recs
+
+    return _memo(("records", id(gdf)), (gdf,), compute)
 
 
-# -- popups ------------------------------------------------------------------------
+# -- the bank: shapes, places and claims, sent once ------------------------------------
+def shape_key(place_id: int, part) -> str:
+    """The bank's key of a shape: '<place id>|<part>' ('' for the whole footprint).
+
+    >>> shape_key(704422, "north"), shape_key(704422, None)
+    ('704422|north', '704422|')
+    """
+    return f"{int(place_id)}|{part if isinstance(part, str) else ''}"
+
+
+def _claim_entry(rec: dict) -> list:
+    return [_text(rec.get("claim_date")), _text(rec.get("claimant")),
+            _text(rec.get("claimant_org")), describe_row(rec),
+            _text(rec.get("source_publisher")), _text(rec.get("source_url")),
+            _text(rec.get("source_title")), _text(rec.get("note"))]
+
+
+def _bank_claims(history: pd.DataFrame | None, place_ids=None,
+                 as_of: date | None = None) -> dict[str, list]:
+    if history is None or not len(history):
+        return {}
+    df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
+    if place_ids is not None:
+        df = df[df["place_id"].astype(int).isin(list(place_ids))]
+    if as_of is not None:
+        df = df[df["claim_date"] <= as_of]
+    df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
+    out: dict[str, list] = {}
+    for rec in df.to_dict("records"):
+        rec["claim_date"] = rec["claim_date"].isoformat()
+        out.setdefault(str(int(rec["place_id"])), []).append(_claim_entry(rec))
+    return out
+
+
+def claims_bank(history: pd.DataFrame, shapes: dict[str, object], places) -> dict:
+    """The bank of a whole ledger: every shape (``{shape_key: geometry}``), every place
+    (``places``: Place-like objects with name, oblast, lat, lon, by id) and every claim
+    with its source, for the popups. Sent to the browser once per ledger version."""
+    return {
+        "geoms": {k: _geojson_geometry(g) for k, g in shapes.items() if g is not None
+                  and not g.is_empty},
+        "places": {str(int(pid)): [p.name, p.oblast, round(p.lat, COORD_DIGITS),
+                                   round(p.lon, COORD_DIGITS)] for pid, p in places.items()},
+        "claims": _bank_claims(history),
+    }
+
+
+def bank_for_layers(layers: dict[str, gpd.GeoDataFrame], as_of: date,
+                    history: pd.DataFrame | None = None) -> dict:
+    """The bank for one date's layers only: their shapes, places and claims up to the
+    date (what a self-contained map needs)."""
+    geoms, places = {}, {}
+    for gdf in layers.values():
+        for row in _records(gdf):
+            pid = int(row["place_id"])
+            key = shape_key(pid, row.get("part"))
+            if key not in geoms and row.get("_geometry") is not None:
+                geoms[key] = _geojson_geometry(row["_geometry"])
+            latlon = _latlon(row)
+            if latlon and str(pid) not in places:
+                places[str(pid)] = [_text(row.get("place")), _text(row.get("oblast")), *latlon]
+    return {"geoms": {k: g for k, g in geoms.items() if g},
+            "places": places,
+            "claims": _bank_claims(history, [int(p) for p in places], as_of)}
+
+
+def bank_script(bank: dict) -> str:
+    """JavaScript that hands a bank to the map (``conflictmap.setBank``)."""
+    return f"conflictmap.setBank({js_json(bank)});\n"
+
+
+# -- per date: rows, labels, caption, sources --------------------------------------------
 def _share(value) -> str:
-    if value is None or pd.isna(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return ""
     return f"{round(float(value) * 100)}%"
 
 
-def _claim_line(layer: str, row: dict) -> str:
-    what = _text(row.get("summary")) or describe_row(row)
-    cell = _esc(what)
-    if layer in ("ru", "ua", "other"):
-        who = _text(row.get("claimant_org"))
-        cell += (f"<br><span class='cm-sub'>{_esc(row.get('claim_date'))}"
-                 f"{', ' + _esc(who) if who else ''}</span>")
-    extra = []
+def _extra(row: dict) -> str:
+    """Assessment notes of a row, when the assessment columns are there."""
+    out = []
     if _share(row.get("occupied_share")):
-        extra.append(f"assessment: {_share(row.get('occupied_share'))} occupied")
+        out.append(f"assessment: {_share(row.get('occupied_share'))} occupied")
     if _share(row.get("grey_share")):
-        extra.append(f"{_share(row.get('grey_share'))} grey zone")
+        out.append(f"{_share(row.get('grey_share'))} grey zone")
     if _text(row.get("verdict")):
-        extra.append(f"verdict: {_text(row.get('verdict'))}")
-    if extra:
-        cell += f"<br><span class='cm-sub'>{_esc('; '.join(extra))}</span>"
-    return f"<tr><td><b>{_esc(LAYER_TITLES[layer])}</b></td><td>{cell}</td></tr>"
+        out.append(f"verdict: {_text(row.get('verdict'))}")
+    return "; ".join(out)
 
 
-def _sub(value) -> str:
-    text = _text(value)
-    return f"<br><span class='cm-sub'>{_esc(text)}</span>" if text else ""
+def _fraction_label(layer: str, row: dict) -> str:
+    part = row.get("part")
+    if layer not in ("ru", "ua", "other") or not _is_partial(row) \
+            or (isinstance(part, str) and part):
+        return ""
+    return f"{_text(row.get('controller'))} {_share(row.get('fraction')) or 'part'}"
 
 
-def _history_rows(claims: list[dict]) -> str:
-    rows = []
-    for c in claims[::-1][:HISTORY_ROWS]:
-        who = CLAIMANT_NAMES.get(_text(c.get("claimant")), _text(c.get("claimant")))
-        source = safe_link(c.get("source_url"), _text(c.get("source_publisher"))
-                           or _text(c.get("source_title")) or "source")
-        rows.append(f"<tr><td>{_esc(c.get('claim_date'))}</td>"
-                    f"<td>{_esc(who)}{_sub(c.get('claimant_org'))}</td>"
-                    f"<td>{_esc(describe_row(c))}{_sub(c.get('note'))}</td>"
-                    f"<td>{source}{_sub(c.get('source_title'))}</td></tr>")
-    more = len(claims) - HISTORY_ROWS
-    if more > 0:
-        rows.append(f"<tr><td colspan='4' class='cm-sub'>and {more} earlier claims</td></tr>")
-    return "".join(rows)
+def layer_rows(layer: str, rows: list[dict], known: set[str] | None = None) -> dict:
+    """The payload of one layer for ``conflictmap.claimLayer``: distinct styles, and one
+    row per shape: [place id, part, style index, summary, date, organisation, label,
+    assessment note] plus the geometry when ``known`` (the bank's keys) lacks it."""
+    styles_seen: dict[str, int] = {}
+    style_list, out = [], []
+    for row in rows:
+        style = feature_style(layer, row)
+        skey = json.dumps(style, sort_keys=True)
+        if skey not in styles_seen:
+            styles_seen[skey] = len(style_list)
+            style_list.append(style)
+        pid = int(row["place_id"])
+        part = row.get("part") if isinstance(row.get("part"), str) else ""
+        claimant_layer = layer in ("ru", "ua", "other")
+        item = [pid, part, styles_seen[skey], _text(row.get("summary")) or describe_row(row),
+                _text(row.get("claim_date")) if claimant_layer else "",
+                _text(row.get("claimant_org")) if claimant_layer else "",
+                _fraction_label(layer, row), _extra(row)]
+        if known is None or shape_key(pid, part) not in known:
+            geometry = _geojson_geometry(row.get("_geometry"))
+            if geometry is None:
+                continue
+            item.append(geometry)
+        out.append(item)
+    return {"key": layer, "pane": f"cm-{layer}", "styles": style_list, "rows": out}
 
 
-def popup_html(place: str, oblast: str, current: list[tuple[str, dict]],
-               history: list[dict], as_of: date) -> str:
-    """The popup of one place: what each layer shows as of the date, then its claims up
-    to the date (newest first) with their sources. Every value is escaped.
-
-    ``current`` holds (layer, row) pairs; ``history`` the place's claims (dicts with the
-    claim fields) up to the date, oldest first.
-    """
-    parts = [f"<div class='cm-pop'><h4>{_esc(place)}"
-             f"{' <span class=cm-sub>' + _esc(oblast) + ' oblast</span>' if oblast else ''}</h4>",
-             f"<div class='cm-sub'>As of {as_of.isoformat()}</div>"]
-    if current:
-        parts.append("<table class='cm-now'>"
-                     + "".join(_claim_line(layer, row) for layer, row in current) + "</table>")
-    if history:
-        parts.append("<h5>Claims up to this date</h5><table class='cm-hist'>"
-                     "<tr><th>Date</th><th>Claimant</th><th>Claim</th><th>Source</th></tr>"
-                     + _history_rows(history) + "</table>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-class _HistoryIndex:
-    """Claims per place, oldest first, with their dates for a binary search."""
-
-    def __init__(self, history: pd.DataFrame | None):
-        self.frame = history
-        self.by_place: dict[int, tuple[list[date], list[dict]]] = {}
-        if history is None or not len(history):
-            return
-        df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
-        df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
-        for rec in df.to_dict("records"):
-            dates, recs = self.by_place.setdefault(int(rec["place_id"]), ([], []))
-            dates.append(rec["claim_date"])
-            recs.append(rec)
-
-    def up_to(self, place_id: int, as_of: date) -> list[dict]:
-        """The place's claims made on or before ``as_of``, oldest first."""
-        hit = self.by_place.get(place_id)
-        if not hit:
-            return []
-        return hit[1][:bisect.bisect_right(hit[0], as_of)]
-
-
-_HISTORY_INDEXES: list[_HistoryIndex] = []
-
-
-def _history_index(history: pd.DataFrame | None) -> _HistoryIndex:
-    """The index of a claims frame, cached while the same frame object is passed."""
-    for idx in _HISTORY_INDEXES:
-        if idx.frame is history:
-            return idx
-    idx = _HistoryIndex(history)
-    _HISTORY_INDEXES[:] = [idx] + _HISTORY_INDEXES[:1]
-    return idx
-
-
-def place_popups(layers: dict[str, gpd.GeoDataFrame], as_of: date,
-                 history: pd.DataFrame | None = None, *, _recs=None) -> dict[int, str]:
-    """Popup HTML for every place in the layers, keyed by place id."""
-    recs = _recs if _recs is not None else {layer: _records(gdf) for layer, gdf in layers.items()}
-    hist = _history_index(history)
-    current: dict[int, list[tuple[str, dict]]] = {}
-    names: dict[int, tuple[str, str]] = {}
-    for layer in LAYERS:
-        for row in recs.get(layer, []):
-            pid = int(row["place_id"])
-            current.setdefault(pid, []).append((layer, row))
-            names.setdefault(pid, (_text(row.get("place")), _text(row.get("oblast"))))
-    return {pid: popup_html(name, oblast, current[pid], hist.up_to(pid, as_of), as_of)
-            for pid, (name, oblast) in names.items()}
-
-
-# -- sources and caption -----------------------------------------------------------
 def caption_text(as_of: date) -> str:
     """The caption shown on the map.
 
@@ -417,7 +448,10 @@ def sources_html(sources: list[dict]) -> str:
     items = "".join(
         f"<li>{safe_link(s['url'], s['publisher'] or s['title'] or s['url'])}"
         f"{' — ' + _esc(s['title']) if s['title'] and s['publisher'] else ''}</li>"
-        for s in sources)
+        for s in sources[:SOURCES_LISTED])
+    more = len(sources) - SOURCES_LISTED
+    if more > 0:
+        items += f"<li>and {more} more (each place's popup lists its own)</li>"
     return f"<details><summary>Sources ({len(sources)})</summary><ol>{items}</ol></details>"
 
 
@@ -579,43 +613,41 @@ class _BlankBase(Layer):
         self._name = "BlankBase"
 
 
-class _PlaceData(_Scripted):
-    """Per-date data: popups, caption, sources, and the place labels (into its group)."""
+class _Call(_Scripted):
+    """``conflictmap.<name>(<parent group>, <payload>)``, after an optional prelude."""
 
-    def __init__(self, data: dict):
+    def __init__(self, name: str, payload_json: str, prelude: str = ""):
         super().__init__()
-        self._name = "PlaceData"
-        self.data = js_json(data)
+        self._name = "ConflictmapCall"
+        self.call, self.payload, self.prelude = name, payload_json, prelude
 
     def script_text(self) -> str:
-        return f"conflictmap.placeData({self._parent.get_name()}, {self.data});"
+        return (f"{self.prelude}conflictmap.{self.call}({self._parent.get_name()}, "
+                f"{self.payload});")
 
 
-class _ClaimLayer(_Scripted):
-    """The shapes of one layer as one L.geoJson, with its fraction labels."""
-
-    def __init__(self, data_json: str, pane: str, labels: list[dict]):
-        super().__init__()
-        self._name = "ClaimLayer"
-        self.data = data_json
-        self.pane = js_json(pane)
-        self.labels = js_json(labels)
+class _AddTo(_Scripted):
+    """Adds its parent layer to the map (folium's ElementAddToElement, never templated)."""
 
     def script_text(self) -> str:
-        return (f"conflictmap.claimLayer({self._parent.get_name()}, {self.data}, "
-                f"{self.pane}, {self.labels});")
+        return f"{self._parent.get_name()}.addTo({self._parent._parent.get_name()});"
 
 
-class _AssessmentLayer(_Scripted):
-    """The independent assessment's areas."""
+class _Group(folium.FeatureGroup):
+    """A FeatureGroup with a layer key (``cm_key``), rendered without re-templating."""
 
-    def __init__(self, data_json: str):
-        super().__init__()
-        self._name = "AssessmentLayer"
-        self.data = data_json
+    def __init__(self, name: str, key: str | None, *, show: bool = True, control: bool = True):
+        super().__init__(name=name, show=show, control=control)
+        self.cm_key = key
 
-    def script_text(self) -> str:
-        return f'conflictmap.assessment({self._parent.get_name()}, {self.data}, "cm-assessment");'
+    def render(self, **kwargs):
+        """The group's script as raw text, then its children (and its addTo if shown)."""
+        if self.show:
+            self.add_child(_AddTo(), name=self.get_name() + "_add")
+        self.get_root().script.add_child(
+            _RawText(f"var {self.get_name()} = L.featureGroup({{}});"), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 class SyncedLayerControl(folium.LayerControl):
@@ -661,31 +693,9 @@ class SyncedLayerControl(folium.LayerControl):
 
 
 # -- building ----------------------------------------------------------------------
-def _features(rows: list[dict], layer: str) -> tuple[str, list[dict]]:
-    """(FeatureCollection JSON text, fraction labels) of one layer's rows."""
-    features, labels = [], []
-    title = LAYER_TITLES[layer]
-    for row in rows:
-        geometry = geometry_json(row.get("_geometry"))
-        if geometry is None:
-            continue
-        what = _text(row.get("summary")) or describe_row(row)
-        props = js_json({"pid": int(row["place_id"]), "style": feature_style(layer, row),
-                         "tip": f"{_text(row.get('place'))} — {title}: {what}"})
-        features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{props}}}')
-        part, fraction = row.get("part"), row.get("fraction")
-        latlon = _latlon(row)
-        if latlon and layer in ("ru", "ua", "other") and _is_partial(row) \
-                and not (isinstance(part, str) and part):
-            share = _share(fraction) or "part"
-            labels.append({"lat": latlon[0], "lon": latlon[1], "cls": "cm-fraction",
-                           "text": f"{_text(row.get('controller'))} {share}"})
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}", labels
-
-
-def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[dict]:
-    """One label per place shown, biggest footprints first (they get the best spot)."""
-    best: dict[int, tuple[float, dict]] = {}
+def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[list]:
+    """[lat, lon, name] per place shown, biggest footprints first (best label spot)."""
+    best: dict[int, tuple[float, list]] = {}
     for layer in DRAW_ORDER:
         if layer not in visible:
             continue
@@ -695,8 +705,7 @@ def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[dict]:
             size = 0.0 if geom is None else float(geom.area)
             if latlon is None or (pid in best and best[pid][0] >= size):
                 continue
-            best[pid] = (size, {"lat": latlon[0], "lon": latlon[1],
-                                "text": _text(row.get("place")), "pid": pid})
+            best[pid] = (size, [latlon[0], latlon[1], _text(row.get("place"))])
     return [label for _, label in sorted(best.values(), key=lambda x: -x[0])]
 
 
@@ -704,30 +713,30 @@ _ASSESSMENT_CACHE: dict[tuple, str] = {}
 
 
 def _assessment_json(overlay: AssessmentOverlay) -> str:
-    """The overlay's areas as GeoJSON text (cached per overlay content)."""
+    """``{"version", "areas"}`` of the overlay as JSON text (cached per overlay content)."""
     from .assessment import overlay_key
 
     key = overlay_key(overlay)
     if key not in _ASSESSMENT_CACHE:
         if len(_ASSESSMENT_CACHE) >= 8:
             _ASSESSMENT_CACHE.clear()
-        _ASSESSMENT_CACHE[key] = _assessment_features(overlay)
+        features = []
+        for kind, geom in sorted(overlay.shapes.items()):
+            if geom is None or geom.is_empty:
+                continue
+            label = ASSESSMENT_KINDS.get(kind, kind)
+            features.append({"type": "Feature",
+                             "geometry": _geojson_geometry(shapely.simplify(geom, 0.0005)),
+                             "properties": {
+                                 "style": {"color": "#555555", "weight": 0.8, "opacity": 0.8,
+                                           "fillColor": styles.ASSESSMENT_COLOURS.get(kind, "#999999"),
+                                           "fillOpacity": 0.45},
+                                 "tip": f"{overlay.source}: {label}, assessed "
+                                        f"{overlay.assessed_on.isoformat()}"}})
+        _ASSESSMENT_CACHE[key] = js_json({"version": "|".join(map(str, key)),
+                                          "areas": {"type": "FeatureCollection",
+                                                    "features": features}})
     return _ASSESSMENT_CACHE[key]
-
-
-def _assessment_features(overlay: AssessmentOverlay) -> str:
-    features = []
-    for kind, geom in sorted(overlay.shapes.items()):
-        if geom is None or geom.is_empty:
-            continue
-        shape = shapely.simplify(geom, 0.0005)
-        label = ASSESSMENT_KINDS.get(kind, kind)
-        features.append({"type": "Feature", "geometry": _geojson_geometry(shape), "properties": {
-            "style": {"color": "#555555", "weight": 0.8, "opacity": 0.8,
-                      "fillColor": styles.ASSESSMENT_COLOURS.get(kind, "#999999"),
-                      "fillOpacity": 0.45, "interactive": True},
-            "tip": f"{overlay.source}: {label}, assessed {overlay.assessed_on.isoformat()}"}})
-    return js_json({"type": "FeatureCollection", "features": features})
 
 
 def assessment_title(overlay: AssessmentOverlay) -> str:
@@ -742,38 +751,44 @@ def layer_keys(groups: list[folium.FeatureGroup]) -> dict[str, str]:
 
 def feature_groups(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
                    history: pd.DataFrame | None = None, visible: set[str] | None = None,
-                   overlay: AssessmentOverlay | None = None) -> list[folium.FeatureGroup]:
+                   overlay: AssessmentOverlay | None = None,
+                   known: set[str] | None = None) -> list[folium.FeatureGroup]:
     """The per-date part of the map, as folium FeatureGroups, bottom to top.
 
-    First an always-on group carrying the place labels, the popups, the caption and the
-    sources; then the assessment overlay (when given, off unless ``"assessment"`` is in
-    ``visible``); then one group per claim layer in :data:`DRAW_ORDER`. Each group has a
-    ``cm_key`` attribute (its layer key, None for the first) and ``show`` from ``visible``.
+    First an always-on group carrying the caption, the sources and the place labels
+    (and, unless ``known`` is given, the bank of these layers: shapes, places, claims up
+    to the date); then the assessment overlay (when given; off unless ``"assessment"`` is
+    in ``visible``); then one group per claim layer in :data:`DRAW_ORDER`. ``known`` is
+    the set of shape keys the browser's bank already holds (the live map). Each group
+    has a ``cm_key`` attribute (its layer key, None for the first) and ``show``.
     """
     visible = set(LAYERS) if visible is None else set(visible)
     recs = {layer: _records(gdf) for layer, gdf in layers.items()}
-    data_group = folium.FeatureGroup(name=LABELS_TITLE, control=False, show=True)
-    data_group.cm_key = None
-    popups = place_popups(layers, as_of, history, _recs=recs)
-    data_group.add_child(_PlaceData({
-        "popups": {str(k): v for k, v in popups.items()},
-        "caption": caption_text(as_of),
-        "sources": sources_html(sources_of(layers, visible, _recs=recs)),
-        "labels": _place_labels(recs, visible),
-    }))
+    data_group = _Group(LABELS_TITLE, None, control=False)
+    prelude = ""
+    if known is None:       # self-contained: the bank of these layers goes along
+        bank = bank_for_layers(layers, as_of, history)
+        prelude, known = bank_script(bank), frozenset(bank["geoms"])
+    owners = tuple(layers[k] for k in sorted(layers)) + (known,)
+    place_data = _memo(
+        ("placeData", as_of, tuple(sorted(visible)), tuple(id(o) for o in owners)), owners,
+        lambda: js_json({"asOf": as_of.isoformat(), "caption": caption_text(as_of),
+                         "sources": sources_html(sources_of(layers, visible, _recs=recs)),
+                         "labels": _place_labels(recs, visible)}))
+    data_group.add_child(_Call("placeData", place_data, prelude))
     groups = [data_group]
     if overlay is not None:
-        g = folium.FeatureGroup(name=assessment_title(overlay), show=ASSESSMENT in visible)
-        g.cm_key = ASSESSMENT
-        g.add_child(_AssessmentLayer(_assessment_json(overlay)))
+        g = _Group(assessment_title(overlay), ASSESSMENT, show=ASSESSMENT in visible)
+        g.add_child(_Call("assessment", _assessment_json(overlay)))
         groups.append(g)
     for layer in DRAW_ORDER:
         if layer not in layers:
             continue
-        data, labels = _features(recs[layer], layer)
-        g = folium.FeatureGroup(name=LAYER_TITLES[layer], show=layer in visible)
-        g.cm_key = layer
-        g.add_child(_ClaimLayer(data, f"cm-{layer}", labels))
+        g = _Group(LAYER_TITLES[layer], layer, show=layer in visible)
+        mine = (layers[layer], known)
+        payload = _memo(("rows", layer, tuple(id(o) for o in mine)), mine,
+                        lambda: js_json(layer_rows(layer, recs[layer], known)))
+        g.add_child(_Call("claimLayer", payload))
         groups.append(g)
     return groups
 
@@ -806,7 +821,10 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
 def _setup_json(caption: str, with_assessment: bool, outline: bool) -> str:
     return js_json({"panes": PANES, "hatch": styles.HATCH_COLOUR, "caption": caption,
                     "legend": legend_html(with_assessment=with_assessment),
-                    "outline": area_outline() if outline else None})
+                    "outline": area_outline() if outline else None,
+                    "titles": {**LAYER_TITLES, ASSESSMENT: ASSESSMENT_TITLE},
+                    "claimants": CLAIMANT_NAMES, "order": list(LAYERS),
+                    "historyRows": HISTORY_ROWS})
 
 
 def layers_bounds(layers: dict[str, gpd.GeoDataFrame]) -> list[list[float]] | None:

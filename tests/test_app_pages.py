@@ -16,6 +16,7 @@ from conflictmap.paths import ROOT
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
+POKROVSK = 704422
 
 
 @pytest.fixture
@@ -55,14 +56,15 @@ def _calls(script: str, name: str):
 
 
 def drawn(at: AppTest) -> dict:
-    """What the map draws: shape counts per layer, caption, hidden layers, place labels."""
+    """What the map draws: rows per layer, caption, hidden layers, place labels."""
     args = map_args(at)
     groups = args["feature_group"]
-    counts = {args[1][len("cm-"):]: len(args[0]["features"]) for args in _calls(groups, "claimLayer")}
+    layers = {a[0]["key"]: a[0]["rows"] for a in _calls(groups, "claimLayer")}
     data = next(_calls(groups, "placeData"))[0]
     hidden = next(_calls(args["layer_control"], "syncControl"))[0]
-    return {"counts": counts, "caption": data["caption"], "hidden": set(hidden),
-            "labels": {lab["text"] for lab in data["labels"]}, "popups": data["popups"],
+    return {"counts": {k: len(v) for k, v in layers.items()}, "rows": layers,
+            "caption": data["caption"], "hidden": set(hidden),
+            "labels": {lab[2] for lab in data["labels"]}, "js_links": args["js_links"],
             "center": args["center"], "zoom": args["zoom"], "script": args["script"]}
 
 
@@ -174,13 +176,18 @@ def test_focus_request_moves_the_map_once(app):
     assert drawn(app)["center"] is None
 
 
-def test_popups_carry_the_claims_and_sources(app):
+def test_the_bank_and_the_rows_carry_the_claims_and_sources(app):
+    from ui.assets import CACHE_DIR
+
     app.run()
-    popups = drawn(app)["popups"]
-    pokrovsk = popups["704422"]
-    assert "Russian claims" in pokrovsk and "Ukrainian claims" in pokrovsk
-    assert "UA holds the north part" in pokrovsk and "RU holds all" in pokrovsk
-    assert 'href="https://www.themoscowtimes.com/' in pokrovsk
+    d = drawn(app)
+    bank_link = next(link for link in d["js_links"] if "/bank-" in link)
+    bank = (CACHE_DIR / bank_link.rsplit("/", 1)[1]).read_text()
+    assert bank.startswith("conflictmap.setBank(")
+    assert "https://www.themoscowtimes.com/" in bank and '"704422|north"' in bank
+    assert [r[3] for r in d["rows"]["ru"] if r[0] == POKROVSK] == ["RU holds all"]
+    assert [r[3] for r in d["rows"]["ua"] if r[0] == POKROVSK] == ["UA holds the north part"]
+    assert all(len(r) == 8 for rows in d["rows"].values() for r in rows)   # shapes in the bank
 
 
 # -- the other pages ---------------------------------------------------------------------

@@ -40,14 +40,22 @@ def hostile_record(text: str, **extra) -> dict:
             "source_url": "https://example.org/?q=<script>", **extra}
 
 
-def claim_calls(html: str) -> dict[str, dict]:
-    """layer -> the FeatureCollection passed to conflictmap.claimLayer in the page."""
-    out, decoder = {}, json.JSONDecoder()
-    for m in re.finditer(r"conflictmap\.claimLayer\(\w+, ", html):
-        data, end = decoder.raw_decode(html, m.end())
-        pane, _ = decoder.raw_decode(html, end + 2)
-        out[pane[len("cm-"):]] = data
-    return out
+def calls(html: str, name: str) -> list:
+    """The JSON payloads passed to ``conflictmap.<name>(group, payload)`` in the page."""
+    decoder = json.JSONDecoder()
+    return [decoder.raw_decode(html, m.end())[0]
+            for m in re.finditer(rf"conflictmap\.{name}\(\w+, ", html)]
+
+
+def rows(html: str) -> dict[str, list]:
+    """layer -> the rows the page draws."""
+    return {c["key"]: c["rows"] for c in calls(html, "claimLayer")}
+
+
+def bank_of(html: str) -> dict:
+    decoder = json.JSONDecoder()
+    start = html.index("conflictmap.setBank(") + len("conflictmap.setBank(")
+    return decoder.raw_decode(html, start)[0]
 
 
 # -- offline, self-contained -------------------------------------------------------------
@@ -88,16 +96,16 @@ def test_base_map_is_the_same_for_every_date():
 
 # -- escaping ----------------------------------------------------------------------------
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_is_escaped_in_popups_and_never_templated(workspace, text):
+def test_hostile_text_is_data_never_markup_or_template(workspace, text):
     workspace.ledger.import_records([hostile_record(text)])
     layers = workspace.layers(DEC_2)
-    popup = mapview.place_popups(layers, DEC_2, workspace.index.frame)[POKROVSK]
-    assert "<script" not in popup and "<img" not in popup
-    assert 'href="https://example.org/?q=&lt;script&gt;"' in popup
     html = mapview.build_map(layers, DEC_2, history=workspace.index.frame).get_root().render()
     assert "<img src=x" not in html and "<script>window.__pwned" not in html
     if "7*7" in text:           # kept as text, escaped, never evaluated by Jinja
         assert "\\u007b{ 7*7 }} \\u007b% if 1 %}yes" in html
+    claims = bank_of(html)["claims"][str(POKROVSK)]
+    hostile = [c for c in claims if c[7] == text]       # decoded back: the very same text
+    assert len(hostile) == 1 and hostile[0][2] == text and hostile[0][4] == text
 
 
 @pytest.mark.parametrize("url, linked", [
@@ -135,43 +143,55 @@ def test_full_and_partial_claims_look_different():
 
 
 # -- layers, labels, popups ------------------------------------------------------------------
-def test_one_shape_per_row_and_layer(workspace, layers, rendered):
-    calls = claim_calls(rendered)
-    assert {k: len(v["features"]) for k, v in calls.items()} == {k: len(v) for k, v in layers.items()}
+def test_one_shape_per_row_and_layer(layers, rendered):
+    assert {k: len(v) for k, v in rows(rendered).items()} == {k: len(v) for k, v in layers.items()}
 
 
-def test_pokrovsk_on_2_december(workspace, layers, rendered):
-    calls = claim_calls(rendered)
+def test_pokrovsk_on_2_december(workspace, rendered):
+    drawn, bank = rows(rendered), bank_of(rendered)
     pokrovsk = workspace.gazetteer.get(POKROVSK)
-    ua = [f for f in calls["ua"]["features"] if f["properties"]["pid"] == POKROVSK]
-    assert len(ua) == 1
-    assert shapely.geometry.shape(ua[0]["geometry"]).centroid.y > pokrovsk.lat  # the north part
-    assert ua[0]["properties"]["style"]["dashArray"] == styles.PARTIAL_DASH
-    assert POKROVSK in {f["properties"]["pid"] for f in calls["contested"]["features"]}
-    others = {f["properties"]["tip"].split(" — ")[0]: f["properties"]["style"]["fillColor"]
-              for f in calls["other"]["features"]}
-    assert others["Kramatorsk"] == others["Sloviansk"] == styles.CONTROLLER_COLOURS["UA"]
-    popup = mapview.place_popups(layers, DEC_2, workspace.index.frame)[POKROVSK]
-    assert "RU holds all" in popup and "UA holds the north part" in popup
-    assert 'href="https://www.themoscowtimes.com/' in popup
+    ua = [r for r in drawn["ua"] if r[0] == POKROVSK]
+    assert len(ua) == 1 and ua[0][1] == "north" and ua[0][3] == "UA holds the north part"
+    north = shapely.geometry.shape(bank["geoms"][f"{POKROVSK}|north"])
+    assert north.centroid.y > pokrovsk.lat                       # drawn north of the centre
+    ua_call = next(c for c in calls(rendered, "claimLayer") if c["key"] == "ua")
+    assert ua_call["styles"][ua[0][2]]["dashArray"] == styles.PARTIAL_DASH
+    assert POKROVSK in {r[0] for r in drawn["contested"]}
+    assert [r[3] for r in drawn["ru"] if r[0] == POKROVSK] == ["RU holds all"]
+    other = {bank["places"][str(r[0])][0]: r[3] for r in drawn["other"]}
+    assert other["Kramatorsk"] == other["Sloviansk"] == "UA holds all"
+    sources = [c[5] for c in bank["claims"][str(POKROVSK)]]
+    assert any(u.startswith("https://www.themoscowtimes.com/") for u in sources)
 
 
 def test_fraction_only_claims_are_labelled(workspace):
     html = mapview.build_map(workspace.layers(JAN_6), JAN_6).get_root().render()
-    assert '"text": "RU 95%"' in html
+    kurakhove = [r for r in rows(html)["other"] if r[0] == KURAKHOVE]
+    assert [r[6] for r in kurakhove] == ["RU 95%"]
 
 
-def test_popup_history_stops_at_the_date(workspace):
-    early = mapview.place_popups(workspace.layers(date(2025, 12, 1)), date(2025, 12, 1),
-                                 workspace.index.frame)[POKROVSK]
-    late = mapview.place_popups(workspace.layers(DEC_2), DEC_2, workspace.index.frame)[POKROVSK]
-    assert "<td>2025-12-02</td>" not in early and "<td>2025-12-02</td>" in late
+def test_bank_claims_stop_at_the_date(workspace):
+    dec1 = mapview.bank_for_layers(workspace.layers(date(2025, 12, 1)), date(2025, 12, 1),
+                                   workspace.index.frame)
+    dec2 = mapview.bank_for_layers(workspace.layers(DEC_2), DEC_2, workspace.index.frame)
+    assert max(c[0] for c in dec1["claims"][str(POKROVSK)]) == "2025-12-01"
+    assert max(c[0] for c in dec2["claims"][str(POKROVSK)]) == "2025-12-02"
 
 
-def test_optional_assessment_columns_appear_in_popups(layers):
+def test_live_rows_leave_known_shapes_to_the_bank(layers):
+    known = {mapview.shape_key(pid, part) for pid, part in
+             zip(layers["ua"]["place_id"], layers["ua"]["part"])}
+    live = mapview.layer_rows("ua", mapview._records(layers["ua"]), known)
+    assert all(len(r) == 8 for r in live["rows"])              # no geometry sent again
+    alone = mapview.layer_rows("ua", mapview._records(layers["ua"]), set())
+    assert all(r[8]["type"] in ("Polygon", "MultiPolygon") for r in alone["rows"])
+
+
+def test_optional_assessment_columns_are_shown(layers):
     annotated = {k: v.assign(occupied_share=0.63, verdict="inconsistent") for k, v in layers.items()}
-    popup = mapview.place_popups(annotated, DEC_2)[POKROVSK]
-    assert "63% occupied" in popup and "verdict: inconsistent" in popup
+    html = mapview.build_map(annotated, DEC_2).get_root().render()
+    notes = {r[7] for r in rows(html)["ru"]}
+    assert notes == {"assessment: 63% occupied; verdict: inconsistent"}
 
 
 @pytest.mark.parametrize("visible", [{"ru", "contested"}, set(), set(LAYERS)])
@@ -204,7 +224,8 @@ def test_assessment_overlay_is_under_the_claims_and_off_by_default(layers):
     assert not assessment.show and "2025-11-30" in assessment.layer_name
     html = mapview.build_map(layers, DEC_2, overlay=overlay,
                              visible=set(LAYERS) | {"assessment"}).get_root().render()
-    assert "conflictmap.assessment(" in html and "assessed 2025-11-30" in html
+    assert calls(html, "assessment")[0]["areas"]["features"][0]["properties"]["tip"] == \
+        "DeepStateMap: occupied, assessed 2025-11-30"
 
 
 def test_area_outline_covers_the_front():

@@ -1,7 +1,9 @@
-"""Cached loaders: one Workspace per process, layers per (ledger version, date)."""
+"""Cached loaders: one Workspace per process; layers per (ledger version, date), warmed
+for every claim date in the background; the bank of the ledger for the live map."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import geopandas as gpd
@@ -10,6 +12,11 @@ import streamlit as st
 
 from conflictmap import mapview
 from conflictmap.workspace import Workspace
+
+_LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
+_LAYERS_MAX = 512
+_LOCK = threading.Lock()
+_WARMING: set[tuple] = set()
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,23 +35,65 @@ def claim_dates() -> list[date]:
     return workspace().claim_dates()
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _layers(_version: tuple, as_of: date) -> dict[str, gpd.GeoDataFrame]:
-    return workspace().layers(as_of)
+def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFrame]:
+    key = (id(ws), ver, as_of)
+    with _LOCK:
+        hit = _LAYERS.get(key)
+    if hit is None:
+        hit = ws.layers(as_of)
+        with _LOCK:
+            if len(_LAYERS) >= _LAYERS_MAX:
+                _LAYERS.clear()
+            _LAYERS[key] = hit
+    return hit
+
+
+def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
+    for day in reversed(dates):
+        _layers(ws, ver, day)
 
 
 def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
-    """The control layers as of a date (shared, do not modify in place)."""
-    return _layers(version(), as_of)
+    """The control layers as of a date (shared, do not modify in place).
+
+    The first call for a ledger version starts a background thread that computes the
+    layers of every claim date, so moving the slider finds them ready.
+    """
+    ws, ver = workspace(), version()
+    key = (id(ws), ver)
+    if key not in _WARMING:
+        _WARMING.add(key)
+        threading.Thread(target=_warm, args=(ws, ver, claim_dates()), daemon=True,
+                         name="conflictmap-warm-layers").start()
+    return _layers(ws, ver, as_of)
 
 
 def history() -> pd.DataFrame:
-    """Every claim (the control index's frame), for popups, tables and charts."""
+    """Every claim (the control index's frame), for tables and charts."""
     return workspace().index.frame
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _bank(ver: tuple) -> tuple[str, frozenset]:
+    ws, frame = workspace(), history()
+    pairs = {(int(pid), None) for pid in frame["place_id"]}
+    pairs |= {(int(pid), part) for pid, part in zip(frame["place_id"], frame["part"])
+              if isinstance(part, str) and part}
+    pairs = sorted(pairs, key=lambda p: (p[0], p[1] or ""))
+    shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
+    geoms = {mapview.shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}
+    places = {pid: ws.gazetteer.get(pid) for pid, _ in pairs}
+    bank = mapview.claims_bank(frame, geoms, places)
+    return mapview.bank_script(bank), frozenset(bank["geoms"])
+
+
+def bank() -> tuple[str, frozenset]:
+    """The ledger's bank for the live map: (script text, the shape keys it holds)."""
+    return _bank(version())
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _home_view(_version: tuple) -> tuple:
+def _home_view(ver: tuple) -> tuple:
     frame = history()
     if not len(frame):
         return mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM

@@ -8,7 +8,9 @@ no reload, zoom and pan kept.
 
 Switching a layer in the map's own control comes back through ``selected_layers``
 (see ``static/conflictmap.js``) and updates the sidebar; the sidebar's checkboxes
-update the map. The view the map reports is kept in ``map_center``/``map_zoom``.
+update the map. The view the map reports is kept in ``map_center``/``map_zoom``. The ledger's shapes,
+places and claims reach the browser once, as a cached script (see ``ui/assets.py``);
+each date then only sends which shapes to draw and how.
 """
 
 from __future__ import annotations
@@ -51,12 +53,13 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
         st.info("The ledger holds no claims yet, so there is nothing to map.")
         return None
     layers = view.layers if layers is None else layers
-    groups = mapview.feature_groups(layers, view.as_of, history=data.history(),
-                                    visible=view.visible, overlay=overlay)
+    bank_text, known = data.bank()
+    groups = mapview.feature_groups(layers, view.as_of, visible=view.visible, overlay=overlay,
+                                    known=known)
     control = mapview.layer_control(groups)
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
     center, zoom = data.home_view()
-    base = mapview.base_map(center=center, zoom=zoom, assets=map_assets(),
+    base = mapview.base_map(center=center, zoom=zoom, assets=map_assets(bank_text),
                             with_assessment=data.has_assessments())
     focus = state.take_focus()
     return st_folium(

@@ -1,18 +1,71 @@
-/* Helpers for the conflict-claims map (Leaflet 1.9), shared by the live Streamlit map
- * and the self-contained HTML export. Loaded after leaflet.js and before the map script.
+/* The conflict-claims map in the browser (Leaflet 1.9): shared by the live Streamlit map
+ * and the self-contained HTML export. Loaded after leaflet.js, before the map script.
  *
- * Text from reports and users never reaches innerHTML from here: labels, tooltips and
- * the caption are set with textContent; popups and the sources list arrive as HTML that
- * Python escaped (conflictmap/mapview.py).
+ * Data arrive in two parts (built by conflictmap/mapview.py):
+ * - the bank, once: every shape by key ("<place id>|<part>"), every place, and every
+ *   place's claims with their sources (setBank);
+ * - per date: for each layer the rows to draw (claimLayer), and the caption, sources,
+ *   place labels (placeData).
+ * Claim layers persist across dates: a new date only adds and removes the shapes that
+ * changed, so moving the date slider is cheap even with thousands of places. The
+ * per-date folium FeatureGroups are proxies: the layer is shown while its proxy is.
+ *
+ * Text from reports and users only reaches the page through textContent; links only
+ * for http(s) URLs. The sources list (built and escaped in Python) is the one HTML.
  */
 (function () {
   "use strict";
   var CM = (window.conflictmap = window.conflictmap || {});
   var SVG_NS = "http://www.w3.org/2000/svg";
-  CM.popups = CM.popups || {};
+  CM.bank = CM.bank || { geoms: {}, places: {}, claims: {} };
+  CM.layers = CM.layers || {};
   CM.layerKeys = CM.layerKeys || {};
   CM.seq = CM.seq || 0;
+  CM.config = CM.config || { titles: {}, claimants: {}, order: [], historyRows: 25 };
+  var latlngCache = {};
 
+  /* -- data ------------------------------------------------------------------------ */
+  CM.setBank = function (bank) {
+    ["geoms", "places", "claims"].forEach(function (k) {
+      Object.assign(CM.bank[k], bank[k] || {});
+    });
+  };
+
+  function latlngs(key, geometry) {
+    if (!geometry && latlngCache[key]) return latlngCache[key];
+    var g = geometry || CM.bank.geoms[key];
+    if (!g) return null;
+    var depth = g.type === "MultiPolygon" ? 2 : g.type === "Polygon" ? 1 : 0;
+    var out = L.GeoJSON.coordsToLatLngs(g.coordinates, depth);
+    if (!geometry) latlngCache[key] = out;
+    return out;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function sub(parent, text) {
+    if (!text) return;
+    parent.appendChild(document.createElement("br"));
+    parent.appendChild(el("span", "cm-sub", text));
+  }
+
+  CM.link = function (url, text) {
+    if (typeof url === "string" && /^https?:\/\//i.test(url.trim())) {
+      var a = el("a", null, text || url);
+      a.href = url.trim();
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      return a;
+    }
+    return el("span", null, text || "");
+  };
+
+  /* -- the static part ------------------------------------------------------------- */
   function ensureHatch(hatchColour) {
     if (document.getElementById("cm-hatch")) return;
     var svg = document.createElementNS(SVG_NS, "svg");
@@ -31,27 +84,29 @@
 
   /* Panes keep the drawing order fixed whatever the user switches on and off. */
   CM.setup = function (map, config) {
+    CM.map = map;
+    CM.config = config;
     ensureHatch(config.hatch);
     Object.keys(config.panes).forEach(function (name) {
       if (!map.getPane(name)) map.createPane(name);
       map.getPane(name).style.zIndex = String(config.panes[name]);
     });
     map.getPane("cm-outline").style.pointerEvents = "none";
+    CM.labelGroup = L.layerGroup().addTo(map);
     var caption = L.control({ position: "topleft" });
     caption.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-caption leaflet-control");
-      var title = L.DomUtil.create("div", "cm-caption-title", div);
-      title.textContent = config.caption || "";
-      L.DomUtil.create("div", "cm-caption-sources", div);
+      div.appendChild(el("div", "cm-caption-title", config.caption || ""));
+      div.appendChild(el("div", "cm-caption-sources"));
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     caption.addTo(map);
-    var legend = L.control({ position: "bottomleft" });
+    var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-legend leaflet-control");
-      div.innerHTML = config.legend; // built and escaped in Python
+      div.innerHTML = config.legend; // fixed text built in Python
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
@@ -69,71 +124,226 @@
     }).addTo(map);
     (outline.labels || []).forEach(function (lab) {
       L.marker([lab.lat, lab.lon], {
-        pane: "cm-outline",
-        interactive: false,
-        keyboard: false,
+        pane: "cm-outline", interactive: false, keyboard: false,
         icon: CM.textIcon(lab.text, lab.cls),
       }).addTo(map);
     });
   };
 
   CM.textIcon = function (text, cls) {
-    var el = document.createElement("span");
-    el.textContent = text;
-    return L.divIcon({ className: "cm-text " + (cls || ""), html: el, iconSize: null });
+    return L.divIcon({ className: "cm-text " + (cls || ""), html: el("span", null, text),
+                       iconSize: null });
   };
 
-  CM.style = function (feature) {
-    return feature.properties.style;
-  };
-
-  CM.bindFeature = function (feature, layer) {
-    var p = feature.properties;
-    layer.bindPopup(function () { return CM.popups[p.pid] || ""; }, {
-      maxWidth: 420, minWidth: 260, maxHeight: 320, className: "cm-popup",
-      autoPanPaddingTopLeft: [60, 150], autoPanPaddingBottomRight: [20, 20],
+  /* -- popups and tooltips ----------------------------------------------------------- */
+  function rowsOf(pid) {
+    var out = [];
+    CM.config.order.forEach(function (key) {
+      var st = CM.layers[key];
+      if (st && st.byPid && st.byPid[pid]) {
+        st.byPid[pid].forEach(function (r) { out.push([key, r]); });
+      }
     });
-    if (p.tip) {
-      layer.bindTooltip(function () {
-        var el = document.createElement("span");
-        el.textContent = p.tip;
-        return el;
-      }, { sticky: true, className: "cm-tip" });
+    return out;
+  }
+
+  CM.popup = function (pid) {
+    var place = CM.bank.places[pid] || ["", ""];
+    var box = el("div", "cm-pop");
+    var h = el("h4", null, place[0]);
+    if (place[1]) {
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(el("span", "cm-sub", place[1] + " oblast"));
     }
+    box.appendChild(h);
+    box.appendChild(el("div", "cm-sub", "As of " + (CM.asOf || "")));
+    var now = el("table", "cm-now");
+    rowsOf(pid).forEach(function (item) {
+      var key = item[0], r = item[1];
+      var tr = el("tr");
+      var th = el("td");
+      th.appendChild(el("b", null, CM.config.titles[key] || key));
+      var td = el("td", null, r[3]);
+      if (key === "ru" || key === "ua" || key === "other") {
+        sub(td, [r[4], r[5]].filter(Boolean).join(", "));
+      }
+      if (r[7]) sub(td, r[7]);
+      tr.appendChild(th);
+      tr.appendChild(td);
+      now.appendChild(tr);
+    });
+    box.appendChild(now);
+    var claims = (CM.bank.claims[pid] || []).filter(function (c) { return c[0] <= CM.asOf; });
+    if (claims.length) {
+      box.appendChild(el("h5", null, "Claims up to this date"));
+      var table = el("table", "cm-hist");
+      var head = el("tr");
+      ["Date", "Claimant", "Claim", "Source"].forEach(function (t) { head.appendChild(el("th", null, t)); });
+      table.appendChild(head);
+      var n = CM.config.historyRows || 25;
+      claims.slice().reverse().slice(0, n).forEach(function (c) {
+        // c: [date, claimant, organisation, what, publisher, url, title, note]
+        var tr = el("tr");
+        tr.appendChild(el("td", null, c[0]));
+        var who = el("td", null, CM.config.claimants[c[1]] || c[1]);
+        sub(who, c[2]);
+        tr.appendChild(who);
+        var what = el("td", null, c[3]);
+        sub(what, c[7]);
+        tr.appendChild(what);
+        var src = el("td");
+        src.appendChild(CM.link(c[5], c[4] || c[6] || "source"));
+        sub(src, c[6]);
+        tr.appendChild(src);
+        table.appendChild(tr);
+      });
+      if (claims.length > n) {
+        var more = el("tr");
+        var td = el("td", "cm-sub", "and " + (claims.length - n) + " earlier claims");
+        td.colSpan = 4;
+        more.appendChild(td);
+        table.appendChild(more);
+      }
+      box.appendChild(table);
+    }
+    return box;
   };
 
-  /* Claim shapes of one layer, plus text labels (fractions) that belong to it. */
-  CM.claimLayer = function (group, data, pane, labels) {
-    var layer = L.geoJson(data, { pane: pane, style: CM.style, onEachFeature: CM.bindFeature });
-    layer.addTo(group);
-    (labels || []).forEach(function (lab) {
-      L.marker([lab.lat, lab.lon], {
-        interactive: false, keyboard: false, icon: CM.textIcon(lab.text, lab.cls),
-      }).addTo(group);
-    });
-    return layer;
+  function tooltip(layer) {
+    var r = layer._cmRow;
+    var place = CM.bank.places[r[0]] || [""];
+    return el("span", null, place[0] + " — " + (CM.config.titles[layer._cmKey] || "") + ": " + r[3]);
+  }
+
+  var POPUP = {
+    maxWidth: 420, minWidth: 260, maxHeight: 320, className: "cm-popup",
+    autoPanPaddingTopLeft: [60, 150], autoPanPaddingBottomRight: [20, 20],
   };
 
-  /* Per-date data: popups by place id, the caption, the sources list, place labels. */
-  CM.placeData = function (group, data) {
-    CM.popups = data.popups;
-    document.querySelectorAll(".cm-caption-title").forEach(function (el) {
-      el.textContent = data.caption;
+  /* -- layers ------------------------------------------------------------------------ */
+  function layerState(key, pane) {
+    var st = CM.layers[key];
+    if (!st) {
+      st = CM.layers[key] = { group: L.featureGroup(), paths: new Map(), marks: new Map(),
+                              byPid: {}, proxy: null, pane: pane };
+    }
+    return st;
+  }
+
+  /* The layer is on the map while its current proxy (a folium FeatureGroup) is. */
+  function bindProxy(st, proxy) {
+    st.proxy = proxy;
+    proxy.on("add", function () {
+      if (st.proxy === proxy && !CM.map.hasLayer(st.group)) CM.map.addLayer(st.group);
+      CM.scheduleDeclutter();
     });
-    document.querySelectorAll(".cm-caption-sources").forEach(function (el) {
-      el.innerHTML = data.sources; // built and escaped in Python
+    proxy.on("remove", function () {
+      Promise.resolve().then(function () {
+        if (!CM.map.hasLayer(st.proxy)) CM.map.removeLayer(st.group);
+        CM.scheduleDeclutter();
+      });
     });
+    if (CM.map && CM.map.hasLayer(proxy) && !CM.map.hasLayer(st.group)) CM.map.addLayer(st.group);
+  }
+
+  /* rows: [place id, shape key, style index, summary, date, organisation, label, extra,
+   *        geometry (only when the bank lacks the shape)] */
+  CM.claimLayer = function (proxy, data) {
+    var st = layerState(data.key, data.pane);
+    var seen = new Set(), seenMarks = new Set(), byPid = {};
+    data.rows.forEach(function (r) {
+      var gkey = r[0] + "|" + r[1];
+      var rk = gkey + "|" + r[2];
+      seen.add(rk);
+      (byPid[r[0]] = byPid[r[0]] || []).push(r);
+      var path = st.paths.get(rk);
+      if (!path) {
+        var ll = latlngs(gkey, r[8]);
+        if (!ll) return;
+        path = L.polygon(ll, Object.assign({ pane: data.pane }, data.styles[r[2]]));
+        path._cmKey = data.key;
+        (function (pid) {
+          path.bindPopup(function () { return CM.popup(pid); }, POPUP);
+        })(r[0]);
+        path.bindTooltip(tooltip, { sticky: true, className: "cm-tip" });
+        st.paths.set(rk, path);
+        st.group.addLayer(path);
+      }
+      path._cmRow = r;
+      if (r[6]) {
+        var mk = r[0] + "|" + r[6];
+        seenMarks.add(mk);
+        if (!st.marks.has(mk)) {
+          var place = CM.bank.places[r[0]];
+          if (place) {
+            var m = L.marker([place[2], place[3]], {
+              interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction"),
+            });
+            st.marks.set(mk, m);
+            st.group.addLayer(m);
+          }
+        }
+      }
+    });
+    st.paths.forEach(function (path, rk) {
+      if (!seen.has(rk)) { st.group.removeLayer(path); st.paths.delete(rk); }
+    });
+    st.marks.forEach(function (m, mk) {
+      if (!seenMarks.has(mk)) { st.group.removeLayer(m); st.marks.delete(mk); }
+    });
+    st.byPid = byPid;
+    bindProxy(st, proxy);
+  };
+
+  /* The assessment's areas: redrawn only when the assessment changes. */
+  CM.assessment = function (proxy, data) {
+    var st = layerState("assessment", "cm-assessment");
+    if (st.version !== data.version) {
+      st.group.clearLayers();
+      L.geoJson(data.areas, {
+        pane: "cm-assessment",
+        style: function (f) { return f.properties.style; },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(function () { return el("span", null, f.properties.tip); },
+                            { sticky: true, className: "cm-tip" });
+        },
+      }).addTo(st.group);
+      st.version = data.version;
+    }
+    bindProxy(st, proxy);
+  };
+
+  /* Per date: caption, sources, place labels (always on, for the layers shown). */
+  CM.placeData = function (proxy, data) {
+    CM.asOf = data.asOf;
+    document.querySelectorAll(".cm-caption-title").forEach(function (e) {
+      e.textContent = data.caption;
+    });
+    document.querySelectorAll(".cm-caption-sources").forEach(function (e) {
+      e.innerHTML = data.sources; // built and escaped in Python
+    });
+    var labels = CM.labels || (CM.labels = new Map());
+    var seen = new Set();
     (data.labels || []).forEach(function (lab) {
-      L.marker([lab.lat, lab.lon], {
-        interactive: false, keyboard: false, icon: CM.textIcon(lab.text, "cm-place"),
-      }).addTo(group);
+      var k = lab[0] + "|" + lab[1] + "|" + lab[2];
+      seen.add(k);
+      if (!labels.has(k)) {
+        var m = L.marker([lab[0], lab[1]], {
+          interactive: false, keyboard: false, icon: CM.textIcon(lab[2], "cm-place"),
+        });
+        labels.set(k, m);
+        CM.labelGroup.addLayer(m);
+      }
+    });
+    labels.forEach(function (m, k) {
+      if (!seen.has(k)) { CM.labelGroup.removeLayer(m); labels.delete(k); }
     });
     CM.scheduleDeclutter();
   };
 
-  /* Keep labels legible: place names try above, below, right, left of their place and
-   * keep the first spot free of other labels; reference names (oblasts, cities) give
-   * way to place names and to each other. */
+  /* -- labels that do not collide --------------------------------------------------- */
+  /* Place names try above, below, right, left of their place and keep the first spot
+   * free of other labels; reference names (oblasts, cities) give way. */
   var SPOTS = ["", "cm-below", "cm-right", "cm-left"];
   function overlaps(r, kept) {
     return kept.some(function (k) {
@@ -142,8 +352,8 @@
   }
   CM.declutter = function () {
     var kept = [];
-    document.querySelectorAll(".cm-fraction span").forEach(function (el) {
-      kept.push(el.getBoundingClientRect());
+    document.querySelectorAll(".cm-fraction span").forEach(function (e) {
+      kept.push(e.getBoundingClientRect());
     });
     document.querySelectorAll(".cm-place").forEach(function (icon) {
       var span = icon.firstChild;
@@ -162,10 +372,10 @@
       kept.push(chosen);
     });
     [".cm-city span", ".cm-oblast span"].forEach(function (sel) {
-      document.querySelectorAll(sel).forEach(function (el) {
-        el.style.visibility = "";
-        var r = el.getBoundingClientRect();
-        if (overlaps(r, kept)) el.style.visibility = "hidden";
+      document.querySelectorAll(sel).forEach(function (e) {
+        e.style.visibility = "";
+        var r = e.getBoundingClientRect();
+        if (overlaps(r, kept)) e.style.visibility = "hidden";
         else kept.push(r);
       });
     });
@@ -179,20 +389,7 @@
     });
   };
 
-  CM.assessment = function (group, data, pane) {
-    L.geoJson(data, {
-      pane: pane,
-      style: CM.style,
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(function () {
-          var el = document.createElement("span");
-          el.textContent = f.properties.tip;
-          return el;
-        }, { sticky: true, className: "cm-tip" });
-      },
-    }).addTo(group);
-  };
-
+  /* -- the layer control ------------------------------------------------------------ */
   CM.visibleKeys = function (map, overlays) {
     var keys = [];
     Object.keys(overlays).forEach(function (name) {
@@ -202,8 +399,8 @@
     return keys;
   };
 
-  /* Hide the overlays the user switched off, and report the user's own switching to
-   * Streamlit (through streamlit-folium's selected_layers, which it returns). */
+  /* Hide the overlays switched off, and report the user's own switching to Streamlit
+   * (through streamlit-folium's selected_layers, which it returns). */
   CM.syncControl = function (map, control, overlays, hidden, keys) {
     CM.layerKeys = keys;
     CM.overlays = overlays;
@@ -215,9 +412,9 @@
     });
     if (map._cmSync) return;
     map._cmSync = true;
-    var report = function () {
-      // Leaflet fires overlayadd/overlayremove for any change; only a click on the
-      // current control is the user's choice (streamlit-folium also swaps groups).
+    map.on("overlayadd overlayremove", function () {
+      // Leaflet fires these for any change; only a click on the current control is the
+      // user's choice (streamlit-folium also swaps the groups on every date).
       if (!CM.control || !CM.control._handlingClick) return;
       var data = window.__GLOBAL_DATA__;
       if (!data || !data.selected_layers) return;
@@ -226,7 +423,6 @@
         name: CM.visibleKeys(map, CM.overlays).join(","),
         url: "conflictmap:" + CM.seq,
       };
-    };
-    map.on("overlayadd overlayremove", report);
+    });
   };
 })();

@@ -123,9 +123,9 @@ def test_pokrovsk_contested_with_both_claims_and_sources(page, server, gazetteer
     assert "Contested" in text
     link = page.frame_locator(FRAME).locator(".leaflet-popup-content a[href*='themoscowtimes']")
     expect(link.first).to_have_attribute("target", "_blank")
-    tips = frame.evaluate("""() => window.feature_group.filter(g => window.map.hasLayer(g))
-        .flatMap(g => g.getLayers()).filter(l => l.eachLayer)
-        .flatMap(l => l.getLayers()).map(f => f.feature.properties.tip)""")
+    tips = frame.evaluate("""() => conflictmap.layers.other.group.getLayers()
+        .filter(l => l._cmRow && window.map.hasLayer(l))
+        .map(l => l.getTooltip()._content(l).textContent)""")
     for town in ("Kramatorsk", "Sloviansk"):
         assert f"{town} — Third-party claims: UA holds all" in tips
     page.screenshot(path=str(screenshot_dir / "map_2025-12-02_pokrovsk_popup.png"))
