@@ -126,7 +126,9 @@ def score_report(claims: list[CandidateClaim], mentions: list, gold: dict,
                                  h[1]["controller"] != pred.controller))
         i, g = hits[0]
         found_core.update(j for j, gg in hits if gg.get("core", True))
-        _score_attributes(t, pred, g)
+        for wrong in _score_attributes(t, pred, g):
+            t.errors.append(f"{name}: {pred.place.name} {pred.claimant}->{pred.controller} "
+                            f"{wrong}")
     t.core_gold = sum(1 for g, _ in golds if g.get("core", True))
     t.core_found = len(found_core)
     for j, (g, _) in enumerate(golds):
@@ -144,17 +146,24 @@ def score_report(claims: list[CandidateClaim], mentions: list, gold: dict,
     return t
 
 
-def _score_attributes(t: Tally, pred: CandidateClaim, g: dict) -> None:
-    def mark(key, ok):
+def _score_attributes(t: Tally, pred: CandidateClaim, g: dict) -> list[str]:
+    """Score date, extent, part and fraction; returns what was wrong, as text."""
+    wrong = []
+
+    def mark(key, ok, got, want):
         t.attributes[key][1] += 1
         t.attributes[key][0] += int(bool(ok))
+        if not ok:
+            wrong.append(f"{key} {got} (gold {want})")
 
-    mark("date", pred.date.isoformat() == g.get("date"))
-    mark("extent", (pred.extent or None) == (g.get("extent") or None))
-    mark("part", (pred.part or None) == (g.get("part") or None))
+    mark("date", pred.date.isoformat() == g.get("date"), pred.date.isoformat(), g.get("date"))
+    mark("extent", (pred.extent or None) == (g.get("extent") or None), pred.extent,
+         g.get("extent"))
+    mark("part", (pred.part or None) == (g.get("part") or None), pred.part, g.get("part"))
     gf, pf = g.get("fraction"), pred.fraction
     mark("fraction", (gf is None and pf is None) or
-         (gf is not None and pf is not None and abs(gf - pf) <= FRACTION_TOLERANCE))
+         (gf is not None and pf is not None and abs(gf - pf) <= FRACTION_TOLERANCE), pf, gf)
+    return wrong
 
 
 def evaluate(gold_path: Path | str, reports_dir: Path | str,
