@@ -79,11 +79,15 @@ if not items:
 for item in reversed(items):
     art, ex = item.article, item.extraction
     st.divider()
-    st.subheader(art.title or art.name or f"Report {item.id}")
+    st.subheader(view.plain(art.title or art.name or f"Report {item.id}"))
     placed, unresolved = view.mention_summary(ex)
-    st.markdown(f"**Places:** {placed or 'none placed'}")
+    st.markdown(f"**Places:** {view.plain(placed) or 'none placed'}")
     if unresolved:
-        st.markdown(f"**Not placed** (several places or none fit): {unresolved}")
+        st.markdown(f"**Not placed** (several places or none fit): {view.plain(unresolved)}")
+    if ex.published_from == "today":
+        st.warning(f"No publication date was given or found in the text, so days such as "
+                   f"“on Monday” were counted back from today ({ex.published}). If the report "
+                   f"is older, read it again with its publication date.")
     with st.expander("The report, with the evidence of each claim highlighted"):
         st.markdown(view.highlighted(art.text, ex), unsafe_allow_html=True)
     if item.id in st.session_state[view.ADDED]:
@@ -100,7 +104,10 @@ for item in reversed(items):
                                    key=f"published_{item.id}"),
     }
     edited = view.editor(item)
-    if st.button("Add the ticked claims to the ledger", key=f"add_{item.id}", type="primary"):
+    b1, b2 = st.columns([3, 1])
+    b2.button("Remove this report from the list", key=f"remove_{item.id}",
+              on_click=view.remove, args=(item.id,))
+    if b1.button("Add the ticked claims to the ledger", key=f"add_{item.id}", type="primary"):
         try:
             records = records_from_rows(edited.to_dict("records"), source, gaz)
             result = ws.ledger.import_records(records, art.name or "the report")

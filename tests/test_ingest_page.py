@@ -141,3 +141,23 @@ def test_several_uploads_with_progress_bad_files_add_nothing(page_db):
         "b.txt is a binary file, not text or HTML",
         "c.html has no article text (is it a front page, a search page or a login wall?)"]
     assert at.markdown[-1].value == "read 2: Avdiivka/RU/RU, Toretsk/UA/UA"
+
+
+def test_markup_in_a_title_is_shown_as_text(page_db):
+    at = paste("**Bold** [link](javascript:alert(1)) <b>x</b>\n" + REPORT)
+    title = at.subheader[0].value
+    assert "\\[link\\]\\(javascript:alert\\(1\\)\\)" in title and "\\<b\\>x\\</b\\>" in title
+    assert "[link](" not in title and "<b>" not in title
+
+
+def test_undated_text_warns_that_days_count_from_today(page_db):
+    at = paste(REPORT)
+    assert any("counted back from today" in w.value for w in at.warning)
+    at = paste("published: 2025-02-11\n" + REPORT)
+    assert not any("counted back from today" in w.value for w in at.warning)
+
+
+def test_a_read_report_can_be_removed_from_the_list(page_db):
+    at = paste(REPORT)
+    next(b for b in at.button if (b.key or "").startswith("remove_")).click().run()
+    assert not at.subheader and not [b for b in at.button if (b.key or "").startswith("add_")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -149,6 +150,19 @@ def mention_summary(ex: Extraction) -> tuple[str, str]:
             unresolved[m.text] = ", ".join(f"{p.name} ({p.oblast})" for p in m.candidates[:3])
     return (", ".join(placed),
             "; ".join(f"{k}: {v or 'no candidate'}" for k, v in sorted(unresolved.items())))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from a report made safe to show in Markdown: every special character escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
+
+
+def remove(item_id: int) -> None:
+    """Drop a read report from the list (nothing in the ledger changes)."""
+    st.session_state[ITEMS] = [i for i in st.session_state[ITEMS] if i.id != item_id]
 
 
 ERRORS = (ArticleError, ReviewError, FetchError)
