@@ -56,7 +56,7 @@ CAPTURE_VERB = re.compile(
     r"recaptured|recapture|retook|retaken|retake|regained|regain|entered|"
     r"(?:advanced|pushed|broke|moved|penetrated|infiltrated|broken)\s+into|"
     r"(?:took|taken|take|taking|seized|seize|gained|gain|established|establish|assumed|secured|"
-    r"won|has|have|had)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)))\s+"
+    r"won|has|have|had)\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)))['’\"”]?\s+"
     r"(?:full\s+|complete\s+|total\s+)?(?:control\s+(?:of|over)\s+)?" + OBJECT,
     FLAGS,
 )
@@ -78,6 +78,14 @@ CAPTURE_PASSIVE = re.compile(
     r"(?:\s+(?:by|to|into)\s+(?P<by>[^,.;⟦]{1,40}))?",
     FLAGS,
 )
+LOSS_NOUN = re.compile(r"\b(?P<cue>loss|abandonment|surrender)\s+of\s+" + OBJECT, FLAGS)
+# Forces reaching a place's edge or centre: the place is contested there.
+REACHED = re.compile(
+    r"\b(?P<cue>reached|reach|reaching|entered|fighting\s+(?:on|in))\s+"
+    rf"(?:the\s+)?(?P<whole_part>outskirts|edge|edges|centre|center)\s+of\s+{NOUN_PHRASE}"
+    rf"(?P<places>{PLACE_LIST})",
+    FLAGS,
+)
 PUSHED_OUT = re.compile(
     r"\b(?P<cue>(?:pushed|drove|driven|forced|kicked|expelled|ousted|threw|thrown)\s+"
     r"(?:(?:the|their|its)\s+)?(?:[\w-]+\s+){0,2}?(?:forces|troops|units|enemy|invaders|occupiers)"
@@ -92,7 +100,8 @@ WITHDRAWAL = re.compile(
     FLAGS,
 )
 HOLD_VERB = re.compile(
-    r"\b(?P<cue>hold|holds|held|holding|control|controls|controlled|controlling|keep|keeps|kept|"
+    r"\b(?P<cue>in\s+(?:full\s+|firm\s+)?control\s+of|"
+    r"hold|holds|held|holding|control|controls|controlled|controlling|keep|keeps|kept|"
     r"keeping|retain|retains|retained|retaining|defend|defends|defended|defending)\s+"
     r"(?:out\s+in\s+|on\s+to\s+|onto\s+|on\s+in\s+|positions\s+in\s+)?" + OBJECT,
     FLAGS,
@@ -141,10 +150,11 @@ NEEDS = {  # substrings of the lower-cased sentence; one must occur for the rule
     "capture": ("captur", "seiz", "took", "tak", "liberat", "overr", "conquer", "retook",
                 "regain", "enter", "control", "fall", "fell", "into", "occup", "surrender",
                 "pushed", "drove", "driven", "forced", "kicked", "expelled", "ousted", "thr"),
-    "withdrawal": ("withdr", "retreat", "pull", "abandon", "leav", "left", "los"),
+    "withdrawal": ("withdr", "retreat", "pull", "abandon", "leav", "left", "los", "surrender"),
     "hold": ("hold", "held", "control", "keep", "kept", "retain", "defend"),
     "fighting": ("battle", "fight", "clash", "combat", "hostilit", "assault", "warfare"),
     "contested": ("contested", "grey", "gray"),
+    "reached": ("reach", "entered", "fighting"),
     "held_by": ("held by", "controlled by", "occupied by"),
     "side_held": ("held", "controlled", "occupied"),
     "occupied": ("occupied",),
@@ -159,7 +169,7 @@ def first_needed(low: str, kind: str) -> int:
 # Substrings (lower case) without which a cue cannot occur: cheap tests that spare most
 # sentences most of the regular expressions.
 MAY_DENY = ("den", "dismiss", "reject", "refut", "true", "fake", "lying", "lie", "reality",
-            "information", "baseless", "groundless", "fabricat", "false")
+            "information", "baseless", "groundless", "fabricat", "false", "not ", "never")
 MAY_CONDITION = ("if ", "should ")
 MAY_UNCONFIRM = ("confirm", "verif")
 MAY_CLAIM_NOUN = ("claim", "report", "assertion", "statement", "announcement", "allegation")
@@ -172,6 +182,7 @@ BEFORE_PLACE = re.compile(rf"{FRACTION_PHRASE}{PART_PHRASE}$", FLAGS)
 EVENT_RULES = (
     ("capture", CAPTURE_VERB), ("capture", CAPTURE_NOUN), ("capture", CAPTURE_POSSESSIVE),
     ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL),
+    ("withdrawal", LOSS_NOUN), ("reached", REACHED),
     ("hold", HOLD_VERB), ("fighting", FIGHTING), ("contested", CONTESTED_STATE),
 )
 STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCUPIED),
@@ -180,6 +191,8 @@ STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCU
 # -- sentence-level cues ------------------------------------------------------------------
 DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|e|ing)"
+    r"|(?:has|have|had)\s+not\s+(?:fallen|been\s+(?:captured|taken|seized|lost))"
+    r"|(?:was|were|is|are)\s+not\s+(?:captured|taken|seized|lost)|never\s+(?:fell|been\s+captured)"
     r"|untrue|not\s+true|fake|a\s+lie|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
     r"|lying\s+(?:again|about)|(?:spread\w*|tell\w*|told|more|outright|blatant)\s+lies"
     r"|(?:do|does|did)\s+not\s+(?:correspond|match)\s+"

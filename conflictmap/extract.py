@@ -448,7 +448,7 @@ class _Document:
             return any(cs - 60 <= p.start <= me + 40 and not _SINCE_PERIOD.search(
                 masked[max(0, p.start - 8):p.start]) for p in info["periods"])
         cue = masked[cs:hit.cue_end].split()[-1].lower() if masked[cs:hit.cue_end].split() else ""
-        if (hit.kind in ("capture", "hold", "withdrawal") and cue.endswith("ing")
+        if (hit.kind in ("capture", "hold", "withdrawal", "reached") and cue.endswith("ing")
                 and not R.FINITE_BEFORE.search(masked[max(0, cs - 40):cs])):
             if not self._embedding(info, cs)[0]:
                 return True
@@ -555,7 +555,7 @@ class _Document:
                         masked[max(0, hit.cue_start - 30):hit.cue_start]):
                     claimant, label = controller, _side_label(controller)
                 else:
-                    if hit.kind in ("fighting",):
+                    if hit.kind in ("fighting", "reached"):
                         continue
                     claimant, label = "OTHER", self.publisher
                 if claimant not in ("RU", "UA", "OTHER"):
@@ -579,7 +579,7 @@ class _Document:
         return _merge(out)
 
     def _controller(self, hit: _Hit, masked: str, speaker: str | None) -> str | None:
-        if hit.kind in ("fighting", "contested"):
+        if hit.kind in ("fighting", "contested", "reached"):
             return "CONTESTED"
         if hit.kind == "occupied":
             return hit.controller or "RU"

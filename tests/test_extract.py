@@ -54,6 +54,24 @@ def claims_of(text, published=TUE):
     ("Moscow is pressing towards the Ukrainian-held cities of Kramatorsk and Druzhkivka.",
      {("Kramatorsk", "OTHER", "UA"), ("Druzhkivka", "OTHER", "UA")}),
     ("Ukrainian troops have retaken the village of Krynky.", {("Krynky", "OTHER", "UA")}),
+    # More wordings of the same few acts.
+    ("The ministry said Russian troops had 'liberated' the settlement of Vodiane.",
+     {("Vodiane", "RU", "RU")}),
+    ("Ukraine's military on Friday acknowledged the loss of Selydove.",
+     {("Selydove", "UA", "RU")}),
+    ("Pokrovsk has not fallen, Syrskyi said on Thursday.", {("Pokrovsk", "UA", "CONTESTED")}),
+    ("Ukrainian forces remain in control of Kupiansk, the General Staff said.",
+     {("Kupiansk", "UA", "UA")}),
+    ("Russian troops are now fighting in the streets of Pokrovsk, Ukrainian officials said.",
+     {("Pokrovsk", "UA", "CONTESTED")}),
+    ("Russian units have reached the outskirts of Pokrovsk, DeepState said.",
+     {("Pokrovsk", "OTHER", "CONTESTED")}),
+    ("Moscow says it now controls Vuhledar; Kyiv has not commented.", {("Vuhledar", "RU", "RU")}),
+    ("Chasiv Yar remains contested.", {("Chasiv Yar", "OTHER", "CONTESTED")}),
+    ("The Russian Defence Ministry said units of the Centre group of forces had liberated "
+     "Novohrodivka.", {("Novohrodivka", "RU", "RU")}),
+    ("Russia's army has taken over 60% of Chasiv Yar, a Russian war blogger said.",
+     {("Chasiv Yar", "OTHER", "RU")}),
 ])
 def test_claims_from_sentences(text, expected):
     assert claims_of(text) == expected
@@ -72,6 +90,9 @@ def test_claims_from_sentences(text, expected):
     "Ukrainian officials have not confirmed that Vovchansk has fallen.",      # unconfirmed
     "Why capturing Pokrovsk matters to Moscow",                              # headline gerund
     "The town lies 20 kilometres north of Huliaipole.",                       # distance
+    "Russian forces took Artyomovsk in May 2023.",                            # history
+    "Ukraine said its troops had been pushed back from positions near Velyka Novosilka.",
+    "Russia's Defence Ministry said its troops were advancing on Kurakhove.",  # a target
 ])
 def test_no_current_claim(text):
     assert claims_of(text) == set()
