@@ -328,6 +328,7 @@ _ACTOR_PATTERN = re.compile(
 _ACTOR_TRIGGER = re.compile(
     r"\b(?:[A-Z0-9]|analyst|think|monitor|open|osint|milit|milblog|war\s|observ|research|"
     r"battlefield|pro-|independent|maps|news|newspaper|press|state)")
+_NAMED_GROUP = re.compile(r"Khortytsi?a|Khortytsya|Tavri(?:a|ya)")
 _RU_BEFORE = re.compile(rf"{SIDE_WORD_RU}\s+$")
 _PRONOUN = re.compile(r"\b(?:its|their|our|we|they|it)\b", FLAGS)
 
@@ -352,6 +353,9 @@ def actors_in(text: str, offset: int = 0) -> list[Actor]:
         # A Russian or Ukrainian unit named with the other nationality keeps its own.
         if label == "Ukrainian unit" and _RU_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
             side, label = "RU", "Russian unit"
+        named = _NAMED_GROUP.search(m.group(0))
+        if named and side == "UA":
+            label = "Khortytsia group" if named.group(0).lower().startswith("khort") else "Tavria group"
         out.append(Actor(side, label, m.start() + offset, m.end() + offset, specific))
     return out
 

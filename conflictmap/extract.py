@@ -492,12 +492,18 @@ class _Document:
                 return sp
         return None
 
-    def _embedding(self, info: dict, cs: int) -> tuple[bool, str | None]:
-        """(inside another's claim or a denial, the side whose claim it is, if named)."""
+    def _embedding(self, info: dict, cs: int, *, denials: bool = True) -> tuple[bool, str | None]:
+        """(inside another's claim or a denial, the side whose claim it is, if named).
+
+        With ``denials=False`` only a claim noun embeds ("Moscow's claim that ..."): what
+        a side says it holds after denying the other's capture is its own claim.
+        """
         for m in info["claim_nouns"]:
             if m.end() <= cs and cs - m.end() <= 90:
                 side = _by_side(m.group("post")) or _by_side(m.group("pre"))
                 return True, side
+        if not denials:
+            return False, None
         for sp in info["speeches"]:
             if sp.is_denial and sp.end <= cs:
                 return True, None
@@ -533,7 +539,8 @@ class _Document:
                 gov = self._governing(info, hit.cue_start)
                 speaker = gov.side if gov else None
                 label = gov.label if gov else ""
-                embedded, claim_side = self._embedding(info, hit.cue_start)
+                embedded, claim_side = self._embedding(
+                    info, hit.cue_start, denials=hit.kind not in ("hold", "fighting", "reached"))
                 controller = self._controller(hit, masked, speaker)
                 if controller is None:
                     continue

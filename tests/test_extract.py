@@ -196,6 +196,9 @@ def test_the_town_reaches_back_over_a_quotation():
     ("KYIV, Feb 17 (Reuters) - Ukraine's top commander said Russian forces hold Toretsk.",
      "Ukrainian military"),
     ("Kremlin spokesman Dmitry Peskov said Russian forces hold Toretsk.", "Peskov"),
+    # What a side says it holds after denying the other's claim is its own word.
+    ("A spokesman for Ukraine's Khortytsia group of forces dismissed the claim and said "
+     "Ukrainian troops still hold the northern part of Toretsk.", "Khortytsia group"),
 ])
 def test_who_speaks(text, org):
     (c,) = extract(text, TUE).claims
