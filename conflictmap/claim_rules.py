@@ -66,7 +66,8 @@ CAPTURE_NOUN = re.compile(
     FLAGS,
 )
 CAPTURE_POSSESSIVE = re.compile(
-    rf"(?P<places>{PLACE_LIST})['’]s?\s+(?P<cue>(?:(?:full|complete|total)\s+)?(?:capture|seizure|"
+    rf"(?P<places>{PLACE_LIST})['’]s?\s+"
+    r"(?P<cue>(?:(?:full|complete|total)\s+)?(?:capture|seizure|"
     r"fall|liberation|takeover|surrender))\b(?!\s+of\b)",
     FLAGS,
 )
@@ -93,7 +94,8 @@ PUSHED_OUT = re.compile(
     FLAGS,
 )
 WITHDRAWAL = re.compile(
-    r"\b(?P<cue>withdr[ae]wn?|withdrawing|withdrawal|retreat(?:ed|ing)?|pull(?:ed|ing)?\s+(?:out|back)"
+    r"\b(?P<cue>withdr[ae]wn?|withdrawing|withdrawal|retreat(?:ed|ing)?"
+    r"|pull(?:ed|ing)?\s+(?:out|back)"
     r"|abandon(?:ed|ing)?|leave|leaving|left(?!\s+(?:bank|flank|side))|lost|lose|loses|losing)\s+"
     r"(?:(?:its|their|our|the)\s+)?(?:(?:forces|troops|units|soldiers|defenders|positions)\s+)?"
     r"(?:(?:from|of|in)\s+)?(?:control\s+(?:of|over)\s+)?" + OBJECT,
@@ -193,7 +195,8 @@ DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|e|ing)"
     r"|(?:has|have|had)\s+not\s+(?:fallen|been\s+(?:captured|taken|seized|lost))"
     r"|(?:was|were|is|are)\s+not\s+(?:captured|taken|seized|lost)|never\s+(?:fell|been\s+captured)"
-    r"|untrue|not\s+true|fake|a\s+lie|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
+    r"|untrue|not\s+true|fake|a\s+lie"
+    r"|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
     r"|lying\s+(?:again|about)|(?:spread\w*|tell\w*|told|more|outright|blatant)\s+lies"
     r"|(?:do|does|did)\s+not\s+(?:correspond|match)\s+"
     r"(?:to|with)\s+reality|disinformation|misinformation|baseless|groundless|fabricat\w+"
@@ -230,7 +233,8 @@ CLAIMED_MARK = re.compile(
 )
 CLAIM_NOUN = re.compile(
     r"(?:\b(?P<pre>[\w'’-]+)\s+)?\b(?:claims?|reports?|assertions?|statements?|announcements?|"
-    r"allegations?)\s+(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?(?:that|of|about|regarding)\b",
+    r"allegations?)\s+(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?"
+    r"(?:that|of|about|regarding)\b",
     FLAGS,
 )
 SPEECH = re.compile(
@@ -265,7 +269,8 @@ class Actor:
 # people; the rest are nationality words, used only when nothing specific is named.
 _ACTORS = [
     ("OTHER", "DeepState", r"DeepState(?:Map)?|Deep\s+State\s+map", True),
-    ("OTHER", "Institute for the Study of War", r"Institute\s+for\s+the\s+Study\s+of\s+War|ISW", True),
+    ("OTHER", "Institute for the Study of War",
+     r"Institute\s+for\s+the\s+Study\s+of\s+War|ISW", True),
     ("OTHER", "news agency", r"Reuters|AFP|Agence\s+France[- ]Presse|Associated\s+Press|AP|"
      r"Bloomberg|BBC|CNN|TASS|RIA(?:\s+Novosti)?|Interfax(?:-Ukraine)?|Ukrinform|RBK-Ukraine|"
      r"Ukrainska\s+Pravda|Suspilne|Kyiv\s+Independent|Kyiv\s+Post|Moscow\s+Times|Meduza|"
@@ -273,7 +278,8 @@ _ACTORS = [
     ("OTHER", "analysts", r"analysts?|think\s+tank|monitoring\s+group|open[- ]source|OSINT|"
      r"military\s+bloggers?|milbloggers?|war\s+bloggers?|observers?|researchers?|"
      r"(?:battlefield\s+|pro-Ukrainian\s+|pro-Russian\s+|independent\s+)?maps|"
-     r"Black\s+Bird\s+Group|Critical\s+Threats|Rybar|Foreign\s+Policy\s+Research\s+Institute", True),
+     r"Black\s+Bird\s+Group|Critical\s+Threats|Rybar|"
+     r"Foreign\s+Policy\s+Research\s+Institute", True),
     ("RU", "Kremlin", r"Kremlin", True),
     ("RU", "Russian Defence Ministry",
      r"(?:Russia['’]s|Russian)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e|MoD)", True),
@@ -316,7 +322,8 @@ _ACTORS = [
      r"Podoliak|Podolyak|Yermak)", True),
     ("UA", "Ukrainian unit",
      r"\d+(?:st|nd|rd|th)\s+(?:[\w-]+\s+){0,4}(?:Brigade|Corps|Battalion|Regiment)", True),
-    ("UA", "Ukrainian general", r"(?:Armed\s+Forces\s+of\s+Ukraine|Ukrainian\s+General\s+Staff)", True),
+    ("UA", "Ukrainian general",
+     r"(?:Armed\s+Forces\s+of\s+Ukraine|Ukrainian\s+General\s+Staff)", True),
     ("RU", "Russia", rf"{SIDE_WORD_RU}", False),
     ("UA", "Ukraine", rf"{SIDE_WORD_UA}", False),
 ]
@@ -330,7 +337,6 @@ _ACTOR_TRIGGER = re.compile(
     r"battlefield|pro-|independent|maps|news|newspaper|press|state)")
 _NAMED_GROUP = re.compile(r"Khortytsi?a|Khortytsya|Tavri(?:a|ya)")
 _RU_BEFORE = re.compile(rf"{SIDE_WORD_RU}\s+$")
-_PRONOUN = re.compile(r"\b(?:its|their|our|we|they|it)\b", FLAGS)
 
 
 def actors_in(text: str, offset: int = 0) -> list[Actor]:
@@ -355,7 +361,8 @@ def actors_in(text: str, offset: int = 0) -> list[Actor]:
             side, label = "RU", "Russian unit"
         named = _NAMED_GROUP.search(m.group(0))
         if named and side == "UA":
-            label = "Khortytsia group" if named.group(0).lower().startswith("khort") else "Tavria group"
+            khortytsia = named.group(0).lower().startswith("khort")
+            label = "Khortytsia group" if khortytsia else "Tavria group"
         out.append(Actor(side, label, m.start() + offset, m.end() + offset, specific))
     return out
 
@@ -369,11 +376,6 @@ def side_of(text: str) -> str | None:
     """
     found = actors_in(text)
     return found[0].side if found else None
-
-
-def part_of(match: re.Match) -> tuple[str | None, str | None]:
-    """(part, second part) named in a rule's match, normalised ("northern" -> "north")."""
-    return part_of_groups(match.groupdict())
 
 
 def part_of_groups(groups: dict) -> tuple[str | None, str | None]:

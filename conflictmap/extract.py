@@ -188,7 +188,8 @@ def split_sentences(text: str) -> list[Sentence]:
         start = pos
         for m in _BOUNDARY.finditer(line):
             word = _LAST_WORD.search(line[max(0, m.start() - 24):m.end()])
-            if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS and "." in m.group(0)[:1]:
+            abbreviation = word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS
+            if abbreviation and "." in m.group(0)[:1]:
                 continue
             end = pos + m.start() + len(m.group(0).rstrip())
             if text[start:end].strip():
@@ -651,11 +652,15 @@ class _Document:
             for p in info["places"]:
                 if p is None:
                     continue
-                if has_capture or (side and OTHER_SIDE[side] in capture_sides.get(p.geonames_id, ())):
+                claimed_by_other = side and OTHER_SIDE[side] in capture_sides.get(p.geonames_id, ())
+                if has_capture or claimed_by_other:
                     places.append(p)
-            if not places and i > 0 and self.sentences[i - 1].paragraph == self.sentences[i].paragraph:
+            same_paragraph = (i > 0 and self.sentences[i - 1].paragraph
+                              == self.sentences[i].paragraph)
+            if not places and same_paragraph:
                 for p in self.analysed[i - 1]["places"]:
-                    if p is not None and side and OTHER_SIDE[side] in capture_sides.get(p.geonames_id, ()):
+                    if p is not None and side and \
+                            OTHER_SIDE[side] in capture_sides.get(p.geonames_id, ()):
                         places.append(p)
         if side is None:
             agents = {c for p in places for c in capture_sides.get(p.geonames_id, ())}

@@ -70,7 +70,6 @@ REGION_BEFORE = re.compile(
 SETTLEMENT_NEAR = re.compile(r"(?:\b(?:city|town)\s+of\s+$)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)[ ]$")
 _WORD_AFTER = re.compile(r"^[ ]([\w'’-]+)")
-_LETTER = re.compile(r"[^\W\d_]")
 NEAR_MISS_SCORE = 84
 NEAR_MISS_SURE = 90
 # Where the wording says a settlement stands: "the village of X", "captured X".

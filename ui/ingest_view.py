@@ -22,7 +22,7 @@ import streamlit as st
 from conflictmap.article import Article, ArticleError, from_file, from_text
 from conflictmap.extract import Extraction
 from conflictmap.fetch import FetchError, fetch_article
-from conflictmap.review import ReviewError, read_article, review_rows
+from conflictmap.review import COLUMNS, ReviewError, read_article, review_rows
 
 ITEMS = "ingest_items"
 ADDED = "ingest_added"
@@ -71,7 +71,8 @@ def read_pasted(text: str, published: date | None, gazetteer, source: dict) -> I
     return _keep(article, published, gazetteer)
 
 
-def read_uploads(files, published: date | None, gazetteer, progress=None) -> tuple[list[Item], list[str]]:
+def read_uploads(files, published: date | None, gazetteer,
+                 progress=None) -> tuple[list[Item], list[str]]:
     """Read uploaded files one by one; (items read, error messages). Bad files add nothing."""
     done, errors = [], []
     files = list(files)
@@ -115,9 +116,7 @@ def highlighted(text: str, ex: Extraction) -> str:
 
 def editor(item: Item) -> pd.DataFrame:
     """The editable review table for one item; returns the edited frame."""
-    frame = pd.DataFrame(item.rows, columns=["accept", "place", "claimant", "claimant_org",
-                                             "controller", "extent", "fraction", "part", "date",
-                                             "evidence", "place_id"])
+    frame = pd.DataFrame(item.rows, columns=COLUMNS)
     if len(frame):
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
     cc = st.column_config
