@@ -161,3 +161,41 @@ def test_a_read_report_can_be_removed_from_the_list(page_db):
     at = paste(REPORT)
     next(b for b in at.button if (b.key or "").startswith("remove_")).click().run()
     assert not at.subheader and not [b for b in at.button if (b.key or "").startswith("add_")]
+
+
+@pytest.fixture(scope="module")
+def article_server():
+    """A real HTTP server on 127.0.0.1 serving a written article and a page without one."""
+    import http.server
+    import threading
+
+    from tests.test_fetch import Handler
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def fetch_on_page(url):
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.text_input(key="ingest_url").set_value(url)
+    next(b for b in at.button if b.label == "Fetch and read").click().run()
+    return at
+
+
+def test_article_from_a_url_is_read_with_its_source(page_db, article_server):
+    at = fetch_on_page(article_server + "/article")
+    assert not at.error
+    assert at.subheader[0].value == "Russia claims Toretsk"
+    assert at.text_input(key=[k for k in (w.key for w in at.text_input)
+                              if k.startswith("pub_")][0]).value == "Example Wire"
+
+
+def test_page_without_an_article_writes_nothing(page_db, article_server):
+    before = page_db.ledger.count()
+    at = fetch_on_page(article_server + "/menu")
+    assert any("no article" in e.value for e in at.error)
+    assert not at.subheader and page_db.ledger.count() == before
