@@ -50,6 +50,7 @@ SIDE_WORD_UA = r"(?:Ukrainian|Ukraine['’]s|Ukraine|Kyiv['’]s|Kyiv|Kiev|Ukrai
 
 # -- events (hedged by conditions, modals, attempts, history) --------------------------
 CAPTURE_VERB = re.compile(
+    r"(?=[fcetslorapbmigwh])"
     r"\b(?P<cue>(?:(?:fully|completely|entirely|totally)\s+)?"
     r"(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|took|take|takes|taking|"
     r"taken|liberated|liberate|liberates|liberating|overran|overrun|overrunning|conquered|"
@@ -61,6 +62,7 @@ CAPTURE_VERB = re.compile(
     FLAGS,
 )
 CAPTURE_NOUN = re.compile(
+    r"(?=[fctslo])"
     r"\b(?P<cue>(?:(?:full|complete|total)\s+)?(?:capture|seizure|fall|liberation|takeover|"
     r"occupation|surrender))\s+of\s+" + OBJECT,
     FLAGS,
@@ -82,18 +84,21 @@ CAPTURE_PASSIVE = re.compile(
 LOSS_NOUN = re.compile(r"\b(?P<cue>loss|abandonment|surrender)\s+of\s+" + OBJECT, FLAGS)
 # Forces reaching a place's edge or centre: the place is contested there.
 REACHED = re.compile(
+    r"(?=[ref])"
     r"\b(?P<cue>reached|reach|reaching|entered|fighting\s+(?:on|in))\s+"
     rf"(?:the\s+)?(?P<whole_part>outskirts|edge|edges|centre|center)\s+of\s+{NOUN_PHRASE}"
     rf"(?P<places>{PLACE_LIST})",
     FLAGS,
 )
 PUSHED_OUT = re.compile(
+    r"(?=[pdfketo])"
     r"\b(?P<cue>(?:pushed|drove|driven|forced|kicked|expelled|ousted|threw|thrown)\s+"
     r"(?:(?:the|their|its)\s+)?(?:[\w-]+\s+){0,2}?(?:forces|troops|units|enemy|invaders|occupiers)"
     r"\s+(?:out\s+of|from))\s+" + OBJECT,
     FLAGS,
 )
 WITHDRAWAL = re.compile(
+    r"(?=[wrpal])"
     r"\b(?P<cue>withdr[ae]wn?|withdrawing|withdrawal|retreat(?:ed|ing)?"
     r"|pull(?:ed|ing)?\s+(?:out|back)"
     r"|abandon(?:ed|ing)?|leave|leaving|left(?!\s+(?:bank|flank|side))|lost|lose|loses|losing)\s+"
@@ -102,6 +107,7 @@ WITHDRAWAL = re.compile(
     FLAGS,
 )
 HOLD_VERB = re.compile(
+    r"(?=[ihcdkr])"
     r"\b(?P<cue>in\s+(?:full\s+|firm\s+)?control\s+of|"
     r"hold|holds|held|holding|control|controls|controlled|controlling|keep|keeps|kept|"
     r"keeping|retain|retains|retained|retaining|defend|defends|defended|defending)\s+"
@@ -109,6 +115,7 @@ HOLD_VERB = re.compile(
     FLAGS,
 )
 FIGHTING = re.compile(
+    r"(?=[bfchasu])"
     r"\b(?P<cue>battles?|fighting|clashes|combat|hostilities|assault\s+operations|"
     r"street\s+(?:battles|fighting)|urban\s+warfare)\s+"
     r"(?:(?:are|is|was|were|continue[sd]?|remain|ongoing|still|under\s*way|raging|rage|"
@@ -232,12 +239,14 @@ CLAIMED_MARK = re.compile(
     FLAGS,
 )
 CLAIM_NOUN = re.compile(
-    r"(?:\b(?P<pre>[\w'’-]+)\s+)?\b(?:claims?|reports?|assertions?|statements?|announcements?|"
-    r"allegations?)\s+(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?"
-    r"(?:that|of|about|regarding)\b",
+    r"\b(?=[crasa])(?:claims?|reports?|assertions?|statements?|announcements?|allegations?)\s+"
+    r"(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?(?:that|of|about|regarding)\b",
     FLAGS,
 )
+# The word before a claim noun ("Moscow's claim", "Russian reports").
+WORD_BEFORE = re.compile(r"([\w'’-]+)\s+$")
 SPEECH = re.compile(
+    r"(?=[scartidwphbn])"
     r"\b(?P<verb>said|says|say|stated|states|claimed|claims|claim|announced|announces|reported|"
     r"reports|told|tells|insisted|insists|denied|denies|deny|dismissed|dismisses|rejected|"
     r"rejects|refuted|confirmed|confirms|asserted|asserts|added|adds|wrote|writes|posted|shows|"

@@ -44,7 +44,7 @@ OTHER_SIDE = {"RU": "UA", "UA": "RU"}
 PUBLISHER_LABEL = "the report"
 
 ANAPHOR = re.compile(
-    r"\b(?:the|this|that)\s+(?:(?:embattled|besieged|ruined|strategic|key|eastern|frontline|"
+    r"\b(?=[tT])(?:the|this|that)\s+(?:(?:embattled|besieged|ruined|strategic|key|eastern|frontline|"
     r"front-line|same|devastated|destroyed|small|industrial|mining)\s+)?"
     r"(?:city|town|village|settlement)\b(?!\s+of\b)(?!\s+(?:council|administration|"
     r"authorities|mayor|hall|limits|residents)\b)",
@@ -355,8 +355,7 @@ class _Document:
                 if _any_in(low, R.MAY_UNCONFIRM) else [],
                 periods=[p for p in find_periods(masked_text, self.published)
                          if p.before_publication] if _PERIOD_HINT.search(low) else [],
-                claim_nouns=list(R.CLAIM_NOUN.finditer(masked_text))
-                if _any_in(low, R.MAY_CLAIM_NOUN) else [],
+                claim_nouns=_claim_nouns(masked_text) if _any_in(low, R.MAY_CLAIM_NOUN) else [],
                 denials=[d.end() for d in R.DENIAL.finditer(masked_text)] if may_deny else [])
         for sp in speeches:
             if sp.side and dates:
@@ -499,9 +498,8 @@ class _Document:
         With ``denials=False`` only a claim noun embeds ("Moscow's claim that ..."): what
         a side says it holds after denying the other's capture is its own claim.
         """
-        for m in info["claim_nouns"]:
-            if m.end() <= cs and cs - m.end() <= 90:
-                side = _by_side(m.group("post")) or _by_side(m.group("pre"))
+        for end, side in info["claim_nouns"]:
+            if end <= cs and cs - end <= 90:
                 return True, side
         if not denials:
             return False, None
@@ -681,6 +679,16 @@ class _Document:
             out.append(CandidateClaim(p, side, label, "CONTESTED", day, None, None, None,
                                       [(sent.start, sent.end)], "denial", source))
         return out
+
+
+def _claim_nouns(masked: str) -> list[tuple[int, str | None]]:
+    """(end, side) of each claim noun ("Moscow's claim that", "claims from Moscow that")."""
+    out = []
+    for m in R.CLAIM_NOUN.finditer(masked):
+        before = R.WORD_BEFORE.search(masked, max(0, m.start() - 30), m.start())
+        side = _by_side(m.group("post")) or _by_side(before.group(1) if before else None)
+        out.append((m.end(), side))
+    return out
 
 
 def hit_cue(masked: str, hit: _Hit) -> str:
