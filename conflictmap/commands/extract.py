@@ -56,7 +56,8 @@ def cmd_extract(args) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=1))
         return 0
     for data, ex in results:
-        print(f"== {data['file']} (published {data['published']})")
+        guessed = " - not found, days counted from today" if ex.published_from == "today" else ""
+        print(f"== {data['file']} (published {data['published']}{guessed})")
         placed = [m for m in ex.mentions if m.place]
         unresolved = [m for m in ex.mentions if not m.place]
         names = sorted({m.place.name for m in placed})
