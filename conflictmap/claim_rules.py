@@ -26,7 +26,8 @@ _NP_WORD = (r"(?!(?:to|in|on|at|near|from|toward|towards|into|around|close|up|wi
             r"said|says|also)\b)[\w’'-]+")
 NOUN_PHRASE = (rf"(?:(?:the|a|an|its|their|his|her|this|that|these)\s+)?(?:{_NP_WORD}\s+){{0,4}}?"
                r"(?:(?:city|cities|town|towns|village|villages|settlement|settlements|hub|"
-               r"stronghold|locality|urban\s+settlement)\s+of\s+)?")
+               r"stronghold|locality|localities|community|communities|hamlet|"
+               r"urban\s+settlement)\s+of\s+)?")
 _DIRS = r"(?:north|south|east|west)(?:-?(?:east|west))?"
 PART_PHRASE = (
     rf"(?:(?:the\s+)?(?P<part>{_DIRS}(?:ern)?|central|centre|center)"
@@ -79,6 +80,14 @@ CAPTURE_PASSIVE = re.compile(
     r"fully|completely|effectively)\s+)*(?:been\s+)?(?:(?:fully|completely|effectively)\s+)?"
     r"(?P<cue>captured|taken|seized|liberated|overrun|recaptured|retaken|fallen|fell)\b"
     r"(?:\s+(?:by|to|into)\s+(?P<by>[^,.;⟦]{1,40}))?",
+    FLAGS,
+)
+# "seized two more villages in the Donetsk region, A and B"
+CAPTURE_COUNTED = re.compile(
+    r"(?=[cslt])\b(?P<cue>captured|seized|liberated|took|taken)\s+(?:control\s+of\s+)?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+(?:more\s+|other\s+|new\s+)?"
+    r"(?:villages|settlements|towns|localities|communities)\b[^.;⟦]{0,80}?"
+    rf"(?P<places>{PLACE_LIST})",
     FLAGS,
 )
 LOSS_NOUN = re.compile(r"\b(?P<cue>loss|abandonment|surrender)\s+of\s+" + OBJECT, FLAGS)
@@ -190,7 +199,8 @@ MAY_SPEAK = ("said", "say", "state", "claim", "announc", "report", "told", "tell
 BEFORE_PLACE = re.compile(rf"{FRACTION_PHRASE}{PART_PHRASE}$", FLAGS)
 EVENT_RULES = (
     ("capture", CAPTURE_VERB), ("capture", CAPTURE_NOUN), ("capture", CAPTURE_POSSESSIVE),
-    ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("withdrawal", WITHDRAWAL),
+    ("capture", CAPTURE_PASSIVE), ("capture", PUSHED_OUT), ("capture", CAPTURE_COUNTED),
+    ("withdrawal", WITHDRAWAL),
     ("withdrawal", LOSS_NOUN), ("reached", REACHED),
     ("hold", HOLD_VERB), ("fighting", FIGHTING), ("contested", CONTESTED_STATE),
 )
@@ -201,6 +211,7 @@ STATE_RULES = (("held_by", HELD_BY), ("side_held", SIDE_HELD), ("occupied", OCCU
 DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:ed|es|ing)?|reject(?:ed|s|ing)?|refut(?:ed|es|e|ing)"
     r"|(?:has|have|had)\s+not\s+(?:fallen|been\s+(?:captured|taken|seized|lost))"
+    r"|(?:has|have|had|did)\s+not\s+(?:capture|captured|take|taken|seize|seized)"
     r"|(?:was|were|is|are)\s+not\s+(?:captured|taken|seized|lost)|never\s+(?:fell|been\s+captured)"
     r"|untrue|not\s+true|fake|a\s+lie"
     r"|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"

@@ -61,6 +61,7 @@ _DATELINES = (
     re.compile(r"^[ \t]*((?:January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\s+\d{1,2},\s+\d{4})[ \t]*$", re.M),
 )
+_AT_THE_TIME = re.compile(r"\bat\s+the\s+time\b", re.IGNORECASE)
 _ANAPHOR_NOUNS = ("city", "town", "village", "settlement")
 _PERIOD_HINT = re.compile(r"\d{4}|last |this ")
 
@@ -634,8 +635,8 @@ class _Document:
         info = self.analysed[i]
         masked = info["masked"]
         denial = R.DENIAL.search(masked) if info["may_deny"] else None
-        if not denial:
-            return []
+        if not denial or info.get("periods") or _AT_THE_TIME.search(masked):
+            return []  # no denial, or one made in the past ("in May 2024", "at the time")
         sp = None
         for s in info["speeches"]:
             if s.is_denial or s.side:

@@ -42,6 +42,8 @@ from .translit import is_cyrillic, name_key
 # Population above which a place is known beyond its region: it is taken even when
 # the report names other regions only.
 TOWN_POPULATION = 10_000
+# A place this large keeps its name even in a sentence about another region.
+SENTENCE_REGION_OVERRIDE = 100_000
 VARIANT_SIMILARITY = 70
 MIN_LETTERS_VARIANT = 4
 MIN_LETTERS_OTHER = 5
@@ -69,7 +71,7 @@ REGION_BEFORE = re.compile(
 )
 SETTLEMENT_NEAR = re.compile(r"(?:\b(?:city|town)\s+of\s+$)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)[ ]$")
-_WORD_AFTER = re.compile(r"^[ ]([\w'’-]+)")
+_WORD_AFTER = re.compile(r"^['’\"”]?[ ]([\w'’-]+)")
 NEAR_MISS_SCORE = 84
 NEAR_MISS_SURE = 90
 # Where the wording says a settlement stands: "the village of X", "captured X".
@@ -79,9 +81,11 @@ _SLOTS = (
     (re.compile(r"\b(?:town|city|village|settlement|hamlet|towns|cities|villages|settlements)"
                 rf"\s+of\s+{_NAME}"), _SETTLEMENT_WORDS),
     (re.compile(r"\b(?:captured|liberated|seized|took|retook|recaptured|entered|outskirts\s+of|"
-                rf"withdrew\s+from)\s+{_NAME}"),
-     ("captured", "liberated", "seized", "took", "entered", "outskirts", "withdrew")),
-    (re.compile(rf"{_NAME}(?=,?\s+(?:village|town)\b)"), ("village", "town")),
+                rf"withdrew\s+from|retreated\s+from|pulled\s+out\s+of)\s+{_NAME}"),
+     ("captured", "liberated", "seized", "took", "entered", "outskirts", "withdrew",
+      "retreated", "pulled")),
+    (re.compile(rf"{_NAME}(?=,?\s+(?:an?\s+)?(?:village|town|settlement)\b)"),
+     ("village", "town", "settlement")),
 )
 _NOT_A_PLACE = re.compile(r"(?:The|A|An|This|That|It|Its|Their|Russian|Ukrainian|Moscow|Kyiv|"
                           r"Kremlin|President|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -332,7 +336,7 @@ class MentionFinder:
         if after:
             nxt = after.group(1)
             low = nxt.lower().strip("'’")
-            if low in FEATURE_AFTER:
+            if low in FEATURE_AFTER or low.split("-")[0] in FEATURE_AFTER:
                 return False
             if (not headline and _capitalised(nxt) and low not in REGION_AFTER
                     and low not in CALENDAR):
@@ -411,6 +415,7 @@ class MentionFinder:
                                                         context, explicit)
             result.mentions.append(Mention(text[start:end], start, end, m.place, m.candidates,
                                            m.reason))
+        self._check_sentence_regions(result, sentence_of)
         taken = [(s_, e_) for s_, e_, _ in raw] + [(s_, e_) for s_, e_, _ in region_spans]
         result.mentions += self._near_misses(text, taken, context, explicit)
         result.mentions.sort(key=lambda m: m.start)
@@ -427,6 +432,22 @@ class MentionFinder:
             cached = self._resolved[key] = self._resolve_uncached(surface, start, end, entry,
                                                                   context, explicit)
         return Mention(surface, start, end, cached.place, cached.candidates, cached.reason)
+
+    def _check_sentence_regions(self, result: MentionSet, sentence_of) -> None:
+        """A place of an ambiguous name that lies outside the region its own sentence names
+        ("seized Yalta in the Dnipropetrovsk region") is not that place: unresolved."""
+        named: dict[int, set[str]] = {}
+        for r in result.regions:
+            named.setdefault(sentence_of(r.start), set()).add(r.region)
+        for i, m in enumerate(result.mentions):
+            p = m.place
+            here = named.get(sentence_of(m.start))
+            if (p is None or not here or p.country != HOME_COUNTRY or p.oblast in here
+                    or p.population >= SENTENCE_REGION_OVERRIDE or len(m.candidates) < 2):
+                continue
+            result.mentions[i] = Mention(m.text, m.start, m.end, None, m.candidates,
+                                         "no place of that name in the region the sentence "
+                                         "names")
 
     def _only_home(self, entry: _Entry) -> Place | None:
         """The one Ukrainian place a name can mean, or None (cached per name)."""
@@ -552,6 +573,9 @@ def _region_phrases(text: str) -> list[tuple[int, int, str]]:
             for m in _region_phrase_pattern().finditer(text)]
 
 
+# The names Russia gives the occupied Donetsk and Luhansk regions.
+_PEOPLES_REPUBLIC = re.compile(r"\b(?:Donetsk|Luhansk|Lugansk)\s+People['’]s\s+Republic\b|"
+                               r"\b[DL]PR\b")
 _PLURAL_REGION = re.compile(r"regions|provinces|oblasts", re.IGNORECASE)
 _REGION_WORD = re.compile(r"\b(?:regions?|oblasts?|oblast's|provinces?)\b", re.IGNORECASE)
 
@@ -559,6 +583,10 @@ _REGION_WORD = re.compile(r"\b(?:regions?|oblasts?|oblast's|provinces?)\b", re.I
 def _region_spans(text: str) -> list[tuple[int, int, str]]:
     """Explicit region phrases, looked for only around the words that make them."""
     spans: set[tuple[int, int, str]] = set()
+    if "People" in text or "DPR" in text or "LPR" in text:
+        for m in _PEOPLES_REPUBLIC.finditer(text):
+            region = "Donetsk" if m.group(0).upper().startswith("D") else "Luhansk"
+            spans.add((m.start(), m.end(), region))
     for m in _REGION_WORD.finditer(text):
         a = max(0, m.start() - 60)
         window = text[a:m.end() + 60]

@@ -72,6 +72,10 @@ def claims_of(text, published=TUE):
      "Novohrodivka.", {("Novohrodivka", "RU", "RU")}),
     ("Russia's army has taken over 60% of Chasiv Yar, a Russian war blogger said.",
      {("Chasiv Yar", "OTHER", "RU")}),
+    ("Units of the Battlegroup West liberated the community of Kondrashovka in the Kharkov "
+     "Region, the Russian Defense Ministry reported.", {("Kindrashivka", "RU", "RU")}),
+    ("The enemy has not captured Kostiantynivka, Ukraine's 'Luhansk' operational-tactical "
+     "group said.", {("Kostiantynivka", "UA", "CONTESTED")}),
 ])
 def test_claims_from_sentences(text, expected):
     assert claims_of(text) == expected
@@ -93,6 +97,11 @@ def test_claims_from_sentences(text, expected):
     "Russian forces took Artyomovsk in May 2023.",                            # history
     "Ukraine said its troops had been pushed back from positions near Velyka Novosilka.",
     "Russia's Defence Ministry said its troops were advancing on Kurakhove.",  # a target
+    # A denial made in the past is history too.
+    "Russia claimed Vovchansk in May 2024, a claim Ukraine denied at the time.",
+    # Places that the sentence's own region rules out are not guessed.
+    "Russian forces claimed to have seized two more villages in Ukraine's Dnipropetrovsk "
+    "region, Malynivka and Yalta.",
 ])
 def test_no_current_claim(text):
     assert claims_of(text) == set()

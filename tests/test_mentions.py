@@ -62,6 +62,7 @@ def test_old_names_shared_with_other_towns_are_not_trusted(gazetteer):
     ("Moscow wants western Donetsk.", ["Donetsk"], ["Moscow"]),
     ("They took Vovchansk in Kharkiv last week.", ["Kharkiv"], ["Vovchansk"]),
     ("Drones struck Kharkiv overnight.", [], ["Kharkiv"]),
+    ("Troops entered Avdiivka in the Donetsk People's Republic.", ["Donetsk"], ["Avdiivka"]),
 ])
 def test_region_names_are_context_not_settlements(finder, text, regions, settlements):
     found = finder.find(text)
@@ -117,3 +118,11 @@ def test_names_in_settlement_slots_missing_from_the_automaton(finder, text, name
     assert m.text == name and text[m.start:m.end] == name
     assert (m.place.name if m.place else None) == place
     assert reason in m.reason
+
+
+def test_a_sentence_naming_another_region_rules_a_place_out(finder):
+    found = finder.find("Russia seized Yalta in Ukraine's Dnipropetrovsk region.")
+    (m,) = found.mentions
+    assert m.place is None and "region the sentence names" in m.reason
+    (m,) = finder.find("Tourists left Yalta.").mentions
+    assert m.place.oblast == "Crimea"
