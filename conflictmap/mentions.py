@@ -53,9 +53,10 @@ NATIONALITIES = {"ukrainian", "russian", "belarusian", "soviet", "pro-russian",
                  "pro-ukrainian", "russia-backed", "kremlin-backed"}
 REGION_AFTER = {"oblast", "region", "province", "raion", "district", "oblasts", "regions",
                 "provinces", "districts", "rayon"}
+# A name followed by one of these is a river, a sea or a unit, not the settlement
+# ("the Dnipro River", "the Azov Brigade", "the 'Luhansk' operational-tactical group").
 FEATURE_AFTER = {"river", "reservoir", "sea", "lake", "brigade", "brigades", "battalion",
-                 "regiment", "group", "corps", "division", "offensive", "counteroffensive",
-                 "axis", "operational", "bridgehead", "canal"}
+                 "regiment", "group", "corps", "division", "operational", "canal"}
 GENERIC_WORDS = {"city", "siti", "town", "village", "district", "raion", "rayon", "rajon",
                  "region", "oblast", "osh", "i", "u", "district's"}
 CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
