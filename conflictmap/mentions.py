@@ -444,7 +444,8 @@ class MentionFinder:
             p = m.place
             here = named.get(sentence_of(m.start))
             if (p is None or not here or p.country != HOME_COUNTRY or p.oblast in here
-                    or p.population >= SENTENCE_REGION_OVERRIDE or len(m.candidates) < 2):
+                    or p.population >= SENTENCE_REGION_OVERRIDE
+                    or sum(c.country == HOME_COUNTRY for c in m.candidates) < 2):
                 continue
             result.mentions[i] = Mention(m.text, m.start, m.end, None, m.candidates,
                                          "no place of that name in the region the sentence "

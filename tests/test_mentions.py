@@ -126,3 +126,6 @@ def test_a_sentence_naming_another_region_rules_a_place_out(finder):
     assert m.place is None and "region the sentence names" in m.reason
     (m,) = finder.find("Tourists left Yalta.").mentions
     assert m.place.oblast == "Crimea"
+    # A name only one Ukrainian town bears keeps it whatever region the sentence names.
+    (m,) = finder.find("The fall of Pokrovsk exposes the Dnipropetrovsk region.").mentions
+    assert m.place.name == "Pokrovsk" and m.place.oblast == "Donetsk"
