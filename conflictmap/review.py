@@ -58,7 +58,8 @@ def records_from_rows(rows: list[dict], source: dict, gazetteer: Gazetteer) -> l
     """Ledger records for the accepted rows, with the source attached.
 
     A row whose place was retyped loses its GeoNames id, so the ledger resolves the new
-    name (and refuses it, naming the candidates, if it is ambiguous).
+    name (and refuses it, naming the candidates, if it is ambiguous); a region after a
+    comma ("Andriivka, Donetsk") chooses among places of one name.
     """
     if _blank(source.get("publisher")) and _blank(source.get("url")):
         raise ReviewError("Give the source: a publisher or a URL (the claims need one).")
@@ -71,11 +72,14 @@ def records_from_rows(rows: list[dict], source: dict, gazetteer: Gazetteer) -> l
         if place_id is not None and place and place_id in gazetteer:
             if gazetteer.get(place_id).name != place:
                 place_id = None
+        # "Andriivka, Donetsk": a region after a comma picks among places of one name.
+        place, _, region = place.partition(",")
+        place, region = place.strip(), region.strip()
         day = row.get("date")
         if hasattr(day, "date") and not isinstance(day, date):
             day = day.date()
         records.append({
-            "place_id": place_id, "place": place,
+            "place_id": place_id, "place": place, "oblast": region,
             "claimant": row.get("claimant") or "", "claimant_org": row.get("claimant_org") or "",
             "controller": row.get("controller") or "",
             "claim_date": day.isoformat() if isinstance(day, date) else (day or ""),

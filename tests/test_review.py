@@ -70,3 +70,13 @@ def test_report_without_places_is_refused(gazetteer):
     with pytest.raises(ReviewError, match="names no place"):
         read_article(Article("The weather was fine and nothing happened.", name="x"), None,
                      gazetteer)
+
+
+def test_a_region_after_a_comma_picks_among_places_of_one_name(rows, workspace, gazetteer):
+    rows[0]["place"] = "Lyman, Kharkiv"
+    rows[1]["accept"] = False
+    (rec,) = records_from_rows(rows, SOURCE, gazetteer)
+    assert (rec["place"], rec["oblast"], rec["place_id"]) == ("Lyman", "Kharkiv", None)
+    result = workspace.ledger.import_records([rec])
+    (claim,) = result.added
+    assert gazetteer.get(claim.place_id).oblast == "Kharkiv"

@@ -126,7 +126,9 @@ def editor(item: Item) -> pd.DataFrame:
         column_config={
             "accept": cc.CheckboxColumn("accept", default=True,
                                         help="Untick to leave the claim out"),
-            "place": cc.TextColumn("place", help="Retype to choose another place"),
+            "place": cc.TextColumn("place", help="Retype to choose another place; add the "
+                                   "region after a comma to pick among places of one name "
+                                   "(Andriivka, Donetsk)"),
             "claimant": cc.SelectboxColumn("claimant", options=CLAIMANTS, required=True),
             "claimant_org": cc.TextColumn("claimant (who)"),
             "controller": cc.SelectboxColumn("controller", options=CONTROLLERS, required=True),
