@@ -83,7 +83,8 @@ for item in reversed(items):
     placed, unresolved = view.mention_summary(ex)
     st.markdown(f"**Places:** {view.plain(placed) or 'none placed'}")
     if unresolved:
-        st.markdown(f"**Not placed** (several places or none fit): {view.plain(unresolved)}")
+        st.markdown(f"**Not placed** (several places or none fit): {view.plain(unresolved)}. "
+                    f"To claim one of them, add a row below with the place as “name, region”.")
     if ex.published_from == "today":
         st.warning(f"No publication date was given or found in the text, so days such as "
                    f"“on Monday” were counted back from today ({ex.published}). If the report "
