@@ -16,12 +16,15 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from . import regions
-from .paths import GAZETTEER_FILE
+from .paths import GAZETTEER_FILE, GEODATA
+
+NAME_OVERRIDES = GEODATA / "name_overrides.csv"
 from .translit import (
     UKRAINIAN_ONLY,
     is_cyrillic,
     looks_ukrainian,
     name_key,
+    news_variants,
     romanise_russian,
     romanise_ukrainian,
 )
@@ -108,6 +111,8 @@ def _aliases(name: str, geonames_name: str, alternates: list[str]) -> list[str]:
                 add(romanise_ukrainian(alt))
             if not set(alt) & UKRAINIAN_ONLY:
                 add(romanise_russian(alt))
+            for variant in news_variants(alt):
+                add(variant)
     return out
 
 
@@ -124,14 +129,26 @@ def _region_names(cities: dict) -> dict:
     return names
 
 
-def build_rows(cities: dict) -> list[dict]:
+def read_overrides(path: Path = NAME_OVERRIDES) -> dict[int, str]:
+    """Names that no rule can derive (geodata/name_overrides.csv: id, name, reason)."""
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {int(r["geonames_id"]): r["name"] for r in csv.DictReader(fh)}
+
+
+def build_rows(cities: dict, overrides: dict[int, str] | None = None) -> list[dict]:
     """Gazetteer rows for the populated places of ``COUNTRIES`` in GeoNames ``cities``."""
+    overrides = read_overrides() if overrides is None else overrides
     wanted = {k: c for k, c in cities.items() if c["countrycode"] in COUNTRIES}
     region_names = _region_names(wanted)
     rows = []
     for c in sorted(wanted.values(), key=lambda c: c["geonameid"]):
         alternates = [a for a in c.get("alternatenames", []) if a]
-        if c["countrycode"] == "UA":
+        if c["geonameid"] in overrides:
+            name = overrides[c["geonameid"]]
+            alternates = alternates + [news_name(c["name"], alternates)]
+        elif c["countrycode"] == "UA":
             name = news_name(c["name"], alternates)
         else:
             name = c["name"]

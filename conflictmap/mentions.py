@@ -558,23 +558,6 @@ def _coordination_pattern() -> re.Pattern:
     )
 
 
-@lru_cache(maxsize=1)
-def _region_phrase_pattern() -> re.Pattern:
-    table = regions._by_spelling()
-    words = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
-    rw = regions.REGION_WORDS
-    return re.compile(rf"\b({words})(?:ska|s'ka)?\s+{rw}\b|\b{rw}\s+of\s+({words})\b",
-                      re.IGNORECASE)
-
-
-def _region_phrases(text: str) -> list[tuple[int, int, str]]:
-    """:func:`regions.region_phrases` with its pattern compiled once (it is built anew on
-    every call there, which costs more than the search)."""
-    table = regions._by_spelling()
-    return [(m.start(), m.end(), table[(m.group(1) or m.group(2)).lower()])
-            for m in _region_phrase_pattern().finditer(text)]
-
-
 # The names Russia gives the occupied Donetsk and Luhansk regions.
 _PEOPLES_REPUBLIC = re.compile(r"\b(?:Donetsk|Luhansk|Lugansk)\s+People['’]s\s+Republic\b|"
                                r"\b[DL]PR\b")
@@ -593,9 +576,20 @@ def _region_spans(text: str) -> list[tuple[int, int, str]]:
         a = max(0, m.start() - 60)
         window = text[a:m.end() + 60]
         coordinated = _coordinated_regions(window) if _PLURAL_REGION.search(window) else []
-        for s, e, r in _region_phrases(window) + coordinated:
+        for s, e, r in regions.region_phrases(window) + coordinated:
             spans.add((s + a, e + a, r))
-    return sorted(spans)
+    return _without_overlapping_repeats(sorted(spans))
+
+
+def _without_overlapping_repeats(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop a span that overlaps a shorter span naming the same region ("provinces of
+    Luhansk" beside "Luhansk" from "the provinces of Luhansk and Donetsk")."""
+    keep = []
+    for s, e, r in spans:
+        if any(r == r2 and s <= s2 and e2 <= e and (s, e) != (s2, e2) for s2, e2, r2 in spans):
+            continue
+        keep.append((s, e, r))
+    return keep
 
 
 def _coordinated_regions(text: str) -> list[tuple[int, int, str]]:

@@ -39,14 +39,14 @@ SPELLINGS = {
     "Chernihiv": ["chernihiv", "chernigov"],
     "Chernivtsi": ["chernivtsi", "chernovtsy"],
     "Dnipropetrovsk": ["dnipropetrovsk", "dnipropetrovska", "dnepropetrovsk", "dnipro"],
-    "Donetsk": ["donetsk", "donetska", "donetskaya"],
+    "Donetsk": ["donetsk", "donetska", "donetskaya", "dpr"],
     "Kharkiv": ["kharkiv", "kharkivska", "kharkov"],
     "Kherson": ["kherson", "khersonska"],
     "Khmelnytskyi": ["khmelnytskyi", "khmelnytsky", "khmelnitsky"],
     "Kirovohrad": ["kirovohrad", "kirovograd", "kropyvnytskyi"],
     "Crimea": ["crimea", "crimean"],
     "Kyiv": ["kyiv", "kiev"],
-    "Luhansk": ["luhansk", "luhanska", "lugansk"],
+    "Luhansk": ["luhansk", "luhanska", "lugansk", "lpr"],
     "Lviv": ["lviv", "lvov"],
     "Mykolaiv": ["mykolaiv", "nikolaev", "nikolayev"],
     "Odesa": ["odesa", "odessa"],
@@ -66,7 +66,7 @@ SPELLINGS = {
     "Sakha": ["sakha", "yakutia"],
 }
 
-REGION_WORDS = r"(?:region|oblast|province|oblast's|regions)"
+REGION_WORDS = r"(?:regions?|oblasts?|provinces?|oblast's|people's republic)"
 
 
 @lru_cache(maxsize=1)
@@ -90,11 +90,28 @@ def regions_in(text: str) -> set[str]:
 
     >>> sorted(regions_in("fighting in the Zaporozhye region and near Kharkiv"))
     ['Kharkiv', 'Zaporizhzhia']
+    >>> regions_in("Kyiv's General Staff said")
+    set()
     """
     if not text:
         return set()
     table = _by_spelling()
-    return {table[m.group(1).lower()] for m in _spelling_pattern().finditer(text)}
+    found = set()
+    for m in _spelling_pattern().finditer(text):
+        # "Kyiv's General Staff", "Moscow's forces": a government, not a place.
+        if text[m.end():m.end() + 2] in ("'s", "’s"):
+            continue
+        found.add(table[m.group(1).lower()])
+    return found
+
+
+@lru_cache(maxsize=1)
+def _phrase_pattern() -> re.Pattern:
+    words = "|".join(map(re.escape, sorted(_by_spelling(), key=len, reverse=True)))
+    return re.compile(
+        rf"\b({words})(?:ska|s'ka)?\s+{REGION_WORDS}\b|\b{REGION_WORDS}\s+of\s+({words})\b",
+        re.IGNORECASE,
+    )
 
 
 def region_phrases(text: str) -> list[tuple[int, int, str]]:
@@ -107,13 +124,5 @@ def region_phrases(text: str) -> list[tuple[int, int, str]]:
     [(7, 21, 'Donetsk')]
     """
     table = _by_spelling()
-    words = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
-    pattern = re.compile(
-        rf"\b({words})(?:ska|s'ka)?\s+{REGION_WORDS}\b|\b{REGION_WORDS}\s+of\s+({words})\b",
-        re.IGNORECASE,
-    )
-    spans = []
-    for m in pattern.finditer(text):
-        word = (m.group(1) or m.group(2)).lower()
-        spans.append((m.start(), m.end(), table[word]))
-    return spans
+    return [(m.start(), m.end(), table[(m.group(1) or m.group(2)).lower()])
+            for m in _phrase_pattern().finditer(text)]

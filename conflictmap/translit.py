@@ -107,6 +107,24 @@ def romanise_russian(text: str) -> str:
     return _romanise(text, _RU, _RU_INITIAL, _ru_special)
 
 
+_RU_NEWS = {**_RU, "й": "i", "ё": "e"}
+_UK_G = {**_UK, "г": "g"}
+
+
+def news_variants(text: str) -> set[str]:
+    """Other spellings English-language news uses for a Cyrillic name.
+
+    Russian with й as "i" (Gulyaipole), and Ukrainian with г as "g" (Guliaipole).
+
+    >>> sorted(news_variants("Гуляйполе"))
+    ['Guliaipole', 'Gulyaipole']
+    """
+    out = {_romanise(text, _RU_NEWS, _RU_INITIAL, _ru_special)}
+    if looks_ukrainian(text):
+        out.add(_romanise(text, _UK_G, _UK_INITIAL, _uk_special))
+    return out
+
+
 _FOLD = str.maketrans({c: "" for c in APOSTROPHES})
 
 

@@ -22,6 +22,9 @@ from conflictmap.places import Gazetteer
     ("Chasov Yar", "", "Chasiv Yar"),
     ("Kurakhovo", "", "Kurakhove"),
     ("Hulyaypole", "", "Huliaipole"),
+    ("Gulyaipole", "", "Huliaipole"), ("Gulyai-Pole", "", "Huliaipole"),
+    ("Guliaipole", "", "Huliaipole"),
+    ("Severodonetsk", "", "Sievierodonetsk"), ("Siverskodonetsk", "", "Sievierodonetsk"),
 ])
 def test_aliases_resolve_to_the_news_name(gazetteer, spelling, context, canonical):
     res = gazetteer.resolve(spelling, context)

@@ -48,3 +48,13 @@ def test_looks_ukrainian(text, expected):
 ])
 def test_name_key_folds_spelling_noise(a, b):
     assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("cyrillic, variant", [
+    ("Гуляйполе", "Gulyaipole"), ("Гуляйполе", "Guliaipole"), ("Гуляй-Поле", "Gulyai-Pole"),
+    ("Горлівка", "Gorlivka"),
+])
+def test_news_variants(cyrillic, variant):
+    from conflictmap.translit import news_variants
+
+    assert variant in news_variants(cyrillic)
