@@ -57,8 +57,8 @@ DEFAULT_CENTER = (48.6, 37.6)
 DEFAULT_ZOOM = 8
 ZOOM_SNAP = 0.25           # fractional zoom, so a view fits its places snugly
 HISTORY_ROWS = 25          # claims listed in a popup, newest first
-COORD_DIGITS = 5           # about 1 m
-SIMPLIFY_DEG = 0.0001      # about 10 m: invisible at the zooms the map is read at
+COORD_DIGITS = 4           # about 10 m, the size of a drawn pixel at zoom 14
+SIMPLIFY_DEG = 0.00015     # about 15 m: invisible at the zooms the map is read at
 SOURCES_LISTED = 60        # sources listed under the caption (the popups have them all)
 LIGHT_TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 LIGHT_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
@@ -79,21 +79,20 @@ def leaflet_dir() -> Path:
 
 @dataclass(frozen=True)
 class MapAssets:
-    """Where the browser gets Leaflet and our helpers: URLs, or ``None`` to inline them.
+    """Where the browser gets Leaflet and our helpers.
 
-    ``leaflet`` is the URL of the folder holding leaflet.js/leaflet.css, ``static`` the
-    URL of ``conflictmap/static``. With both ``None`` the files are inlined in the page,
-    which is then self-contained.
+    ``scripts`` are URLs of scripts to load in order, served locally: the live map loads
+    :func:`script_bundle` (Leaflet, our helpers, styles, outline) and a bank (see
+    ``ui/assets.py``). Empty, Leaflet, helpers, styles and outline are inlined and the
+    page is self-contained.
     """
 
-    leaflet: str | None = None
-    static: str | None = None
-    bank: str | None = None      # URL of a script handing the ledger's bank to the map
+    scripts: tuple[str, ...] = ()
 
     @property
     def inline(self) -> bool:
-        """True when the files are inlined rather than linked."""
-        return self.leaflet is None or self.static is None
+        """True when the scripts are inlined rather than linked."""
+        return not self.scripts
 
 
 INLINE = MapAssets()
@@ -114,31 +113,41 @@ def _leaflet_css_inlined() -> str:
     return re.sub(r"url\((images/[^)]+\.png)\)", data_uri, css)
 
 
+def script_bundle() -> str:
+    """leaflet.js (from xstatic-leaflet), ``static/conflictmap.js``, then the styles and
+    the outline of the area: everything the live map needs that never changes."""
+    return ((leaflet_dir() / "leaflet.js").read_text() + "\n"
+            + (STATIC_DIR / "conflictmap.js").read_text() + "\n"
+            + f"conflictmap.addStyle({js_json(_css())});\n"
+            + f"conflictmap.outlineData = {_outline_json()};\n")
+
+
 @lru_cache(maxsize=1)
-def _inline_assets() -> tuple[str, str]:
-    """(head HTML with every script and style inlined, its CSS-only part)."""
-    leaflet_js = (leaflet_dir() / "leaflet.js").read_text()
-    ours_js = (STATIC_DIR / "conflictmap.js").read_text()
-    css = _leaflet_css_inlined() + "\n" + (STATIC_DIR / "conflictmap.css").read_text()
-    for text in (leaflet_js, ours_js):
-        if "</script" in text.lower():
-            raise ValueError("an inlined script contains '</script'")
-    head = f"<style>{css}</style>\n<script>{leaflet_js}</script>\n<script>{ours_js}</script>"
-    return head, css
+def _css() -> str:
+    return _leaflet_css_inlined() + "\n" + (STATIC_DIR / "conflictmap.css").read_text()
+
+
+@lru_cache(maxsize=1)
+def _outline_json() -> str:
+    return js_json(area_outline())
+
+
+@lru_cache(maxsize=1)
+def _inline_head() -> str:
+    scripts = ((leaflet_dir() / "leaflet.js").read_text() + "\n"
+               + (STATIC_DIR / "conflictmap.js").read_text())
+    if "</script" in scripts.lower():
+        raise ValueError("an inlined script contains '</script'")
+    return f"<style>{_css()}</style>\n<script>{scripts}</script>"
 
 
 def _add_assets(m: folium.Map, assets: MapAssets) -> None:
+    m.default_css = []
     if assets.inline:
-        m.default_js, m.default_css = [], []
-        m.get_root().header.add_child(_RawText(_inline_assets()[0]), name="conflictmap_assets")
-    else:   # our CSS inline: small, and applied with the map whatever the load order
-        m.default_js = [("leaflet", f"{assets.leaflet}/leaflet.js"),
-                        ("conflictmap_js", f"{assets.static}/conflictmap.js")]
-        if assets.bank:
-            m.default_js.append(("conflictmap_bank", assets.bank))
-        m.default_css = [("leaflet_css", f"{assets.leaflet}/leaflet.css")]
-        css = (STATIC_DIR / "conflictmap.css").read_text()
-        m.get_root().header.add_child(_RawText(f"<style>{css}</style>"), name="conflictmap_css")
+        m.default_js = []
+        m.get_root().header.add_child(_RawText(_inline_head()), name="conflictmap_assets")
+    else:
+        m.default_js = [(f"conflictmap_script_{i}", url) for i, url in enumerate(assets.scripts)]
 
 
 # -- small helpers ------------------------------------------------------------------
@@ -222,8 +231,8 @@ _GEOMETRY_CACHE_MAX = 50_000
 
 
 def geometry_json(geom) -> str | None:
-    """GeoJSON text of a geometry for the map: simplified within :data:`SIMPLIFY_DEG`
-    (about 10 m), coordinates rounded to :data:`COORD_DIGITS`.
+    """GeoJSON text of a geometry for the map: simplified within :data:`SIMPLIFY_DEG`,
+    coordinates rounded to :data:`COORD_DIGITS`.
 
     Footprints are shared objects across dates, so the text is cached per object.
     """
@@ -803,7 +812,9 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
              with_assessment: bool = False, caption: str = "",
              outline: bool = True) -> folium.Map:
     """The static part of the map: assets, tiles on offer, panes, outline, legend and an
-    (empty) caption. Identical for every date, so the live page never rebuilds it."""
+    (empty) caption. Identical for every date, so the live page never rebuilds it. With
+    linked ``assets`` the styles and the outline come with the script (it never changes),
+    so that what is sent on every change of date stays small."""
     m = folium.Map(location=list(center or DEFAULT_CENTER), zoom_start=zoom or DEFAULT_ZOOM,
                    tiles=None, control_scale=True, prefer_canvas=False,
                    zoom_snap=ZOOM_SNAP, zoom_delta=0.5)
@@ -813,7 +824,7 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
                      show=False, overlay=False, subdomains="abcd", max_zoom=19).add_to(m)
     folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)",
                      show=False, overlay=False, max_zoom=19).add_to(m)
-    _Setup(_setup_json(caption, with_assessment, outline)).add_to(m)
+    _Setup(_setup_json(caption, with_assessment, outline and assets.inline)).add_to(m)
     return m
 
 

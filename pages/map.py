@@ -11,10 +11,10 @@ from conflictmap.mapview import ASSESSMENT
 from ui.data import workspace
 from ui.downloads import render_page_downloads
 from ui.live_map import show_map
-from ui.sidebar import map_sidebar
+from ui.sidebar import map_sidebar, map_view
 from ui.state import show_notices
 
-view = map_sidebar()          # date and layers (sidebar, URL, session state)
+view = map_view()             # date and layers chosen (URL, session state: ui/state.py)
 show_notices()
 layers = view.layers          # the claim layers as of view.as_of (annotate them here)
 overlay = None                # an AssessmentOverlay drawn under the claims, or None
@@ -22,3 +22,4 @@ if ASSESSMENT in view.visible and view.as_of is not None:
     overlay, layers = annotate_as_of(workspace(), layers, view.as_of)
 show_map(view, layers=layers, overlay=overlay)
 render_page_downloads(view, overlay=overlay)  # one button per export format
+map_sidebar(view)             # the date slider and layer switches (after the map: it loads first)

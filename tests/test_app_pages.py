@@ -181,9 +181,10 @@ def test_the_bank_and_the_rows_carry_the_claims_and_sources(app):
 
     app.run()
     d = drawn(app)
-    bank_link = next(link for link in d["js_links"] if "/bank-" in link)
-    bank = (CACHE_DIR / bank_link.rsplit("/", 1)[1]).read_text()
-    assert bank.startswith("conflictmap.setBank(")
+    [script] = d["js_links"]                                   # one local script, no CDN
+    assert script.startswith("../") and "://" not in script
+    bank = (CACHE_DIR / script.rsplit("/", 1)[1]).read_text()
+    assert "Leaflet 1.9" in bank and "window.conflictmap" in bank and "setBank(" in bank
     assert "https://www.themoscowtimes.com/" in bank and '"704422|north"' in bank
     assert [r[3] for r in d["rows"]["ru"] if r[0] == POKROVSK] == ["RU holds all"]
     assert [r[3] for r in d["rows"]["ua"] if r[0] == POKROVSK] == ["UA holds the north part"]

@@ -69,14 +69,16 @@ def test_build_map_loads_nothing_from_the_network(rendered):
     assert sorted(tile_urls) == sorted([mapview.LIGHT_TILES, mapview.OSM_TILES])   # offered only
 
 
-def test_linked_assets_for_the_live_map():
-    m = mapview.base_map(assets=mapview.MapAssets(leaflet="../leaflet", static="../static"))
+def test_linked_scripts_for_the_live_map():
+    m = mapview.base_map(assets=mapview.MapAssets(scripts=("../cache/map-1.js",)))
     html = m.get_root().render()
-    assert '<script src="../leaflet/leaflet.js">' in html
-    assert '<script src="../static/conflictmap.js">' in html
-    assert len(re.findall(r"<script[^>]+src=", html)) == 2
-    assert re.findall(r"<link[^>]+href=\"([^\"]+)\"", html) == ["../leaflet/leaflet.css"]
-    assert ".cm-caption" in html                         # our CSS, inline
+    assert re.findall(r"<script[^>]+src=\"([^\"]+)\"", html) == ["../cache/map-1.js"]
+    assert not re.findall(r"<link[^>]+href=", html)
+    assert "DONETSK" not in html and ".leaflet-popup-tip" not in html   # both in the script
+    bundle = mapview.script_bundle()
+    assert bundle.startswith("/* @preserve\n * Leaflet 1.9")
+    assert "conflictmap.addStyle(" in bundle and "DONETSK" in bundle
+    assert "http://" not in bundle.split("conflictmap.addStyle(")[1]     # no remote assets
 
 
 def test_build_map_has_caption_legend_sources_and_outline(rendered):
@@ -88,7 +90,7 @@ def test_build_map_has_caption_legend_sources_and_outline(rendered):
 
 
 def test_base_map_is_the_same_for_every_date():
-    assets = mapview.MapAssets(leaflet="../l", static="../s")
+    assets = mapview.MapAssets(scripts=("../cache/map-1.js",))
     scripts = [re.sub(r"_[0-9a-f]{32}", "", mapview.base_map(assets=assets).get_root().render())
                for _ in range(2)]
     assert scripts[0] == scripts[1]

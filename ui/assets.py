@@ -1,17 +1,14 @@
-"""Leaflet, the map helpers and the ledger's bank, served by this Streamlit server,
-never by a CDN.
+"""The map's script, served by this Streamlit server, never by a CDN.
 
-Streamlit serves the files of every registered component folder at
-``/component/<name>/<file>``. Declaring asset-only "components" (never rendered) makes
-it serve Leaflet straight from the installed xstatic-leaflet package, our own
-``conflictmap/static`` folder, and the bank files written to a cache folder, with no
-copy and no configuration. The URLs are relative to streamlit-folium's frame
-(``/component/streamlit_folium.st_folium/index.html``), so they also work under a
-``server.baseUrlPath``.
-
-The bank (every shape, place and claim of the ledger, see
-:func:`conflictmap.mapview.claims_bank`) is a script named after its content's hash:
-the browser fetches it once per ledger version and keeps it in its cache.
+The live map loads one script: Leaflet (read from the installed xstatic-leaflet
+package), our helpers (``conflictmap/static/conflictmap.js``) and the ledger's bank
+(every shape, place and claim, see :func:`conflictmap.mapview.claims_bank`), joined
+into a file named after its content's hash in a cache folder. Streamlit serves the files
+of every registered component folder at ``/component/<name>/<file>``; declaring the
+cache folder as an asset-only "component" (never rendered) makes it serve the file, with
+no configuration. The browser fetches it once per ledger version and keeps it. The URL
+is relative to streamlit-folium's frame (``/component/streamlit_folium.st_folium/``), so
+it also works under a ``server.baseUrlPath``.
 """
 
 from __future__ import annotations
@@ -26,26 +23,30 @@ import streamlit.components.v1 as components
 from conflictmap import mapview
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "conflictmap-mapcache"
+_WRITTEN: dict[int, tuple[str, str]] = {}     # id(bank text) -> (bank text, file name)
 
 
-def bank_file(text: str) -> Path:
-    """Write the bank script (once per content) and return its path."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    path = CACHE_DIR / f"bank-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
+def script_file(bank_text: str) -> Path:
+    """Write the map's script (Leaflet, helpers, bank) once per content; its path."""
+    text = mapview.script_bundle() + bank_text
+    name = f"map-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
+    path = CACHE_DIR / name
     if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     return path
 
 
-def map_assets(bank_text: str | None = None) -> mapview.MapAssets:
-    """Register the asset folders (idempotent) and return their URLs for the map frame."""
-    leaflet = components.declare_component("leaflet", path=str(mapview.leaflet_dir()))
-    static = components.declare_component("static", path=str(mapview.STATIC_DIR))
-    bank = None
-    if bank_text is not None:
-        path = bank_file(bank_text)
-        cache = components.declare_component("mapcache", path=str(path.parent))
-        bank = f"../{cache.name}/{path.name}"
-    return mapview.MapAssets(leaflet=f"../{leaflet.name}", static=f"../{static.name}", bank=bank)
+def map_assets(bank_text: str) -> mapview.MapAssets:
+    """Register the cache folder (idempotent) and return the map's script URL."""
+    hit = _WRITTEN.get(id(bank_text))
+    if hit is not None and hit[0] is bank_text and (CACHE_DIR / hit[1]).exists():
+        name = hit[1]
+    else:                       # hash the text only when it is a new one
+        name = script_file(bank_text).name
+        _WRITTEN.clear()
+        _WRITTEN[id(bank_text)] = (bank_text, name)
+    cache = components.declare_component("mapcache", path=str(CACHE_DIR))
+    return mapview.MapAssets(scripts=(f"../{cache.name}/{name}",))

@@ -71,13 +71,21 @@ def layer_controls(with_assessment: bool) -> None:
                             args=(key,))
 
 
-def map_sidebar() -> MapView:
-    """Render the sidebar of the map page and return the chosen view."""
+def map_view() -> MapView:
+    """The date and the layers chosen (URL, session state), with the date's layers."""
     dates = data.claim_dates()
     state.init(dates)
-    date_controls(dates)
-    layer_controls(data.has_assessments())
-    state.write_url()
     day = state.as_of()
     layers = data.layers_as_of(day) if day else {}
     return MapView(day, state.visible(), dates, layers)
+
+
+def map_sidebar(view: MapView | None = None) -> MapView:
+    """Render the map page's sidebar (date slider, steps, layers) and put the view in
+    the URL. It may come after the map: the widgets' callbacks have already updated the
+    session state that :func:`map_view` read."""
+    view = view or map_view()
+    date_controls(view.dates)
+    layer_controls(data.has_assessments())
+    state.write_url()
+    return view

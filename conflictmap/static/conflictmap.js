@@ -66,6 +66,12 @@
   };
 
   /* -- the static part ------------------------------------------------------------- */
+  CM.addStyle = function (css) {
+    var style = document.createElement("style");
+    style.textContent = css;
+    document.head.appendChild(style);
+  };
+
   function ensureHatch(hatchColour) {
     if (document.getElementById("cm-hatch")) return;
     var svg = document.createElementNS(SVG_NS, "svg");
@@ -111,7 +117,8 @@
       return div;
     };
     legend.addTo(map);
-    if (config.outline) CM.outline(map, config.outline);
+    var outline = config.outline || CM.outlineData;
+    if (outline) CM.outline(map, outline);
     map.on("zoomend moveend overlayadd overlayremove", CM.scheduleDeclutter);
     CM.scheduleDeclutter();
   };
@@ -122,8 +129,8 @@
       interactive: false,
       style: function (f) { return f.properties.style; },
     }).addTo(map);
-    (outline.labels || []).forEach(function (lab) {
-      L.marker([lab.lat, lab.lon], {
+    CM.outlineLabels = (outline.labels || []).map(function (lab) {
+      return L.marker([lab.lat, lab.lon], {
         pane: "cm-outline", interactive: false, keyboard: false,
         icon: CM.textIcon(lab.text, lab.cls),
       }).addTo(map);
@@ -324,16 +331,18 @@
     });
     var labels = CM.labels || (CM.labels = new Map());
     var seen = new Set();
-    (data.labels || []).forEach(function (lab) {
+    (data.labels || []).forEach(function (lab, rank) {
       var k = lab[0] + "|" + lab[1] + "|" + lab[2];
       seen.add(k);
-      if (!labels.has(k)) {
-        var m = L.marker([lab[0], lab[1]], {
+      var m = labels.get(k);
+      if (!m) {
+        m = L.marker([lab[0], lab[1]], {
           interactive: false, keyboard: false, icon: CM.textIcon(lab[2], "cm-place"),
         });
         labels.set(k, m);
         CM.labelGroup.addLayer(m);
       }
+      m._cmRank = rank;     // biggest places first: they get the best spots
     });
     labels.forEach(function (m, k) {
       if (!seen.has(k)) { CM.labelGroup.removeLayer(m); labels.delete(k); }
@@ -342,42 +351,95 @@
   };
 
   /* -- labels that do not collide --------------------------------------------------- */
-  /* Place names try above, below, right, left of their place and keep the first spot
-   * free of other labels; reference names (oblasts, cities) give way. */
+  /* Place names try above, below, right, then left of their place, biggest places
+   * first; a name with no free spot is hidden until the reader zooms in. Fraction
+   * labels stay; oblast and city names give way to everything else. Positions are
+   * computed from the map's projection and sizes measured once, so this stays cheap
+   * with thousands of labels. */
   var SPOTS = ["", "cm-below", "cm-right", "cm-left"];
-  function overlaps(r, kept) {
-    return kept.some(function (k) {
-      return !(r.right < k.left || r.left > k.right || r.bottom < k.top || r.top > k.bottom);
+  var sizes = {};
+  var CELL = 64;
+
+  function Grid() { this.cells = {}; }
+  Grid.prototype.keys = function (r) {
+    var out = [];
+    for (var x = Math.floor(r[0] / CELL); x <= Math.floor(r[2] / CELL); x++) {
+      for (var y = Math.floor(r[1] / CELL); y <= Math.floor(r[3] / CELL); y++) out.push(x + ":" + y);
+    }
+    return out;
+  };
+  Grid.prototype.hits = function (r) {
+    var cells = this.cells;
+    return this.keys(r).some(function (k) {
+      return (cells[k] || []).some(function (o) {
+        return !(r[2] < o[0] || r[0] > o[2] || r[3] < o[1] || r[1] > o[3]);
+      });
     });
+  };
+  Grid.prototype.add = function (r) {
+    var cells = this.cells;
+    this.keys(r).forEach(function (k) { (cells[k] = cells[k] || []).push(r); });
+  };
+
+  function spotRect(p, w, h, spot) {
+    if (spot === "cm-below") return [p.x - w / 2, p.y + 0.75 * h, p.x + w / 2, p.y + 1.75 * h];
+    if (spot === "cm-right") return [p.x + 10, p.y - h / 2, p.x + 10 + w, p.y + h / 2];
+    if (spot === "cm-left") return [p.x - 10 - w, p.y - h / 2, p.x - 10, p.y + h / 2];
+    return [p.x - w / 2, p.y - 1.75 * h, p.x + w / 2, p.y - 0.75 * h];
   }
+  function centred(p, w, h) { return [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2]; }
+
   CM.declutter = function () {
-    var kept = [];
-    document.querySelectorAll(".cm-fraction span").forEach(function (e) {
-      kept.push(e.getBoundingClientRect());
+    var map = CM.map;
+    if (!map) return;
+    var view = map.getSize();
+    var items = [];   // [marker, kind]
+    if (CM.labels) {
+      Array.from(CM.labels.values()).sort(function (a, b) { return a._cmRank - b._cmRank; })
+        .forEach(function (m) { items.push([m, "place"]); });
+    }
+    Object.keys(CM.layers).forEach(function (k) {
+      var st = CM.layers[k];
+      if (st.marks && map.hasLayer(st.group)) st.marks.forEach(function (m) { items.push([m, "fixed"]); });
     });
-    document.querySelectorAll(".cm-place").forEach(function (icon) {
-      var span = icon.firstChild;
-      if (!span) return;
+    (CM.outlineLabels || []).forEach(function (m) { items.push([m, "reference"]); });
+    // Read: sizes (measured once per text) and positions (projection, no layout).
+    var live = [];
+    items.forEach(function (it) {
+      var m = it[0], icon = m._icon;
+      if (!icon || !icon.firstChild) return;
+      var key = icon.className + "|" + icon.firstChild.textContent;
+      if (!sizes[key]) sizes[key] = [icon.firstChild.offsetWidth, icon.firstChild.offsetHeight];
+      var p = map.latLngToContainerPoint(m.getLatLng());
+      if (p.x < -150 || p.y < -60 || p.x > view.x + 150 || p.y > view.y + 60) return;
+      live.push([icon, it[1], p, sizes[key]]);
+    });
+    // Decide, then write once.
+    var grid = new Grid(), writes = [];
+    live.forEach(function (x) {
+      if (x[1] === "fixed") grid.add(centred(x[2], x[3][0], x[3][1]));
+    });
+    live.forEach(function (x) {
+      if (x[1] !== "place") return;
       var chosen = null;
       for (var i = 0; i < SPOTS.length && chosen === null; i++) {
-        SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
-        if (SPOTS[i]) icon.classList.add(SPOTS[i]);
-        var r = span.getBoundingClientRect();
-        if (!overlaps(r, kept)) chosen = r;
+        var r = spotRect(x[2], x[3][0], x[3][1], SPOTS[i]);
+        if (!grid.hits(r)) { chosen = SPOTS[i]; grid.add(r); }
       }
-      if (chosen === null) {
-        SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
-        chosen = span.getBoundingClientRect();
-      }
-      kept.push(chosen);
+      writes.push([x[0], chosen]);
     });
-    [".cm-city span", ".cm-oblast span"].forEach(function (sel) {
-      document.querySelectorAll(sel).forEach(function (e) {
-        e.style.visibility = "";
-        var r = e.getBoundingClientRect();
-        if (overlaps(r, kept)) e.style.visibility = "hidden";
-        else kept.push(r);
-      });
+    live.forEach(function (x) {
+      if (x[1] !== "reference") return;
+      var r = centred(x[2], x[3][0], x[3][1]);
+      var free = !grid.hits(r);
+      if (free) grid.add(r);
+      writes.push([x[0], free ? "" : null]);
+    });
+    writes.forEach(function (w) {
+      var icon = w[0];
+      SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
+      if (w[1]) icon.classList.add(w[1]);
+      icon.classList.toggle("cm-hidden", w[1] === null);
     });
   };
   CM.scheduleDeclutter = function () {
