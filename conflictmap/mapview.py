@@ -391,12 +391,27 @@ def _fraction_label(layer: str, row: dict) -> str:
     return f"{_text(row.get('controller'))} {_share(row.get('fraction')) or 'part'}"
 
 
+PAIR_LAYERS = ("contested", "agreed")
+
+
 def layer_rows(layer: str, rows: list[dict], known: set[str] | None = None) -> dict:
-    """The payload of one layer for ``conflictmap.claimLayer``: distinct styles, and one
-    row per shape: [place id, part, style index, summary, date, organisation, label,
-    assessment note] plus the geometry when ``known`` (the bank's keys) lacks it."""
+    """The payload of one layer for ``conflictmap.claimLayer``.
+
+    ``styles``: the distinct styles; ``strings``: the distinct texts (``strings[0]`` is
+    ""); ``rows``: one per shape, [place id, part, style, summary, date, organisation,
+    label, assessment note] with every text as an index into ``strings``, plus the
+    geometry when ``known`` (the bank's shape keys) lacks it. Contested and agreed rows
+    leave the summary to the browser, which joins the Russian and Ukrainian rows of the
+    place as :func:`conflictmap.control.layer_rows` does.
+    """
     styles_seen: dict[str, int] = {}
+    strings: dict[str, int] = {"": 0}
     style_list, out = [], []
+
+    def text(value) -> int:
+        return strings.setdefault(_text(value), len(strings))
+
+    claimant_layer = layer not in PAIR_LAYERS
     for row in rows:
         style = feature_style(layer, row)
         skey = json.dumps(style, sort_keys=True)
@@ -405,18 +420,19 @@ def layer_rows(layer: str, rows: list[dict], known: set[str] | None = None) -> d
             style_list.append(style)
         pid = int(row["place_id"])
         part = row.get("part") if isinstance(row.get("part"), str) else ""
-        claimant_layer = layer in ("ru", "ua", "other")
-        item = [pid, part, styles_seen[skey], _text(row.get("summary")) or describe_row(row),
-                _text(row.get("claim_date")) if claimant_layer else "",
-                _text(row.get("claimant_org")) if claimant_layer else "",
-                _fraction_label(layer, row), _extra(row)]
+        item = [pid, text(part), styles_seen[skey],
+                text(_text(row.get("summary")) or describe_row(row)) if claimant_layer else 0,
+                text(row.get("claim_date")) if claimant_layer else 0,
+                text(row.get("claimant_org")) if claimant_layer else 0,
+                text(_fraction_label(layer, row)), text(_extra(row))]
         if known is None or shape_key(pid, part) not in known:
             geometry = _geojson_geometry(row.get("_geometry"))
             if geometry is None:
                 continue
             item.append(geometry)
         out.append(item)
-    return {"key": layer, "pane": f"cm-{layer}", "styles": style_list, "rows": out}
+    return {"key": layer, "pane": f"cm-{layer}", "styles": style_list,
+            "strings": list(strings), "rows": out}
 
 
 def caption_text(as_of: date) -> str:
@@ -702,9 +718,10 @@ class SyncedLayerControl(folium.LayerControl):
 
 
 # -- building ----------------------------------------------------------------------
-def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[list]:
-    """[lat, lon, name] per place shown, biggest footprints first (best label spot)."""
-    best: dict[int, tuple[float, list]] = {}
+def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[int]:
+    """The ids of the places shown (named from the bank), biggest footprints first: they
+    get the best label spots."""
+    best: dict[int, tuple[float, int]] = {}
     for layer in DRAW_ORDER:
         if layer not in visible:
             continue
@@ -714,8 +731,8 @@ def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[list]:
             size = 0.0 if geom is None else float(geom.area)
             if latlon is None or (pid in best and best[pid][0] >= size):
                 continue
-            best[pid] = (size, [latlon[0], latlon[1], _text(row.get("place"))])
-    return [label for _, label in sorted(best.values(), key=lambda x: -x[0])]
+            best[pid] = (size, pid)
+    return [pid for _, pid in sorted(best.values(), key=lambda x: -x[0])]
 
 
 _ASSESSMENT_CACHE: dict[tuple, str] = {}

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflictmap.control import LAYERS
 from conflictmap.paths import ROOT
+from conflictmap.places import Gazetteer
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
@@ -59,12 +60,17 @@ def drawn(at: AppTest) -> dict:
     """What the map draws: rows per layer, caption, hidden layers, place labels."""
     args = map_args(at)
     groups = args["feature_group"]
-    layers = {a[0]["key"]: a[0]["rows"] for a in _calls(groups, "claimLayer")}
+    layers = {}
+    for (call,) in _calls(groups, "claimLayer"):
+        texts = call["strings"]
+        layers[call["key"]] = [[r[0], texts[r[1]], r[2], *[texts[i] for i in r[3:8]], *r[8:]]
+                               for r in call["rows"]]
     data = next(_calls(groups, "placeData"))[0]
     hidden = next(_calls(args["layer_control"], "syncControl"))[0]
     return {"counts": {k: len(v) for k, v in layers.items()}, "rows": layers,
             "caption": data["caption"], "hidden": set(hidden),
-            "labels": {lab[2] for lab in data["labels"]}, "js_links": args["js_links"],
+            "labels": {Gazetteer.load().get(pid).name for pid in data["labels"]},
+            "js_links": args["js_links"],
             "center": args["center"], "zoom": args["zoom"], "script": args["script"]}
 
 

@@ -47,9 +47,16 @@ def calls(html: str, name: str) -> list:
             for m in re.finditer(rf"conflictmap\.{name}\(\w+, ", html)]
 
 
+def resolve(call: dict) -> list[list]:
+    """A claimLayer payload's rows with their texts looked up in its string table."""
+    strings = call["strings"]
+    return [[r[0], strings[r[1]], r[2], *[strings[i] for i in r[3:8]], *r[8:]]
+            for r in call["rows"]]
+
+
 def rows(html: str) -> dict[str, list]:
-    """layer -> the rows the page draws."""
-    return {c["key"]: c["rows"] for c in calls(html, "claimLayer")}
+    """layer -> the rows the page draws (texts resolved)."""
+    return {c["key"]: resolve(c) for c in calls(html, "claimLayer")}
 
 
 def bank_of(html: str) -> dict:
@@ -185,8 +192,15 @@ def test_live_rows_leave_known_shapes_to_the_bank(layers):
              zip(layers["ua"]["place_id"], layers["ua"]["part"])}
     live = mapview.layer_rows("ua", mapview._records(layers["ua"]), known)
     assert all(len(r) == 8 for r in live["rows"])              # no geometry sent again
+    assert all(isinstance(x, int) for r in live["rows"] for x in r)    # texts by index
     alone = mapview.layer_rows("ua", mapview._records(layers["ua"]), set())
     assert all(r[8]["type"] in ("Polygon", "MultiPolygon") for r in alone["rows"])
+
+
+def test_pair_layers_leave_the_summary_to_the_browser(layers):
+    contested = mapview.layer_rows("contested", mapview._records(layers["contested"]))
+    assert contested["rows"] and {r[3] for r in contested["rows"]} == {0}
+    assert contested["strings"][0] == ""
 
 
 def test_optional_assessment_columns_are_shown(layers):

@@ -170,7 +170,7 @@
       var tr = el("tr");
       var th = el("td");
       th.appendChild(el("b", null, CM.config.titles[key] || key));
-      var td = el("td", null, r[3]);
+      var td = el("td", null, summaryOf(key, r));
       if (key === "ru" || key === "ua" || key === "other") {
         sub(td, [r[4], r[5]].filter(Boolean).join(", "));
       }
@@ -219,7 +219,8 @@
   function tooltip(layer) {
     var r = layer._cmRow;
     var place = CM.bank.places[r[0]] || [""];
-    return el("span", null, place[0] + " — " + (CM.config.titles[layer._cmKey] || "") + ": " + r[3]);
+    return el("span", null, place[0] + " — " + (CM.config.titles[layer._cmKey] || "") + ": " +
+              summaryOf(layer._cmKey, r));
   }
 
   var POPUP = {
@@ -240,25 +241,47 @@
   /* The layer is on the map while its current proxy (a folium FeatureGroup) is. */
   function bindProxy(st, proxy) {
     st.proxy = proxy;
-    proxy.on("add", function () {
-      if (st.proxy === proxy && !CM.map.hasLayer(st.group)) CM.map.addLayer(st.group);
-      CM.scheduleDeclutter();
-    });
-    proxy.on("remove", function () {
-      Promise.resolve().then(function () {
-        if (!CM.map.hasLayer(st.proxy)) CM.map.removeLayer(st.group);
+    if (!proxy._cmBound) {      // a proxy may be handed new rows many times (HTML timeline)
+      proxy._cmBound = true;
+      proxy.on("add", function () {
+        if (st.proxy === proxy && !CM.map.hasLayer(st.group)) CM.map.addLayer(st.group);
         CM.scheduleDeclutter();
       });
-    });
+      proxy.on("remove", function () {
+        // streamlit-folium swaps proxies (remove old, add new) in one go: look after it.
+        Promise.resolve().then(function () {
+          if (!CM.map.hasLayer(st.proxy)) CM.map.removeLayer(st.group);
+          CM.scheduleDeclutter();
+        });
+      });
+    }
     if (CM.map && CM.map.hasLayer(proxy) && !CM.map.hasLayer(st.group)) CM.map.addLayer(st.group);
   }
 
-  /* rows: [place id, shape key, style index, summary, date, organisation, label, extra,
-   *        geometry (only when the bank lacks the shape)] */
+  /* Contested and agreed rows: the summary joins the place's Russian and Ukrainian
+   * rows, "Russia: RU holds all (2025-12-01, Kremlin); Ukraine: ...". */
+  function pairSummary(pid) {
+    var parts = [];
+    [["ru", "Russia"], ["ua", "Ukraine"]].forEach(function (side) {
+      var st = CM.layers[side[0]];
+      var r = st && st.byPid[pid] && st.byPid[pid][0];
+      if (r) parts.push(side[1] + ": " + r[3] + " (" + [r[4], r[5]].filter(Boolean).join(", ") + ")");
+    });
+    return parts.join("; ");
+  }
+  function summaryOf(key, r) {
+    return r[3] || (key === "contested" || key === "agreed" ? pairSummary(r[0]) : "");
+  }
+
+  /* data.rows: [place id, part, style, summary, date, organisation, label, note,
+   * geometry (only when the bank lacks the shape)], texts as indexes in data.strings. */
   CM.claimLayer = function (proxy, data) {
     var st = layerState(data.key, data.pane);
     var seen = new Set(), seenMarks = new Set(), byPid = {};
-    data.rows.forEach(function (r) {
+    var S = data.strings || [""];
+    data.rows.forEach(function (raw) {
+      var r = [raw[0], S[raw[1]], raw[2], S[raw[3]], S[raw[4]], S[raw[5]], S[raw[6]],
+               S[raw[7]], raw[8]];
       var gkey = r[0] + "|" + r[1];
       var rk = gkey + "|" + r[2];
       seen.add(rk);
@@ -331,13 +354,15 @@
     });
     var labels = CM.labels || (CM.labels = new Map());
     var seen = new Set();
-    (data.labels || []).forEach(function (lab, rank) {
-      var k = lab[0] + "|" + lab[1] + "|" + lab[2];
+    (data.labels || []).forEach(function (pid, rank) {
+      var place = CM.bank.places[pid];
+      if (!place) return;
+      var k = String(pid);
       seen.add(k);
       var m = labels.get(k);
       if (!m) {
-        m = L.marker([lab[0], lab[1]], {
-          interactive: false, keyboard: false, icon: CM.textIcon(lab[2], "cm-place"),
+        m = L.marker([place[2], place[3]], {
+          interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place"),
         });
         labels.set(k, m);
         CM.labelGroup.addLayer(m);
