@@ -4,14 +4,20 @@ One implementation serves two uses:
 
 - :func:`build_map` gives a complete, self-contained :class:`folium.Map` (Leaflet and
   our helpers inlined, nothing fetched from a CDN): the snapshot export and scripts;
-- the live Streamlit page builds the static part once with :func:`base_map` (assets as
-  links served locally, see ``ui/assets.py``) and replaces only the per-date part,
-  :func:`feature_groups` + :func:`layer_control`, when the date or the layers change,
-  so the map is never rebuilt.
+- the live Streamlit page builds the static part once with :func:`base_map` (one script
+  served locally, see ``ui/assets.py``) and replaces only the per-date part,
+  :func:`feature_groups`, when the date or the layers change, so the map is never
+  rebuilt; the layer control is the map's own, made once, and follows the groups.
 
-Everything from reports or users is escaped: popups and the sources list are HTML
-built here with :func:`html.escape`; labels and tooltips are set as text in the browser
-(``static/conflictmap.js``); JSON put inside ``<script>`` escapes ``<``, ``>`` and ``&``.
+Data reach the browser in two parts: a bank (every shape, place and claim with its
+source; sent once) and, per date, which shapes each layer draws and how
+(:func:`layer_rows`), so a change of date sends little and redraws only what changed.
+
+Everything from reports or users stays text: popups, labels and tooltips are built in
+the browser with ``textContent`` (``static/conflictmap.js``), links only for http(s);
+the sources list is HTML escaped here with :func:`html.escape`; JSON put inside
+``<script>`` escapes ``<``, ``>``, ``&`` and template openers (:func:`js_json`); and no
+script text is ever compiled as a Jinja template (:class:`_RawText`).
 
 Without tiles (offline, the default) the map shows an outline of the area derived from
 the gazetteer (:func:`area_outline`), oblast and city names, and the claims; a light
@@ -615,13 +621,15 @@ class _Scripted(folium.MacroElement):
 class _Setup(_Scripted):
     """Panes, hatch pattern, caption, legend and outline: the static part of a map."""
 
-    def __init__(self, config_json: str):
+    def __init__(self, config_json: str, bases: list):
         super().__init__()
         self._name = "ConflictmapSetup"
         self.config = config_json
+        self.bases = bases
 
     def script_text(self) -> str:
-        return f"conflictmap.setup({self._parent.get_name()}, {self.config});"
+        bases = ", ".join(f"{js_json(b.layer_name)}: {b.get_name()}" for b in self.bases)
+        return f"conflictmap.setup({self._parent.get_name()}, {self.config}, {{{bases}}});"
 
 
 class _BlankBase(Layer):
@@ -639,16 +647,16 @@ class _BlankBase(Layer):
 
 
 class _Call(_Scripted):
-    """``conflictmap.<name>(<parent group>, <payload>)``, after an optional prelude."""
+    """``conflictmap.<name>(<parent group>, <payloads>...)``, after an optional prelude."""
 
-    def __init__(self, name: str, payload_json: str, prelude: str = ""):
+    def __init__(self, name: str, *payload_jsons: str, prelude: str = ""):
         super().__init__()
         self._name = "ConflictmapCall"
-        self.call, self.payload, self.prelude = name, payload_json, prelude
+        self.call, self.payloads, self.prelude = name, payload_jsons, prelude
 
     def script_text(self) -> str:
-        return (f"{self.prelude}conflictmap.{self.call}({self._parent.get_name()}, "
-                f"{self.payload});")
+        args = ", ".join((self._parent.get_name(), *self.payloads))
+        return f"{self.prelude}conflictmap.{self.call}({args});"
 
 
 class _AddTo(_Scripted):
@@ -673,48 +681,6 @@ class _Group(folium.FeatureGroup):
             _RawText(f"var {self.get_name()} = L.featureGroup({{}});"), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
-
-
-class SyncedLayerControl(folium.LayerControl):
-    """A layer control that hides the overlays switched off and reports the user's
-    switching back to streamlit-folium (``selected_layers``), so the sidebar follows."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}
-    """)
-
-    def __init__(self, keys: dict[str, str], hidden: list[str], **kwargs):
-        kwargs.setdefault("collapsed", False)
-        super().__init__(**kwargs)
-        self._name = "LayerControl"
-        self.keys = js_json(keys)
-        self.hidden = js_json(sorted(hidden))
-
-    def _collect(self) -> None:
-        self.reset()
-        for item in self._parent._children.values():
-            if isinstance(item, Layer) and item.control:
-                target = self.overlays if item.overlay else self.base_layers
-                target[item.layer_name] = item.get_name()
-
-    def script_text(self) -> str:
-        """The control's JavaScript (layer names as escaped JSON)."""
-        self._collect()
-        name, map_name = self.get_name(), self._parent.get_name()
-
-        def entries(layers: dict) -> str:
-            return ", ".join(f"{js_json(k)}: {v}" for k, v in layers.items())
-
-        return (f"var {name}_layers = {{base_layers: {{{entries(self.base_layers)}}}, "
-                f"overlays: {{{entries(self.overlays)}}}}};\n"
-                f"let {name} = L.control.layers({name}_layers.base_layers, "
-                f"{name}_layers.overlays, {js_json(self.options)}).addTo({map_name});\n"
-                f"conflictmap.syncControl({map_name}, {name}, {name}_layers.overlays, "
-                f"{self.hidden}, {self.keys});")
-
-    def render(self, **kwargs):
-        """Add the script to the figure as raw text."""
-        self.get_root().script.add_child(_RawText(self.script_text()), name=self.get_name())
 
 
 # -- building ----------------------------------------------------------------------
@@ -801,11 +767,11 @@ def feature_groups(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
         lambda: js_json({"asOf": as_of.isoformat(), "caption": caption_text(as_of),
                          "sources": sources_html(sources_of(layers, visible, _recs=recs)),
                          "labels": _place_labels(recs, visible)}))
-    data_group.add_child(_Call("placeData", place_data, prelude))
+    data_group.add_child(_Call("placeData", place_data, prelude=prelude))
     groups = [data_group]
     if overlay is not None:
         g = _Group(assessment_title(overlay), ASSESSMENT, show=ASSESSMENT in visible)
-        g.add_child(_Call("assessment", _assessment_json(overlay)))
+        g.add_child(_Call("assessment", _assessment_json(overlay), _overlay_json(g)))
         groups.append(g)
     for layer in DRAW_ORDER:
         if layer not in layers:
@@ -814,15 +780,14 @@ def feature_groups(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
         mine = (layers[layer], known)
         payload = _memo(("rows", layer, tuple(id(o) for o in mine)), mine,
                         lambda: js_json(layer_rows(layer, recs[layer], known)))
-        g.add_child(_Call("claimLayer", payload))
+        g.add_child(_Call("claimLayer", payload, _overlay_json(g)))
         groups.append(g)
     return groups
 
 
-def layer_control(groups: list[folium.FeatureGroup]) -> SyncedLayerControl:
-    """The layer control for these groups (hidden ones switched off)."""
-    hidden = [g.cm_key for g in groups if getattr(g, "cm_key", None) and not g.show]
-    return SyncedLayerControl(layer_keys(groups), hidden, position="topright")
+def _overlay_json(group: "_Group") -> str:
+    """How a group appears in the layer control: its key, title and whether it is on."""
+    return js_json({"key": group.cm_key, "title": group.layer_name, "show": bool(group.show)})
 
 
 def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
@@ -836,12 +801,14 @@ def base_map(*, center=None, zoom=None, assets: MapAssets = INLINE,
                    tiles=None, control_scale=True, prefer_canvas=False,
                    zoom_snap=ZOOM_SNAP, zoom_delta=0.5)
     _add_assets(m, assets)
-    _BlankBase("No tiles (offline outline)").add_to(m)
-    folium.TileLayer(LIGHT_TILES, attr=LIGHT_ATTRIBUTION, name="Light basemap (online)",
-                     show=False, overlay=False, subdomains="abcd", max_zoom=19).add_to(m)
-    folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)",
-                     show=False, overlay=False, max_zoom=19).add_to(m)
-    _Setup(_setup_json(caption, with_assessment, outline and assets.inline)).add_to(m)
+    bases = [
+        _BlankBase("No tiles (offline outline)").add_to(m),
+        folium.TileLayer(LIGHT_TILES, attr=LIGHT_ATTRIBUTION, name="Light basemap (online)",
+                         show=False, overlay=False, subdomains="abcd", max_zoom=19).add_to(m),
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap (online)",
+                         show=False, overlay=False, max_zoom=19).add_to(m),
+    ]
+    _Setup(_setup_json(caption, with_assessment, outline and assets.inline), bases).add_to(m)
     return m
 
 
@@ -902,5 +869,4 @@ def build_map(layers: dict[str, gpd.GeoDataFrame], as_of: date, *,
     groups = feature_groups(layers, as_of, history=history, visible=visible, overlay=overlay)
     for g in groups:
         g.add_to(m)
-    layer_control(groups).add_to(m)
     return m

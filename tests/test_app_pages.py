@@ -60,15 +60,16 @@ def drawn(at: AppTest) -> dict:
     """What the map draws: rows per layer, caption, hidden layers, place labels."""
     args = map_args(at)
     groups = args["feature_group"]
-    layers = {}
-    for (call,) in _calls(groups, "claimLayer"):
+    layers, hidden = {}, set()
+    for call, info in _calls(groups, "claimLayer"):
         texts = call["strings"]
+        if not info["show"]:
+            hidden.add(info["key"])
         layers[call["key"]] = [[r[0], texts[r[1]], r[2], *[texts[i] for i in r[3:8]], *r[8:]]
                                for r in call["rows"]]
     data = next(_calls(groups, "placeData"))[0]
-    hidden = next(_calls(args["layer_control"], "syncControl"))[0]
     return {"counts": {k: len(v) for k, v in layers.items()}, "rows": layers,
-            "caption": data["caption"], "hidden": set(hidden),
+            "caption": data["caption"], "hidden": hidden,
             "labels": {Gazetteer.load().get(pid).name for pid in data["labels"]},
             "js_links": args["js_links"],
             "center": args["center"], "zoom": args["zoom"], "script": args["script"]}

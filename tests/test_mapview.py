@@ -215,8 +215,11 @@ def test_visible_layers(layers, visible):
     groups = mapview.feature_groups(layers, DEC_2, visible=visible)
     shown = {g.cm_key for g in groups if g.cm_key and g.show}
     assert shown == visible & set(layers)
-    control = mapview.layer_control(groups)
-    assert json.loads(control.hidden) == sorted(set(layers) - visible)
+    html = mapview.build_map(layers, DEC_2, visible=visible).get_root().render()
+    infos = [json.JSONDecoder().raw_decode(html, m.end())[0] for m in
+             re.finditer(r"conflictmap\.claimLayer\(\w+, \{.*?\}, (?=\{\"key)", html)]
+    assert {i["key"] for i in infos if not i["show"]} == set(layers) - visible
+    assert {i["title"] for i in infos} == {mapview.LAYER_TITLES[k] for k in layers}
 
 
 def test_sources_follow_the_visible_layers(layers):

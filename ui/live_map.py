@@ -3,8 +3,8 @@
 streamlit-folium remounts its frame whenever the map's own script changes. So the map
 passed to ``st_folium`` is only the static part (:func:`conflictmap.mapview.base_map`:
 identical for every date), and everything that depends on the date or the layers goes
-through ``feature_group_to_add`` and ``layer_control``, which the frame swaps in place:
-no reload, zoom and pan kept.
+through ``feature_group_to_add``, which the frame swaps in place: no reload, zoom and
+pan kept. The map's layer control is made once by the map's script and follows.
 
 Switching a layer in the map's own control comes back through ``selected_layers``
 (see ``static/conflictmap.js``) and updates the sidebar; the sidebar's checkboxes
@@ -56,7 +56,6 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
     bank_text, known = data.bank()
     groups = mapview.feature_groups(layers, view.as_of, visible=view.visible, overlay=overlay,
                                     known=known)
-    control = mapview.layer_control(groups)
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
     center, zoom = data.home_view()
     base = mapview.base_map(center=center, zoom=zoom, assets=map_assets(bank_text),
@@ -64,7 +63,7 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
     focus = state.take_focus()
     return st_folium(
         base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-        returned_objects=RETURNED, feature_group_to_add=groups, layer_control=control,
+        returned_objects=RETURNED, feature_group_to_add=groups,
         center=focus[:2] if focus else None, zoom=focus[2] if focus else None,
         on_change=_on_map_change,
     )

@@ -89,9 +89,10 @@
   }
 
   /* Panes keep the drawing order fixed whatever the user switches on and off. */
-  CM.setup = function (map, config) {
+  CM.setup = function (map, config, bases) {
     CM.map = map;
     CM.config = config;
+    CM.makeControl(map, bases || {});
     ensureHatch(config.hatch);
     Object.keys(config.panes).forEach(function (name) {
       if (!map.getPane(name)) map.createPane(name);
@@ -109,7 +110,7 @@
       return div;
     };
     caption.addTo(map);
-    var legend = L.control({ position: "bottomright" });
+    var legend = L.control({ position: "bottomleft" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-legend leaflet-control");
       div.innerHTML = config.legend; // fixed text built in Python
@@ -119,7 +120,7 @@
     legend.addTo(map);
     var outline = config.outline || CM.outlineData;
     if (outline) CM.outline(map, outline);
-    map.on("zoomend moveend overlayadd overlayremove", CM.scheduleDeclutter);
+    map.on("zoomend moveend overlayadd overlayremove", function () { CM.scheduleDeclutter(); });
     CM.scheduleDeclutter();
   };
 
@@ -275,7 +276,7 @@
 
   /* data.rows: [place id, part, style, summary, date, organisation, label, note,
    * geometry (only when the bank lacks the shape)], texts as indexes in data.strings. */
-  CM.claimLayer = function (proxy, data) {
+  CM.claimLayer = function (proxy, data, info) {
     var st = layerState(data.key, data.pane);
     var seen = new Set(), seenMarks = new Set(), byPid = {};
     var S = data.strings || [""];
@@ -323,10 +324,11 @@
     });
     st.byPid = byPid;
     bindProxy(st, proxy);
+    if (info) CM.registerOverlay(proxy, info);
   };
 
   /* The assessment's areas: redrawn only when the assessment changes. */
-  CM.assessment = function (proxy, data) {
+  CM.assessment = function (proxy, data, info) {
     var st = layerState("assessment", "cm-assessment");
     if (st.version !== data.version) {
       st.group.clearLayers();
@@ -341,6 +343,7 @@
       st.version = data.version;
     }
     bindProxy(st, proxy);
+    if (info) CM.registerOverlay(proxy, info);
   };
 
   /* Per date: caption, sources, place labels (always on, for the layers shown). */
@@ -477,39 +480,52 @@
   };
 
   /* -- the layer control ------------------------------------------------------------ */
-  CM.visibleKeys = function (map, overlays) {
-    var keys = [];
-    Object.keys(overlays).forEach(function (name) {
-      var key = CM.layerKeys[name];
-      if (key && map.hasLayer(overlays[name])) keys.push(key);
-    });
-    return keys;
-  };
-
-  /* Hide the overlays switched off, and report the user's own switching to Streamlit
-   * (through streamlit-folium's selected_layers, which it returns). */
-  CM.syncControl = function (map, control, overlays, hidden, keys) {
-    CM.layerKeys = keys;
-    CM.overlays = overlays;
-    CM.control = control;
-    Object.keys(overlays).forEach(function (name) {
-      if (hidden.indexOf(keys[name]) >= 0 && map.hasLayer(overlays[name])) {
-        map.removeLayer(overlays[name]);
-      }
-    });
-    if (map._cmSync) return;
-    map._cmSync = true;
+  /* One control for the map's life: each date's groups replace the previous ones in it
+   * (streamlit-folium swaps the groups on every change), in a fixed order. */
+  CM.overlays = CM.overlays || {};
+  CM.makeControl = function (map, bases) {
+    var order = (CM.config.order || []).concat(["assessment"]);
+    CM.control = L.control.layers(bases, {}, {
+      collapsed: false, autoZIndex: false, sortLayers: true,
+      sortFunction: function (a, b, nameA, nameB) {
+        return order.indexOf(CM.layerKeys[nameA]) - order.indexOf(CM.layerKeys[nameB]);
+      },
+    }).addTo(map);
+    // Leaflet fires overlayadd/overlayremove for any change; a click on the control is
+    // the user's choice: report it to Streamlit through streamlit-folium's
+    // selected_layers (which it returns), so the sidebar follows.
     map.on("overlayadd overlayremove", function () {
-      // Leaflet fires these for any change; only a click on the current control is the
-      // user's choice (streamlit-folium also swaps the groups on every date).
-      if (!CM.control || !CM.control._handlingClick) return;
+      if (!CM.control._handlingClick) return;
       var data = window.__GLOBAL_DATA__;
       if (!data || !data.selected_layers) return;
       CM.seq += 1;
-      data.selected_layers["conflictmap"] = {
-        name: CM.visibleKeys(map, CM.overlays).join(","),
-        url: "conflictmap:" + CM.seq,
-      };
+      data.selected_layers["conflictmap"] = { name: CM.visibleKeys().join(","),
+                                              url: "conflictmap:" + CM.seq };
     });
+  };
+
+  CM.visibleKeys = function () {
+    return Object.keys(CM.overlays).filter(function (key) {
+      return CM.map.hasLayer(CM.overlays[key].proxy);
+    });
+  };
+
+  /* A group for layer info.key: into the control in place of the previous one; off when
+   * info.show is false (the first time this group is seen: a reused group keeps the
+   * reader's choice, as in the HTML snapshot's timeline). */
+  CM.registerOverlay = function (proxy, info) {
+    if (!CM.control) return;
+    var prev = CM.overlays[info.key];
+    CM.layerKeys[info.title] = info.key;
+    if (prev && prev.proxy === proxy && prev.title === info.title) return;
+    if (prev) CM.control.removeLayer(prev.proxy);
+    CM.overlays[info.key] = { proxy: proxy, title: info.title };
+    CM.control.addOverlay(proxy, info.title);
+    if (!info.show) {
+      // streamlit-folium adds every group after its scripts ran: remove it after that.
+      Promise.resolve().then(function () {
+        if (CM.map.hasLayer(proxy)) CM.map.removeLayer(proxy);
+      });
+    }
   };
 })();
