@@ -19,10 +19,30 @@ _LOCK = threading.Lock()
 _WARMING: set[tuple] = set()
 
 
+def use_app_navigation() -> None:
+    """Make sure the page runs inside app.py's navigation.
+
+    Opened by its own URL (``/claims``) as the first page a fresh server sees, Streamlit
+    runs a page in its old ``pages/`` directory mode, without app.py (no page titles,
+    no wide layout). Switch that mode off and rerun: app.py then runs and shows the
+    same page. (Streamlit switches it off itself once app.py has called st.navigation.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(show_spinner=False)
+def _workspace() -> Workspace:
+    return Workspace()
+
+
 def workspace() -> Workspace:
     """The process's Workspace (database from ``CONFLICTMAP_DB``, else data/)."""
-    return Workspace()
+    use_app_navigation()
+    return _workspace()
 
 
 def version() -> tuple:
