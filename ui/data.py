@@ -28,8 +28,12 @@ def use_app_navigation() -> None:
     same page. (Streamlit switches it off itself once app.py has called st.navigation.)
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        RunLocation,
+        ThreadState,
+    )
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and ThreadState.get().run_location != RunLocation.CALLBACK:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -47,12 +51,12 @@ def workspace() -> Workspace:
 
 def version() -> tuple:
     """Changes whenever claims are added: the cache key of everything derived."""
-    return workspace().ledger.version()
+    return _workspace().ledger.version()
 
 
 def claim_dates() -> list[date]:
     """Distinct claim dates, oldest first."""
-    return workspace().claim_dates()
+    return _workspace().claim_dates()
 
 
 def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFrame]:
@@ -79,7 +83,7 @@ def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
     The first call for a ledger version starts a background thread that computes the
     layers of every claim date, so moving the slider finds them ready.
     """
-    ws, ver = workspace(), version()
+    ws, ver = _workspace(), version()
     key = (id(ws), ver)
     if key not in _WARMING:
         _WARMING.add(key)
@@ -90,12 +94,12 @@ def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
 
 def history() -> pd.DataFrame:
     """Every claim (the control index's frame), for tables and charts."""
-    return workspace().index.frame
+    return _workspace().index.frame
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _bank(ver: tuple) -> tuple[str, frozenset]:
-    ws, frame = workspace(), history()
+    ws, frame = _workspace(), history()
     pairs = {(int(pid), None) for pid in frame["place_id"]}
     pairs |= {(int(pid), part) for pid, part in zip(frame["place_id"], frame["part"])
               if isinstance(part, str) and part}
@@ -117,7 +121,7 @@ def _home_view(ver: tuple) -> tuple:
     frame = history()
     if not len(frame):
         return mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM
-    gaz = workspace().gazetteer
+    gaz = _workspace().gazetteer
     points = [gaz.get(int(pid)) for pid in frame["place_id"].unique()]
     lats, lons = [p.lat for p in points], [p.lon for p in points]
     pad = 0.12
@@ -132,4 +136,4 @@ def home_view() -> tuple:
 
 def has_assessments() -> bool:
     """True when the ledger holds an independent assessment for some date."""
-    return bool(workspace().ledger.assessment_dates())
+    return bool(_workspace().ledger.assessment_dates())

@@ -64,6 +64,9 @@ def parse_layers(text: str) -> tuple[frozenset, list[str]]:
 
 def init(dates: list[date]) -> None:
     """Set every key to its default once per session, reading the URL first."""
+    from .data import use_app_navigation
+
+    use_app_navigation()
     ss = st.session_state
     ss.setdefault(NOTICES, [])
     if AS_OF not in ss:
