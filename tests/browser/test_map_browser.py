@@ -186,3 +186,21 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
     assert frame.evaluate("() => window.__pwned === undefined")
     assert page.evaluate("() => window.__pwned === undefined")
     assert dialogs == []
+
+
+def test_claims_page_shows_a_place_on_the_map(page, server, gazetteer):
+    url, _ = server
+    page.goto(url + "/claims")
+    grid = page.locator("[data-testid='stDataFrame']")
+    grid.wait_for(timeout=60_000)
+    grid.click(position={"x": 15, "y": 55})              # the first row's selection box
+    button = page.get_by_role("button", name=re.compile("on the map"))
+    expect(button).to_be_visible(timeout=20_000)
+    name = re.search(r"Show (.+) on the map", button.inner_text()).group(1)
+    button.click()
+    expect(page.frame_locator(FRAME).locator(".cm-caption-title")).to_be_visible(timeout=60_000)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 12", timeout=30_000)
+    center = frame.evaluate("() => window.map.getCenter()")
+    place = gazetteer.candidates(name)[0].place
+    assert abs(center["lat"] - place.lat) < 0.01 and abs(center["lng"] - place.lon) < 0.01
