@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import synthetic_records  # noqa: E402
 
 from conflictmap.workspace import Workspace  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -44,8 +45,23 @@ SHOWN = """([day, shapes]) => {
   const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
   return n >= shapes ? performance.now() : false;
 }""" % FRAME
+CHANGED = """([before, shapes]) => {
+  const f = document.querySelector("%s");
+  const d = f && f.contentDocument;
+  const cap = d && d.querySelector(".cm-caption-title");
+  if (!cap || cap.textContent === before) return false;
+  const day = (cap.textContent.match(/[0-9]{4}-[0-9]{2}-[0-9]{2}/) || [""])[0];
+  const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
+  return n >= (shapes[day] || 0) ? [performance.now(), day] : false;
+}""" % FRAME
+CAPTION = """() => document.querySelector("%s").contentDocument
+    .querySelector(".cm-caption-title").textContent""" % FRAME
+IDLE = """() => !document.querySelector("[data-testid='stStatusWidget']")"""
 MARK_KEYDOWN = """() => document.addEventListener("keydown",
     () => { window.__t0 = performance.now(); }, {capture: true})"""
+
+
+LOST: list = []        # key presses that changed nothing (pressed again, not timed)
 
 
 def free_port() -> int:
@@ -117,22 +133,34 @@ def measure_loads(browser, url: str, day, shapes: int, n: int) -> list[float]:
 
 
 def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[list, list]:
-    """Key press on the slider -> the map shows the next claim date; (first pass, rest)."""
+    """Key press on the slider -> the map shows the date the slider moved to, with all
+    its shapes; down to the first date and back up, ``rounds`` + 1 times (the first
+    pass is reported apart: it may meet dates not computed yet). (first pass, rest)"""
     context, page = new_page(browser)
     page.goto(url + f"/?date={dates[-1].isoformat()}")
     shown_at(page, dates[-1], shapes[dates[-1]])
     page.evaluate(MARK_KEYDOWN)
     slider = page.locator("[data-testid='stSlider'] input[type='range']")
-    walk = list(reversed(dates[:-1])) + dates[1:]        # down to the first date and back
-    first, rest, current = [], [], dates[-1]
+    by_day = {d.isoformat(): n for d, n in shapes.items()}
+    first, rest, current = [], [], dates[-1].isoformat()
     for r in range(rounds + 1):
-        for day in walk:
-            slider.focus()
-            page.keyboard.press("ArrowLeft" if day < current else "ArrowRight")
-            current = day
-            done = shown_at(page, day, shapes[day], timeout=60_000)
-            (first if r == 0 else rest).append(done - page.evaluate("window.__t0"))
+        for key in ["ArrowLeft"] * (len(dates) - 1) + ["ArrowRight"] * (len(dates) - 1):
+            page.wait_for_function(IDLE, polling=50, timeout=60_000)
             page.wait_for_timeout(150)      # let the map settle, as a person would
+            before = page.evaluate(CAPTION)
+            for _attempt in range(3):
+                slider.focus()
+                page.keyboard.press(key)
+                try:
+                    handle = page.wait_for_function(CHANGED, arg=[before, by_day],
+                                                    polling="raf", timeout=20_000)
+                    break
+                except PlaywrightTimeout:      # the key press was lost: press again
+                    LOST.append((url, before))
+            else:
+                raise RuntimeError(f"the map never left {before!r}")
+            done, current = handle.json_value()
+            (first if r == 0 else rest).append(done - page.evaluate("window.__t0"))
     context.close()
     return first, rest
 
@@ -194,6 +222,9 @@ def main() -> int:
             ratio = statistics.median(full[what]) / statistics.median(inc[what])
             print(f"  {name:16s} {label:14s} {statistics.median(inc[what]):7.0f} ms vs "
                   f"{statistics.median(full[what]):7.0f} ms   x{ratio:.1f}")
+    if LOST:
+        print(f"\n{len(LOST)} key press(es) changed nothing and were pressed again "
+              f"(not timed): {LOST}")
     targets = [("seeded ledger", "steps", 100), (f"{args.places} places", "steps", 150),
                ("seeded ledger", "load", 1500)]
     print("\nTargets:")

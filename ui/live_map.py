@@ -8,9 +8,9 @@ pan kept. The map's layer control is made once by the map's script and follows.
 
 Switching a layer in the map's own control comes back through ``selected_layers``
 (see ``static/conflictmap.js``) and updates the sidebar; the sidebar's checkboxes
-update the map. The view the map reports is kept in ``map_center``/``map_zoom``. The ledger's shapes,
-places and claims reach the browser once, as a cached script (see ``ui/assets.py``);
-each date then only sends which shapes to draw and how.
+update the map. The view the map reports is kept in ``map_center``/``map_zoom``. The
+ledger's shapes, places and claims reach the browser once, as a cached script (see
+``ui/assets.py``); each date then only sends which shapes to draw and how.
 """
 
 from __future__ import annotations
