@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 
 import folium
-from branca.element import Element
 from folium.template import Template
 
 from . import mapview
+from .mapview import RawText
 from .control import LAYERS
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -174,8 +174,10 @@ def build_snapshot_map(snap) -> folium.Map:
                           overlay=_hashable(snap.overlay), center=center, zoom=zoom)
     title = f"Territorial-control claims as of {snap.as_of.isoformat()}"
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"), name="cm_title")
-    root.header.add_child(Element(
+    # RawText, not Element: Element compiles its text as a Jinja template, and the
+    # caption carries text from imported files (the assessment's source).
+    root.header.add_child(RawText(f"<title>{html.escape(title)}</title>"), name="cm_title")
+    root.header.add_child(RawText(
         f'<meta name="description" content="{html.escape(snap.caption(), quote=True)}">'),
         name="cm_description")
     if ws is None:
@@ -189,7 +191,7 @@ def build_snapshot_map(snap) -> folium.Map:
     script = (STATIC_DIR / "timeline.js").read_text()
     if "</script" in script.lower():
         raise ValueError("timeline.js contains '</script'")
-    root.header.add_child(Element(f"<style>{TIMELINE_CSS}</style>\n<script>{script}</script>"),
+    root.header.add_child(RawText(f"<style>{TIMELINE_CSS}</style>\n<script>{script}</script>"),
                           name="cm_timeline_assets")
     _Timeline(targets[DATA_KEY].get_name(),
               {k: g.get_name() for k, g in targets.items() if k != DATA_KEY},

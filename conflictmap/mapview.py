@@ -579,7 +579,7 @@ def area_outline(bbox: tuple = OUTLINE_BBOX) -> dict:
 
 
 # -- elements --------------------------------------------------------------------------
-class _RawText(Element):
+class RawText(Element):
     """Text placed in the page as it is: never compiled as a Jinja template.
 
     folium's ``MacroElement.render`` wraps each rendered script in ``Element(text)``,
@@ -594,6 +594,9 @@ class _RawText(Element):
     def render(self, **kwargs) -> str:
         """The text, unchanged."""
         return self._text
+
+
+_RawText = RawText
 
 
 class _Scripted(folium.MacroElement):

@@ -83,3 +83,30 @@ def test_overlay_is_drawn_in_its_own_layer(ws):
     text = S.render(S.take_snapshot(ws, AFTER, overlay=overlay), "html").decode("utf-8")
     assert "conflictmap.assessment(" in text
     assert "Independent assessment (test assessment, 2025-12-02)" in text
+
+
+JINJA = "{{ 6 * 7 }}{% if true %}RAN{% endif %}"
+
+
+def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
+    """Regression: folium's Element compiles its text as a Jinja template, so text from
+    the ledger or an imported file must never reach one (it would run on the server)."""
+    import shapely
+
+    from conflictmap.overlay import AssessmentOverlay
+    from conflictmap.workspace import Workspace
+
+    ws = Workspace(f"sqlite:///{tmp_path / 'l.sqlite'}", gazetteer=gazetteer, seed=False)
+    ws.ledger.import_records([{
+        "place": "Toretsk", "claimant": "RU", "controller": "RU", "claim_date": "2025-11-30",
+        "claimant_org": JINJA, "source_publisher": JINJA, "source_title": JINJA, "note": JINJA,
+    }])
+    overlay = AssessmentOverlay(date(2025, 11, 30), JINJA,
+                                {"occupied": shapely.box(37.7, 48.3, 37.9, 48.5)})
+    text = S.render(S.take_snapshot(ws, date(2025, 12, 2), overlay=overlay), "html").decode("utf-8")
+    # Evaluated, the text would read "42RAN"; kept literal, it reads as typed
+    # (with "{" possibly written as \u007b inside script data).
+    assert "42RAN" not in text
+    literal = text.replace("\\u007b", "{")
+    assert literal.count(JINJA) >= 5
+    assert f"Assessment: {JINJA}" in literal  # the caption, from the overlay's source
