@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -93,30 +94,39 @@ def wait_until_up(url: str, timeout: float = 90.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s ({last})")
 
 
+@contextmanager
+def running_app(db: Path, log: Path):
+    """``streamlit run app.py`` on a free port with ``CONFLICTMAP_DB=db``; yields its URL.
+
+    The server is polled until it answers, and stopped on exit.
+    """
+    port = free_port()
+    env = {**os.environ, "CONFLICTMAP_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url + "/_stcore/health")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
-    """``streamlit run app.py`` on a free port with a fresh database; yields its URL."""
-    port = free_port()
-    db = tmp_path_factory.mktemp("appdb") / "ledger.sqlite"
-    env = {**os.environ, "CONFLICTMAP_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = open(tmp_path_factory.mktemp("applog") / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/_stcore/health")
+    """The app on a fresh database of its own, for the session; yields its URL."""
+    folder = tmp_path_factory.mktemp("app")
+    with running_app(folder / "ledger.sqlite", folder / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -5,16 +5,12 @@ blocked, the app on a database of its own."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from conflictmap.paths import ROOT
-from tests.browser.conftest import free_port, wait_until_up
+from tests.browser.conftest import running_app
 
 POKROVSK = 704422
 # Inside the map's frame: show (lat, lon) at zoom 12, low in the map so that its
@@ -39,27 +35,10 @@ FILES = ["occupied_2025-12-01.geojson", "greyzone_2025-12-01.geojson",
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """``streamlit run app.py`` on a database of its own (the import writes to it)."""
-    port = free_port()
+    """The app on a database of its own (the import writes to it)."""
     folder = tmp_path_factory.mktemp("assessment_app")
-    env = {**os.environ, "CONFLICTMAP_DB": str(folder / "ledger.sqlite"),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with open(folder / "streamlit.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url + "/_stcore/health")
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running_app(folder / "ledger.sqlite", folder / "streamlit.log") as url:
+        yield url
 
 
 def test_import_then_read_the_claims_against_deepstate(page, app_url, shared_dir, gazetteer,

@@ -5,10 +5,7 @@ URL, and shows hostile text as text."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -16,9 +13,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conflictmap.control import LAYERS
-from conflictmap.paths import ROOT
 from conflictmap.workspace import Workspace
-from tests.browser.conftest import free_port, wait_until_up
+from tests.browser.conftest import running_app
 
 pytestmark = pytest.mark.browser
 
@@ -40,29 +36,12 @@ HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</scrip
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """``streamlit run app.py`` on a database of its own: (url, database path)."""
+    """The app on a database of its own, seeded before it starts: (url, database path)."""
     folder = tmp_path_factory.mktemp("map_app")
     db = folder / "ledger.sqlite"
     Workspace(str(db))                      # seed it before the server starts
-    port = free_port()
-    env = {**os.environ, "CONFLICTMAP_DB": str(db),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with open(folder / "streamlit.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url + "/_stcore/health")
-            yield url, db
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running_app(db, folder / "streamlit.log") as url:
+        yield url, db
 
 
 IDLE = "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
