@@ -125,58 +125,88 @@ class ControlIndex:
         return df.sort_values(["claim_date", "claimant"], kind="stable")
 
 
-def _pair_summary(ru, ua) -> str:
-    parts = []
-    for side, row in (("Russia", ru), ("Ukraine", ua)):
-        if row is not None:
-            org = f", {row['claimant_org']}" if row["claimant_org"] else ""
-            parts.append(f"{side}: {describe_row(row)} ({row['claim_date']}{org})")
-    return "; ".join(parts)
+def describe_frame(df: pd.DataFrame) -> pd.Series:
+    """:func:`describe_row` for every row of a claims frame at once."""
+    if not len(df):
+        return pd.Series([], index=df.index, dtype=object)
+    ctl = df["controller"].astype(str)
+    part = df["part"].where(df["part"].notna(), "").astype(str)
+    frac = pd.to_numeric(df["fraction"], errors="coerce")
+    pct = (frac.fillna(0) * 100).round().astype(int).astype(str)
+    out = np.where(
+        ctl == "CONTESTED", "contested",
+        np.where(part != "", ctl + " holds the " + part + " part",
+                 np.where(frac.notna(), ctl + " holds " + pct + "%",
+                          np.where(df["extent"] == "partial", ctl + " holds part",
+                                   ctl + " holds all"))))
+    return pd.Series(out, index=df.index, dtype=object)
 
 
 def _joined(values) -> str:
     return " | ".join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
 
+def _side_text(side: str, what, day, org) -> str | None:
+    if not isinstance(what, str):
+        return None
+    org = f", {org}" if isinstance(org, str) and org else ""
+    return f"{side}: {what} ({day}{org})"
+
+
 def layer_rows(latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Split the latest claims into the five layers (no geometry yet)."""
+    summary = describe_frame(latest)
     out: dict[str, pd.DataFrame] = {}
     for claimant, layer in CLAIMANT_LAYER.items():
-        rows = latest[latest["claimant"] == claimant].copy()
+        mask = latest["claimant"] == claimant
+        rows = latest[mask].copy()
         rows["layer"] = layer
-        rows["summary"] = [describe_row(r) for _, r in rows.iterrows()] if len(rows) else []
+        rows["summary"] = summary[mask]
         out[layer] = rows
-    ru = out["ru"].set_index("place_id")
-    ua = out["ua"].set_index("place_id")
-    contested, agreed = [], []
-    for pid in sorted(set(ru.index) | set(ua.index)):
-        r = ru.loc[pid] if pid in ru.index else None
-        u = ua.loc[pid] if pid in ua.index else None
-        sides = [x for x in (r, u) if x is not None]
-        says_contested = any(x["controller"] == "CONTESTED" or x["extent"] == "partial"
-                             for x in sides)
-        disagree = r is not None and u is not None and r["controller"] != u["controller"]
-        base = dict((r if r is not None else u).items())
-        base.update(
-            place_id=pid,
-            claimant="+".join(s for s, x in (("RU", r), ("UA", u)) if x is not None),
-            claimant_org=_joined(x["claimant_org"] for x in sides),
-            claim_date=max(x["claim_date"] for x in sides),
-            source_publisher=_joined(x["source_publisher"] for x in sides),
-            source_url=_joined(x["source_url"] for x in sides),
-            source_title=_joined(x["source_title"] for x in sides),
-            claim_id=_joined(x["claim_id"] for x in sides),
-            note="", summary=_pair_summary(r, u), fraction=None, part=None,
-        )
-        if disagree or says_contested:
-            contested.append({**base, "layer": "contested", "controller": "CONTESTED",
-                              "extent": None})
-        elif r is not None and u is not None:
-            agreed.append({**base, "layer": "agreed", "controller": r["controller"],
-                           "extent": "full"})
     cols = list(out["ru"].columns)
-    out["contested"] = pd.DataFrame(contested, columns=cols)
-    out["agreed"] = pd.DataFrame(agreed, columns=cols)
+    pair = out["ru"].merge(out["ua"], on="place_id", how="outer", suffixes=("_ru", "_ua"),
+                           indicator=True).sort_values("place_id", kind="stable")
+    has_ru = pair["_merge"].isin(["both", "left_only"]).to_numpy()
+    has_ua = pair["_merge"].isin(["both", "right_only"]).to_numpy()
+    says = np.zeros(len(pair), dtype=bool)
+    for side in ("_ru", "_ua"):
+        says |= ((pair["controller" + side] == "CONTESTED")
+                 | (pair["extent" + side] == "partial")).to_numpy()
+    disagree = has_ru & has_ua & (pair["controller_ru"] != pair["controller_ua"]).to_numpy()
+    contested_mask = disagree | says
+    agreed_mask = ~contested_mask & has_ru & has_ua
+
+    base = pd.DataFrame({"place_id": pair["place_id"].to_numpy()})
+    for col in cols:
+        if col == "place_id":
+            continue
+        ru_col, ua_col = pair[col + "_ru"], pair[col + "_ua"]
+        base[col] = np.where(has_ru, ru_col.to_numpy(dtype=object), ua_col.to_numpy(dtype=object))
+    both_sides = list(zip(has_ru, has_ua))
+    base["claimant"] = ["+".join(s for s, h in (("RU", r), ("UA", u)) if h) for r, u in both_sides]
+    for col in ("claimant_org", "source_publisher", "source_url", "source_title", "claim_id"):
+        base[col] = [_joined([a if r else None, b if u else None])
+                     for a, b, (r, u) in zip(pair[col + "_ru"], pair[col + "_ua"], both_sides)]
+    base["claim_date"] = [max(d for d, h in ((a, r), (b, u)) if h)
+                          for a, b, (r, u) in zip(pair["claim_date_ru"], pair["claim_date_ua"],
+                                                  both_sides)]
+    base["summary"] = ["; ".join(t for t in (
+        _side_text("Russia", wr, dr, orr) if r else None,
+        _side_text("Ukraine", wu, du, oru) if u else None) if t)
+        for wr, dr, orr, wu, du, oru, (r, u) in zip(
+            pair["summary_ru"], pair["claim_date_ru"], pair["claimant_org_ru"],
+            pair["summary_ua"], pair["claim_date_ua"], pair["claimant_org_ua"], both_sides)]
+    base["note"] = ""
+    base["fraction"] = None
+    base["part"] = None
+
+    contested = base[contested_mask].copy()
+    contested["layer"], contested["controller"], contested["extent"] = "contested", "CONTESTED", None
+    agreed = base[agreed_mask].copy()
+    agreed["layer"], agreed["extent"] = "agreed", "full"
+    agreed["controller"] = pair["controller_ru"].to_numpy()[agreed_mask]
+    out["contested"] = contested.reindex(columns=cols).reset_index(drop=True)
+    out["agreed"] = agreed.reindex(columns=cols).reset_index(drop=True)
     return out
 
 
