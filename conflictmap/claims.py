@@ -83,19 +83,28 @@ class Claim:
 
     def describe(self) -> str:
         """Short human wording: 'RU holds all', 'UA holds the north part', 'contested'."""
-        if self.controller == "CONTESTED":
-            what = "contested"
-        else:
-            what = f"{self.controller} holds"
-            if self.part:
-                what += f" the {self.part} part"
-            elif self.fraction is not None:
-                what += f" {round(self.fraction * 100)}%"
-            elif self.extent == "partial":
-                what += " part"
-            else:
-                what += " all"
-        return what
+        return describe_control(self.controller, self.extent, self.fraction, self.part)
+
+
+def describe_control(controller, extent=None, fraction=None, part=None) -> str:
+    """How a claim reads: 'contested', 'RU holds all', 'UA holds the north part', 'RU holds 95%'.
+
+    Missing values may be None, NaN or '' (as they come from tables).
+
+    >>> describe_control("RU", "partial", 0.95)
+    'RU holds 95%'
+    >>> describe_control("UA", "partial", float("nan"), "north")
+    'UA holds the north part'
+    """
+    if controller == "CONTESTED":
+        return "contested"
+    if isinstance(part, str) and part:
+        return f"{controller} holds the {part} part"
+    if isinstance(fraction, (int, float)) and not math.isnan(fraction):
+        return f"{controller} holds {round(float(fraction) * 100)}%"
+    if extent == "partial":
+        return f"{controller} holds part"
+    return f"{controller} holds all"
 
 
 FIELD_NAMES = [f.name for f in fields(Claim)]

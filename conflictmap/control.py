@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .claims import FIELD_NAMES, Claim
+from .claims import FIELD_NAMES, Claim, describe_control
 from .footprints import Footprints
 
 LAYERS = ("ru", "ua", "other", "contested", "agreed")
@@ -60,16 +60,8 @@ def _specificity(df: pd.DataFrame) -> np.ndarray:
 
 def describe_row(row) -> str:
     """Short wording of a claim row: 'RU holds all', 'UA holds the north part', 'contested'."""
-    if row["controller"] == "CONTESTED":
-        return "contested"
-    part, fraction = row.get("part"), row.get("fraction")
-    if isinstance(part, str) and part:
-        return f"{row['controller']} holds the {part} part"
-    if fraction is not None and not pd.isna(fraction):
-        return f"{row['controller']} holds {round(float(fraction) * 100)}%"
-    if row.get("extent") == "partial":
-        return f"{row['controller']} holds part"
-    return f"{row['controller']} holds all"
+    return describe_control(row["controller"], row.get("extent"), row.get("fraction"),
+                            row.get("part"))
 
 
 class ControlIndex:
@@ -126,20 +118,10 @@ class ControlIndex:
 
 
 def describe_frame(df: pd.DataFrame) -> pd.Series:
-    """:func:`describe_row` for every row of a claims frame at once."""
-    if not len(df):
-        return pd.Series([], index=df.index, dtype=object)
-    ctl = df["controller"].astype(str)
-    part = df["part"].where(df["part"].notna(), "").astype(str)
-    frac = pd.to_numeric(df["fraction"], errors="coerce")
-    pct = (frac.fillna(0) * 100).round().astype(int).astype(str)
-    out = np.where(
-        ctl == "CONTESTED", "contested",
-        np.where(part != "", ctl + " holds the " + part + " part",
-                 np.where(frac.notna(), ctl + " holds " + pct + "%",
-                          np.where(df["extent"] == "partial", ctl + " holds part",
-                                   ctl + " holds all"))))
-    return pd.Series(out, index=df.index, dtype=object)
+    """:func:`describe_row` for every row of a claims frame."""
+    words = [describe_control(*row) for row in
+             zip(df["controller"], df["extent"], df["fraction"], df["part"])]
+    return pd.Series(words, index=df.index, dtype=object)
 
 
 def _joined(values) -> str:

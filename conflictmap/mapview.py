@@ -17,7 +17,7 @@ Everything from reports or users stays text: popups, labels and tooltips are bui
 the browser with ``textContent`` (``static/conflictmap.js``), links only for http(s);
 the sources list is HTML escaped here with :func:`html.escape`; JSON put inside
 ``<script>`` escapes ``<``, ``>``, ``&`` and template openers (:func:`js_json`); and no
-script text is ever compiled as a Jinja template (:class:`_RawText`).
+script text is ever compiled as a Jinja template (:class:`RawText`).
 
 Without tiles (offline, the default) the map shows an outline of the area derived from
 the gazetteer (:func:`area_outline`), oblast and city names, and the claims; a light
@@ -31,7 +31,7 @@ import html
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -151,7 +151,7 @@ def _add_assets(m: folium.Map, assets: MapAssets) -> None:
     m.default_css = []
     if assets.inline:
         m.default_js = []
-        m.get_root().header.add_child(_RawText(_inline_head()), name="conflictmap_assets")
+        m.get_root().header.add_child(RawText(_inline_head()), name="conflictmap_assets")
     else:
         m.default_js = [(f"conflictmap_script_{i}", url) for i, url in enumerate(assets.scripts)]
 
@@ -596,8 +596,6 @@ class RawText(Element):
         return self._text
 
 
-_RawText = RawText
-
 
 class _Scripted(folium.MacroElement):
     """An element whose script is built in Python (:meth:`script_text`), never templated.
@@ -616,7 +614,7 @@ class _Scripted(folium.MacroElement):
 
     def render(self, **kwargs):
         """Add the script to the figure as raw text, then render the children."""
-        self.get_root().script.add_child(_RawText(self.script_text()), name=self.get_name())
+        self.get_root().script.add_child(RawText(self.script_text()), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -681,7 +679,7 @@ class _Group(folium.FeatureGroup):
         if self.show:
             self.add_child(_AddTo(), name=self.get_name() + "_add")
         self.get_root().script.add_child(
-            _RawText(f"var {self.get_name()} = L.featureGroup({{}});"), name=self.get_name())
+            RawText(f"var {self.get_name()} = L.featureGroup({{}});"), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
