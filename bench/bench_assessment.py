@@ -22,12 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import timed  # noqa: E402  (bench/ is on the path when run as a script)
 from conflictmap.compare import AssessmentIndex, to_crs, utm_epsgs  # noqa: E402
 from conflictmap.footprints import radius_m  # noqa: E402
 from conflictmap.paths import ROOT  # noqa: E402
@@ -87,15 +87,6 @@ def baseline(shapes_ll, lon, lat):
         grey[i] = fp.intersection(polys["grey_zone"]).area / fp.area
         inside[i] = SHAPES["occupied"].contains(shapely.Point(x, y))
     return occ, grey, inside
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 SHAPES, LABEL = load_assessment()

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import timed  # noqa: E402  (bench/ is on the path when run as a script)
 from conflictmap.control import ControlIndex  # noqa: E402
 
 
@@ -38,15 +39,6 @@ def baseline(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     df = frame[frame["claim_date"] <= as_of]
     return df.sort_values(["place_id", "claimant", "claim_date"]).groupby(
         ["place_id", "claimant"]).tail(1)
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def main() -> None:

@@ -100,7 +100,6 @@ def main() -> None:
     startup = time.process_time() - t0
     reports = make_reports(gaz, args.reports)
     published = [date(2025, 1, 6) + timedelta(days=i % 300) for i in range(len(reports))]
-    kb = sum(len(r.encode()) for r in reports) / len(reports) / 1024
 
     t0 = time.process_time()
     claims = sum(len(extract(r, d).claims) for r, d in zip(reports, published))

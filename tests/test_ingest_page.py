@@ -166,17 +166,10 @@ def test_a_read_report_can_be_removed_from_the_list(page_db):
 @pytest.fixture(scope="module")
 def article_server():
     """A real HTTP server on 127.0.0.1 serving a written article and a page without one."""
-    import http.server
-    import threading
+    from tests.test_fetch import serving_articles
 
-    from tests.test_fetch import Handler
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving_articles() as url:
+        yield url
 
 
 def fetch_on_page(url):
