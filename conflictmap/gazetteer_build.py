@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -53,8 +54,6 @@ def _usable_alias(alias: str) -> bool:
 
 
 def _uname(ch: str) -> str:
-    import unicodedata
-
     return unicodedata.name(ch, "")
 
 

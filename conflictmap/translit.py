@@ -111,7 +111,7 @@ _RU_NEWS = {**_RU, "й": "i", "ё": "e"}
 _UK_G = {**_UK, "г": "g"}
 
 
-def news_variants(text: str) -> set[str]:
+def news_variants(text: str) -> list[str]:
     """Other spellings English-language news uses for a Cyrillic name.
 
     Russian with й as "i" (Gulyaipole), and Ukrainian with г as "g" (Guliaipole).
@@ -122,7 +122,7 @@ def news_variants(text: str) -> set[str]:
     out = {_romanise(text, _RU_NEWS, _RU_INITIAL, _ru_special)}
     if looks_ukrainian(text):
         out.add(_romanise(text, _UK_G, _UK_INITIAL, _uk_special))
-    return out
+    return sorted(out)  # sorted: the gazetteer file must not depend on hash order
 
 
 _FOLD = str.maketrans({c: "" for c in APOSTROPHES})
