@@ -2,8 +2,8 @@
 DeepStateMap assessment.
 
 Places are random footprints (circles of 1.2-5 km, built in their UTM zone like
-conflictmap.footprints) scattered over the assessment's area, which straddles UTM
-zones 36 and 37. Ours: conflictmap.compare.AssessmentIndex (polygons projected once
+conflictmap.places.footprints) scattered over the assessment's area, which straddles UTM
+zones 36 and 37. Ours: conflictmap.assessment.compare.AssessmentIndex (polygons projected once
 per zone, cut into small pieces, STRtree query, vectorised shapely intersections;
 shapely.contains_xy for the centres), timed cold (index built inside the timing) and
 warm (index cached, as the map reuses it). Baseline, same run, same data: a Python
@@ -28,9 +28,10 @@ from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from timing import timed  # noqa: E402  (bench/ is on the path when run as a script)
-from conflictmap.compare import AssessmentIndex, to_crs, utm_epsgs  # noqa: E402
-from conflictmap.footprints import radius_m  # noqa: E402
+
+from conflictmap.assessment import AssessmentIndex, to_crs, utm_epsgs  # noqa: E402
 from conflictmap.paths import ROOT  # noqa: E402
+from conflictmap.places import radius_m  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "deepstate"
 BBOX = (34.5, 46.8, 39.5, 50.6)
@@ -60,8 +61,9 @@ def random_places(n: int, seed: int = 0):
     for epsg in np.unique(epsgs):
         sel = np.flatnonzero(epsgs == epsg)
         centres = to_crs(shapely.points(lon[sel], lat[sel]), int(epsg))
-        shapes[sel] = to_crs(shapely.buffer(centres, radii[sel], quad_segs=16), 4326,
-                             source=int(epsg))
+        shapes[sel] = to_crs(
+            shapely.buffer(centres, radii[sel], quad_segs=16), 4326, source=int(epsg)
+        )
     return lon, lat, shapes
 
 
@@ -75,8 +77,9 @@ def ours(shapes_ll, lon, lat, index=None):
 def baseline(shapes_ll, lon, lat):
     """A per-place loop: whole polygon ∩ footprint, Polygon.contains(point)."""
     epsgs = utm_epsgs(lon, lat)
-    projected = {int(e): {k: to_crs([g], int(e))[0] for k, g in SHAPES.items()}
-                 for e in np.unique(epsgs)}
+    projected = {
+        int(e): {k: to_crs([g], int(e))[0] for k, g in SHAPES.items()} for e in np.unique(epsgs)
+    }
     occ = np.zeros(len(lon))
     grey = np.zeros(len(lon))
     inside = np.zeros(len(lon), dtype=bool)
@@ -108,15 +111,21 @@ def main() -> None:
 
     o_occ, o_grey, o_inside = ours(shapes_ll, lon, lat, warm_index)
     diff = max(np.max(np.abs(o_occ - b_occ)), np.max(np.abs(o_grey - b_grey)))
-    print(f"places touching the occupied polygon: {(o_occ > 0).sum()}, "
-          f"partly occupied: {((o_occ > 0) & (o_occ < 1)).sum()}, centres inside: {o_inside.sum()}")
+    print(
+        f"places touching the occupied polygon: {(o_occ > 0).sum()}, "
+        f"partly occupied: {((o_occ > 0) & (o_occ < 1)).sum()}, centres inside: {o_inside.sum()}"
+    )
     print(f"ours, cold (index built in the timing): median {statistics.median(cold):.3f} s")
     print(f"ours, warm (index cached):              median {statistics.median(warm):.3f} s")
     print(f"baseline, per-place loop:               {base:.3f} s")
-    print(f"ratio baseline / ours: cold {base / statistics.median(cold):.1f}x, "
-          f"warm {base / statistics.median(warm):.1f}x")
-    print(f"largest difference between the two: {diff:.2e}; "
-          f"centre tests equal: {bool((o_inside == b_inside).all())}")
+    print(
+        f"ratio baseline / ours: cold {base / statistics.median(cold):.1f}x, "
+        f"warm {base / statistics.median(warm):.1f}x"
+    )
+    print(
+        f"largest difference between the two: {diff:.2e}; "
+        f"centre tests equal: {bool((o_inside == b_inside).all())}"
+    )
     if diff > 1e-6 or not (o_inside == b_inside).all():
         raise SystemExit("results differ from the baseline")
 

@@ -18,27 +18,35 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from timing import timed  # noqa: E402  (bench/ is on the path when run as a script)
-from conflictmap.control import ControlIndex  # noqa: E402
+
+from conflictmap.ledger import ControlIndex  # noqa: E402
 
 
 def synthetic_claims(n: int, n_places: int = 10_000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     start = date(2022, 2, 24)
     days = rng.integers(0, 1400, n)
-    return pd.DataFrame({
-        "claim_id": np.char.add("c", np.arange(n).astype(str)),
-        "place_id": rng.integers(1, n_places + 1, n),
-        "claimant": rng.choice(np.array(["RU", "UA", "OTHER"]), n),
-        "controller": rng.choice(np.array(["RU", "UA", "CONTESTED"]), n),
-        "claim_date": [start + timedelta(days=int(d)) for d in days],
-        "extent": "full", "fraction": np.nan, "part": None,
-    })
+    return pd.DataFrame(
+        {
+            "claim_id": np.char.add("c", np.arange(n).astype(str)),
+            "place_id": rng.integers(1, n_places + 1, n),
+            "claimant": rng.choice(np.array(["RU", "UA", "OTHER"]), n),
+            "controller": rng.choice(np.array(["RU", "UA", "CONTESTED"]), n),
+            "claim_date": [start + timedelta(days=int(d)) for d in days],
+            "extent": "full",
+            "fraction": np.nan,
+            "part": None,
+        }
+    )
 
 
 def baseline(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     df = frame[frame["claim_date"] <= as_of]
-    return df.sort_values(["place_id", "claimant", "claim_date"]).groupby(
-        ["place_id", "claimant"]).tail(1)
+    return (
+        df.sort_values(["place_id", "claimant", "claim_date"])
+        .groupby(["place_id", "claimant"])
+        .tail(1)
+    )
 
 
 def main() -> None:

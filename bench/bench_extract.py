@@ -27,9 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conflictmap.extract import extract  # noqa: E402
-from conflictmap.mentions import MentionFinder  # noqa: E402
 from conflictmap.places import Gazetteer  # noqa: E402
+from conflictmap.reader import (
+    MentionFinder,  # noqa: E402
+    extract,  # noqa: E402
+)
 
 TEMPLATES = [
     "{org} said on {day} that its forces had captured the village of {p1}.",
@@ -64,9 +66,16 @@ def make_reports(gazetteer: Gazetteer, n: int, size: int = 4096, seed: int = 7) 
         parts = []
         while sum(map(len, parts)) < size:
             t = rng.choice(TEMPLATES)
-            parts.append(t.format(org=rng.choice(ORGS), day=rng.choice(DAYS),
-                                  p1=rng.choice(towns), p2=rng.choice(towns),
-                                  p3=rng.choice(towns), n=rng.randint(5, 95)))
+            parts.append(
+                t.format(
+                    org=rng.choice(ORGS),
+                    day=rng.choice(DAYS),
+                    p1=rng.choice(towns),
+                    p2=rng.choice(towns),
+                    p3=rng.choice(towns),
+                    n=rng.randint(5, 95),
+                )
+            )
         reports.append(" ".join(parts)[:size])
     return reports
 
@@ -130,14 +139,18 @@ def main() -> None:
 
     per_report = full / len(reports)
     print(f"start-up (gazetteer, automaton, first report): {startup:.2f} s")
-    print(f"reader, synthetic claim-dense reports ({claims / len(reports):.0f} candidate claims "
-          f"each, a stress case): {len(reports) / full:8.1f} reports/s "
-          f"({per_report * 1000:.2f} ms each)")
+    print(
+        f"reader, synthetic claim-dense reports ({claims / len(reports):.0f} candidate claims "
+        f"each, a stress case): {len(reports) / full:8.1f} reports/s "
+        f"({per_report * 1000:.2f} ms each)"
+    )
     print(f"reader, mentions only:  {len(reports) / mentions:8.1f} reports/s")
     if dev_rate:
-        print(f"reader, real report text in {dev_kb:.1f} KB pieces (../shared/reports): "
-              f"{dev_rate:8.1f} reports/s  target >= 200/s: "
-              f"{'met' if dev_rate >= 200 else 'NOT met'}")
+        print(
+            f"reader, real report text in {dev_kb:.1f} KB pieces (../shared/reports): "
+            f"{dev_rate:8.1f} reports/s  target >= 200/s: "
+            f"{'met' if dev_rate >= 200 else 'NOT met'}"
+        )
     print(f"baseline, regex per name ({len(names)} names): {1 / naive:8.2f} reports/s")
     print(f"ratio, mention finding vs baseline: {naive / (mentions / len(reports)):.0f}x")
 

@@ -28,15 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from synthetic import synthetic_records  # noqa: E402
 
 from conflictmap.workspace import Workspace  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FRAME = "iframe[title='streamlit_folium.st_folium']"
-SHOWN = """([day, shapes]) => {
+SHOWN = (
+    """([day, shapes]) => {
   const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   if (!d) return false;
@@ -44,8 +45,11 @@ SHOWN = """([day, shapes]) => {
   if (!cap || !cap.textContent.includes(day)) return false;
   const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
   return n >= shapes ? performance.now() : false;
-}""" % FRAME
-CHANGED = """([before, shapes]) => {
+}"""
+    % FRAME
+)
+CHANGED = (
+    """([before, shapes]) => {
   const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   const cap = d && d.querySelector(".cm-caption-title");
@@ -53,15 +57,20 @@ CHANGED = """([before, shapes]) => {
   const day = (cap.textContent.match(/[0-9]{4}-[0-9]{2}-[0-9]{2}/) || [""])[0];
   const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
   return n >= (shapes[day] || 0) ? [performance.now(), day] : false;
-}""" % FRAME
-CAPTION = """() => document.querySelector("%s").contentDocument
-    .querySelector(".cm-caption-title").textContent""" % FRAME
+}"""
+    % FRAME
+)
+CAPTION = (
+    """() => document.querySelector("%s").contentDocument
+    .querySelector(".cm-caption-title").textContent"""
+    % FRAME
+)
 IDLE = """() => !document.querySelector("[data-testid='stStatusWidget']")"""
 MARK_KEYDOWN = """() => document.addEventListener("keydown",
     () => { window.__t0 = performance.now(); }, {capture: true})"""
 
 
-LOST: list = []        # key presses that changed nothing (pressed again, not timed)
+LOST: list = []  # key presses that changed nothing (pressed again, not timed)
 
 
 def free_port() -> int:
@@ -76,13 +85,32 @@ class Server:
     def __init__(self, script: Path, db: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "CONFLICTMAP_DB": str(db),
-               "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        env = {
+            **os.environ,
+            "CONFLICTMAP_DB": str(db),
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
@@ -116,8 +144,9 @@ def new_page(browser):
 
 
 def shown_at(page, day, shapes: int, timeout: float = 120_000) -> float:
-    handle = page.wait_for_function(SHOWN, arg=[day.isoformat(), shapes], polling="raf",
-                                    timeout=timeout)
+    handle = page.wait_for_function(
+        SHOWN, arg=[day.isoformat(), shapes], polling="raf", timeout=timeout
+    )
     return float(handle.json_value())
 
 
@@ -146,16 +175,17 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
     for r in range(rounds + 1):
         for key in ["ArrowLeft"] * (len(dates) - 1) + ["ArrowRight"] * (len(dates) - 1):
             page.wait_for_function(IDLE, polling=50, timeout=60_000)
-            page.wait_for_timeout(150)      # let the map settle, as a person would
+            page.wait_for_timeout(150)  # let the map settle, as a person would
             before = page.evaluate(CAPTION)
             for _attempt in range(3):
                 slider.focus()
                 page.keyboard.press(key)
                 try:
-                    handle = page.wait_for_function(CHANGED, arg=[before, by_day],
-                                                    polling="raf", timeout=20_000)
+                    handle = page.wait_for_function(
+                        CHANGED, arg=[before, by_day], polling="raf", timeout=20_000
+                    )
                     break
-                except PlaywrightTimeout:      # the key press was lost: press again
+                except PlaywrightTimeout:  # the key press was lost: press again
                     LOST.append((url, before))
             else:
                 raise RuntimeError(f"the map never left {before!r}")
@@ -189,8 +219,10 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    apps = {"incremental (app.py)": ROOT / "app.py",
-            "full re-render": ROOT / "bench" / "full_rerender_app.py"}
+    apps = {
+        "incremental (app.py)": ROOT / "app.py",
+        "full re-render": ROOT / "bench" / "full_rerender_app.py",
+    }
     results: dict[tuple, dict] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -198,14 +230,18 @@ def main() -> int:
             ws = Workspace(str(db))
             dates = ws.claim_dates()
             shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in dates}
-            print(f"\n{name}: {len(ws.index)} claims, {len(dates)} claim dates, "
-                  f"{max(shapes.values())} shapes on the busiest date", flush=True)
+            print(
+                f"\n{name}: {len(ws.index)} claims, {len(dates)} claim dates, "
+                f"{max(shapes.values())} shapes on the busiest date",
+                flush=True,
+            )
             for app, script in apps.items():
                 server = Server(script, db)
                 try:
                     measure_loads(browser, server.url, dates[-1], shapes[dates[-1]], 1)  # warm
-                    loads = measure_loads(browser, server.url, dates[-1], shapes[dates[-1]],
-                                          args.loads)
+                    loads = measure_loads(
+                        browser, server.url, dates[-1], shapes[dates[-1]], args.loads
+                    )
                     first, steps = measure_steps(browser, server.url, dates, shapes, args.rounds)
                 finally:
                     server.close()
@@ -220,18 +256,27 @@ def main() -> int:
         inc, full = results[(name, "incremental (app.py)")], results[(name, "full re-render")]
         for what, label in (("steps", "slider -> map"), ("load", "load -> map")):
             ratio = statistics.median(full[what]) / statistics.median(inc[what])
-            print(f"  {name:16s} {label:14s} {statistics.median(inc[what]):7.0f} ms vs "
-                  f"{statistics.median(full[what]):7.0f} ms   x{ratio:.1f}")
+            print(
+                f"  {name:16s} {label:14s} {statistics.median(inc[what]):7.0f} ms vs "
+                f"{statistics.median(full[what]):7.0f} ms   x{ratio:.1f}"
+            )
     if LOST:
-        print(f"\n{len(LOST)} key press(es) changed nothing and were pressed again "
-              f"(not timed): {LOST}")
-    targets = [("seeded ledger", "steps", 100), (f"{args.places} places", "steps", 150),
-               ("seeded ledger", "load", 1500)]
+        print(
+            f"\n{len(LOST)} key press(es) changed nothing and were pressed again "
+            f"(not timed): {LOST}"
+        )
+    targets = [
+        ("seeded ledger", "steps", 100),
+        (f"{args.places} places", "steps", 150),
+        ("seeded ledger", "load", 1500),
+    ]
     print("\nTargets:")
     for name, what, limit in targets:
         value = statistics.median(results[(name, "incremental (app.py)")][what])
-        print(f"  {name:16s} {what:6s} median {value:6.0f} ms  target < {limit} ms  "
-              f"{'met' if value < limit else 'NOT met'}")
+        print(
+            f"  {name:16s} {what:6s} median {value:6.0f} ms  target < {limit} ms  "
+            f"{'met' if value < limit else 'NOT met'}"
+        )
     return 0
 
 

@@ -26,9 +26,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from conflictmap import snapshot as S  # noqa: E402
-from conflictmap.control import control_table  # noqa: E402
+from conflictmap.ledger import control_table  # noqa: E402
 from conflictmap.paths import ROOT  # noqa: E402
+from conflictmap.render import snapshot as S  # noqa: E402
 
 AS_OF = date(2025, 12, 2)
 
@@ -51,18 +51,19 @@ def blank_figure(fmt: str):
 
     import matplotlib.pyplot as plt
 
-    from conflictmap.render_static import DPI, WIDTH_IN
+    from conflictmap.render.static import DPI, WIDTH_IN
 
     def run():
         fig = plt.figure(figsize=(WIDTH_IN, 11))
         fig.add_axes((0.03, 0.3, 0.94, 0.6))
         fig.savefig(io.BytesIO(), format=fmt, dpi=DPI[fmt])
         plt.close(fig)
+
     return run
 
 
 def main(runs: int = 5) -> None:
-    from conflictmap import mapview
+    from conflictmap.render import mapview
     from conflictmap.workspace import Workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
@@ -70,8 +71,10 @@ def main(runs: int = 5) -> None:
     t0 = time.perf_counter()
     ws = Workspace(db)
     ws.index  # noqa: B018 (build the control index)
-    print(f"seeded workspace: {len(ws.index)} claims, {time.perf_counter() - t0:.2f} s "
-          "(not counted below)")
+    print(
+        f"seeded workspace: {len(ws.index)} claims, {time.perf_counter() - t0:.2f} s "
+        "(not counted below)"
+    )
 
     def snapshot_in(fmt):
         return lambda: S.render(S.take_snapshot(ws, AS_OF), fmt)
@@ -80,37 +83,73 @@ def main(runs: int = 5) -> None:
         return control_table(ws.layers(AS_OF)).to_json()
 
     def bare_html():
-        return mapview.build_map(ws.layers(AS_OF), AS_OF, history=ws.index.frame) \
-            .get_root().render()
+        return (
+            mapview.build_map(ws.layers(AS_OF), AS_OF, history=ws.index.frame).get_root().render()
+        )
 
-    baselines = {"png": blank_figure("png"), "svg": blank_figure("svg"),
-                 "pdf": blank_figure("pdf"), "html": bare_html, "geojson": bare_geojson,
-                 "csv": bare_geojson, "kml": bare_geojson}
-    names = {"png": "blank figure", "svg": "blank figure", "pdf": "blank figure",
-             "html": "build_map only", "geojson": "bare to_json", "csv": "bare to_json",
-             "kml": "bare to_json"}
+    baselines = {
+        "png": blank_figure("png"),
+        "svg": blank_figure("svg"),
+        "pdf": blank_figure("pdf"),
+        "html": bare_html,
+        "geojson": bare_geojson,
+        "csv": bare_geojson,
+        "kml": bare_geojson,
+    }
+    names = {
+        "png": "blank figure",
+        "svg": "blank figure",
+        "pdf": "blank figure",
+        "html": "build_map only",
+        "geojson": "bare to_json",
+        "csv": "bare to_json",
+        "kml": "bare to_json",
+    }
     print(f"\nsnapshot of {AS_OF} (all layers), {runs} runs after a first one")
-    print(f"{'format':8} {'first s':>8} {'median s':>9} {'size':>9}   baseline"
-          f"{'':14} {'median s':>9} {'ratio':>6}")
+    print(
+        f"{'format':8} {'first s':>8} {'median s':>9} {'size':>9}   baseline"
+        f"{'':14} {'median s':>9} {'ratio':>6}"
+    )
     for fmt in S.FORMATS:
         size = len(snapshot_in(fmt)())
         first, median = timed(snapshot_in(fmt), runs)
         _, base = timed(baselines[fmt], runs)
-        print(f"{fmt:8} {first:8.3f} {median:9.3f} {size / 1024:8.0f}K   {names[fmt]:22} "
-              f"{base:9.3f} {median / base:6.1f}x")
+        print(
+            f"{fmt:8} {first:8.3f} {median:9.3f} {size / 1024:8.0f}K   {names[fmt]:22} "
+            f"{base:9.3f} {median / base:6.1f}x"
+        )
 
     out = tmp / S.file_name(AS_OF, "png")
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "conflictmap", "--db", db, "snapshot",
-                    "--date", AS_OF.isoformat(), "--out", str(out)], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conflictmap",
+            "--db",
+            db,
+            "snapshot",
+            "--date",
+            AS_OF.isoformat(),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     cli = time.perf_counter() - t0
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import conflictmap.workspace, matplotlib.pyplot"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "import conflictmap.workspace, matplotlib.pyplot"],
+        cwd=ROOT,
+        check=True,
+    )
     imports = time.perf_counter() - t0
-    print(f"\ncommand line, new process, PNG: {cli:.2f} s; of which a process that only "
-          f"imports the libraries: {imports:.2f} s (ratio {cli / imports:.1f}x)")
+    print(
+        f"\ncommand line, new process, PNG: {cli:.2f} s; of which a process that only "
+        f"imports the libraries: {imports:.2f} s (ratio {cli / imports:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

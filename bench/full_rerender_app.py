@@ -9,13 +9,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streamlit_folium import st_folium  # noqa: E402
 
-from conflictmap import mapview  # noqa: E402
+from conflictmap.render import mapview  # noqa: E402
 from ui import data  # noqa: E402
 from ui.assets import map_assets  # noqa: E402
 from ui.sidebar import map_sidebar  # noqa: E402
 
 view = map_sidebar()
 center, zoom = data.home_view()
-full = mapview.build_map(view.layers, view.as_of, history=data.history(), visible=view.visible,
-                         center=center, zoom=zoom, assets=map_assets(""))
+full = mapview.build_map(
+    view.layers,
+    view.as_of,
+    history=data.history(),
+    visible=view.visible,
+    center=center,
+    zoom=zoom,
+    assets=map_assets(""),
+)
 st_folium(full, key="full_map", height=700, use_container_width=True, returned_objects=[])

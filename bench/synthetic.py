@@ -11,8 +11,17 @@ from datetime import date, timedelta
 
 from conflictmap.places import Gazetteer
 
-FRONT_OBLASTS = ("Donetsk", "Luhansk", "Kharkiv", "Zaporizhzhia", "Dnipropetrovsk",
-                 "Kherson", "Sumy", "Mykolaiv", "Poltava")
+FRONT_OBLASTS = (
+    "Donetsk",
+    "Luhansk",
+    "Kharkiv",
+    "Zaporizhzhia",
+    "Dnipropetrovsk",
+    "Kherson",
+    "Sumy",
+    "Mykolaiv",
+    "Poltava",
+)
 PARTS = [None, None, None, "north", "south", "east", "west", "centre", "outskirts"]
 
 
@@ -21,8 +30,10 @@ def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) ->
     the front-line oblasts, spread over ``n_dates`` claim dates."""
     rng = random.Random(seed)
     gaz = Gazetteer.load()
-    places = sorted((p for p in gaz if p.country == "UA" and p.oblast in FRONT_OBLASTS),
-                    key=lambda p: -p.population)[:n_places]
+    places = sorted(
+        (p for p in gaz if p.country == "UA" and p.oblast in FRONT_OBLASTS),
+        key=lambda p: -p.population,
+    )[:n_places]
     days = [date(2025, 9, 1) + timedelta(days=7 * i) for i in range(n_dates)]
     records = []
     for p in places:
@@ -32,15 +43,26 @@ def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) ->
             for day in rng.sample(days, rng.randint(1, 3)):
                 controller = rng.choice(["RU", "UA", "CONTESTED"])
                 part = rng.choice(PARTS) if controller != "CONTESTED" else None
-                fraction = round(rng.uniform(0.2, 0.9), 2) if part is None and \
-                    controller != "CONTESTED" and rng.random() < 0.15 else None
-                records.append({
-                    "place": p.name, "geonames_id": p.geonames_id, "claimant": claimant,
-                    "claimant_org": f"Synthetic {claimant} source", "controller": controller,
-                    "extent": "partial" if part or fraction else "full", "part": part or "",
-                    "fraction": fraction, "claim_date": day.isoformat(),
-                    "source_publisher": f"Bench agency {rng.randint(1, 40)}",
-                    "source_url": f"https://example.org/bench/{p.geonames_id}/{day}",
-                    "source_title": "Synthetic claim for the benchmark",
-                    "note": "Synthetic benchmark claim; not a real report."})
+                fraction = (
+                    round(rng.uniform(0.2, 0.9), 2)
+                    if part is None and controller != "CONTESTED" and rng.random() < 0.15
+                    else None
+                )
+                records.append(
+                    {
+                        "place": p.name,
+                        "geonames_id": p.geonames_id,
+                        "claimant": claimant,
+                        "claimant_org": f"Synthetic {claimant} source",
+                        "controller": controller,
+                        "extent": "partial" if part or fraction else "full",
+                        "part": part or "",
+                        "fraction": fraction,
+                        "claim_date": day.isoformat(),
+                        "source_publisher": f"Bench agency {rng.randint(1, 40)}",
+                        "source_url": f"https://example.org/bench/{p.geonames_id}/{day}",
+                        "source_title": "Synthetic claim for the benchmark",
+                        "note": "Synthetic benchmark claim; not a real report.",
+                    }
+                )
     return records

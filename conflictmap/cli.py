@@ -29,8 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m conflictmap",
         description="Territorial-control claims in the war in Ukraine: places, claims, maps.",
     )
-    parser.add_argument("--db", help="SQLAlchemy URL or SQLite path (default: $CONFLICTMAP_DB "
-                                     "or data/conflictmap.sqlite)")
+    parser.add_argument(
+        "--db",
+        help="SQLAlchemy URL or SQLite path (default: $CONFLICTMAP_DB or data/conflictmap.sqlite)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

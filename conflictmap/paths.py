@@ -7,3 +7,4 @@ GEODATA = ROOT / "geodata"
 DATA = ROOT / "data"
 GAZETTEER_FILE = GEODATA / "places.tsv.gz"
 CLAIMS_FILE = GEODATA / "claims.csv"
+STATIC = Path(__file__).resolve().parent / "static"  # the map's own script and styles

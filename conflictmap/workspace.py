@@ -12,17 +12,21 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from .control import LAYERS, ControlIndex, control_layers
-from .footprints import Footprints
-from .ledger import Ledger
-from .places import Gazetteer
+from .ledger import LAYERS, ControlIndex, Ledger, control_layers
+from .places import Footprints, Gazetteer
 
 
 class Workspace:
     """Everything the map, the exports and the reader need, loaded once."""
 
-    def __init__(self, db_url: str | None = None, *, gazetteer: Gazetteer | None = None,
-                 footprints: Footprints | None = None, seed: bool = True):
+    def __init__(
+        self,
+        db_url: str | None = None,
+        *,
+        gazetteer: Gazetteer | None = None,
+        footprints: Footprints | None = None,
+        seed: bool = True,
+    ):
         self.gazetteer = gazetteer or Gazetteer.load()
         kwargs = {} if seed else {"seed_file": None}
         self.ledger = Ledger(db_url, gazetteer=self.gazetteer, **kwargs)
@@ -46,7 +50,7 @@ class Workspace:
         return self.index.dates
 
     def layers(self, as_of: date, layers=LAYERS) -> dict[str, gpd.GeoDataFrame]:
-        """Control layers as of a date (see :func:`conflictmap.control.control_layers`)."""
+        """Control layers as of a date (see :func:`conflictmap.ledger.control.control_layers`)."""
         return control_layers(self.index, as_of, self.footprints, layers)
 
     def history(self, place_id: int, as_of: date | None = None) -> pd.DataFrame:

@@ -18,24 +18,40 @@ state.init(dates)
 places = sorted(frame["place"].unique())
 c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
 chosen_places = c1.multiselect("Place", places, key="claims_places")
-claimants = c2.multiselect("Claimant", list(CLAIMANTS), format_func=CLAIMANTS.get,
-                           key="claims_claimants")
-controllers = c3.multiselect("Controller", list(CONTROLLERS), format_func=CONTROLLERS.get,
-                             key="claims_controllers")
-span = c4.date_input("Claim dates", value=(dates[0], dates[-1]), min_value=dates[0],
-                     max_value=dates[-1], format="YYYY-MM-DD", key="claims_dates")
+claimants = c2.multiselect(
+    "Claimant", list(CLAIMANTS), format_func=CLAIMANTS.get, key="claims_claimants"
+)
+controllers = c3.multiselect(
+    "Controller", list(CONTROLLERS), format_func=CONTROLLERS.get, key="claims_controllers"
+)
+span = c4.date_input(
+    "Claim dates",
+    value=(dates[0], dates[-1]),
+    min_value=dates[0],
+    max_value=dates[-1],
+    format="YYYY-MM-DD",
+    key="claims_dates",
+)
 start, end = (span + (span[0],))[:2] if isinstance(span, tuple) and span else (dates[0], dates[-1])
 
-shown = filter_claims(frame, places=chosen_places, claimants=claimants,
-                      controllers=controllers, start=start, end=end)
-table = claims_table(shown)           # one row per claim, newest first
-if data.has_assessments():            # each claim against DeepStateMap of its date
-    table = table.merge(claim_verdicts(data.workspace(), shown, labels=CLAIMANTS),
-                        how="left", on=["date", "place_id", "claimant", "claim"])
+shown = filter_claims(
+    frame, places=chosen_places, claimants=claimants, controllers=controllers, start=start, end=end
+)
+table = claims_table(shown)  # one row per claim, newest first
+if data.has_assessments():  # each claim against DeepStateMap of its date
+    table = table.merge(
+        claim_verdicts(data.workspace(), shown, labels=CLAIMANTS),
+        how="left",
+        on=["date", "place_id", "claimant", "claim"],
+    )
 st.caption(f"{len(table)} of {len(frame)} claims. Select a row to show its place on the map.")
 picked = st.dataframe(
-    table.drop(columns=["place_id", "lat", "lon"]), hide_index=True, width="stretch",
-    on_select="rerun", selection_mode="single-row", key="claims_table",
+    table.drop(columns=["place_id", "lat", "lon"]),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="claims_table",
     column_config={
         "source": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),

@@ -4,22 +4,20 @@ Session keys (``as_of``, ``visible_layers``, ``map_center``, ``map_zoom``) are l
 in ui/state.py; the map itself is drawn by ui/live_map.py.
 """
 
-import streamlit as st
-
 from conflictmap.assessment import annotate_as_of
-from conflictmap.mapview import ASSESSMENT
+from conflictmap.render import ASSESSMENT
 from ui.data import workspace
 from ui.downloads import render_page_downloads
 from ui.live_map import show_map
 from ui.sidebar import map_sidebar, map_view
 from ui.state import show_notices
 
-view = map_view()             # date and layers chosen (URL, session state: ui/state.py)
+view = map_view()  # date and layers chosen (URL, session state: ui/state.py)
 show_notices()
-layers = view.layers          # the claim layers as of view.as_of (annotate them here)
-overlay = None                # an AssessmentOverlay drawn under the claims, or None
+layers = view.layers  # the claim layers as of view.as_of (annotate them here)
+overlay = None  # an AssessmentOverlay drawn under the claims, or None
 if ASSESSMENT in view.visible and view.as_of is not None:
     overlay, layers = annotate_as_of(workspace(), layers, view.as_of)
 show_map(view, layers=layers, overlay=overlay)
 render_page_downloads(view, overlay=overlay)  # one button per export format
-map_sidebar(view)             # the date slider and layer switches (after the map: it loads first)
+map_sidebar(view)  # the date slider and layer switches (after the map: it loads first)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up everything the tests need on a bare machine, then run them all.
+# Set up everything the tests need on a bare machine, then lint and run every test.
 #   bash scripts/test.sh            # every test, browser and PostgreSQL tests included
 #   bash scripts/test.sh -k ledger  # extra arguments go to pytest
 set -euo pipefail
@@ -18,4 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 python3 -m pip install -q --disable-pip-version-check -r requirements.txt
+# Lint first: a lint error fails the run like a failing test.
+python3 -m ruff check .
+python3 -m ruff format --check .
 python3 -m pytest "$@"

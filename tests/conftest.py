@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conflictmap.paths import ROOT
-from conflictmap.places import Gazetteer
+from conflictmap.places.gazetteer import Gazetteer
+from tests.payloads import HOSTILE
 
 SHARED = Path(os.environ.get("CONFLICTMAP_SHARED", ROOT.parent / "shared"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -74,18 +75,45 @@ def pg_url():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     run = dict(check=True, capture_output=True, text=True)
-    subprocess.run(as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                              "-A", "trust"], **run)
-    subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
-                              "-w", "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-                              "start"], **run)
+    subprocess.run(
+        as_user + [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"], **run
+    )
+    subprocess.run(
+        as_user
+        + [
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+            "start",
+        ],
+        **run,
+    )
     try:
-        subprocess.run(as_user + [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port),
-                                  "-U", "postgres", "conflictmap"], **run)
+        subprocess.run(
+            as_user
+            + [
+                str(bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "conflictmap",
+            ],
+            **run,
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/conflictmap"
     finally:
-        subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -96,10 +124,44 @@ def any_db_url(request, tmp_path):
         return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     from sqlalchemy import create_engine
 
-    from conflictmap.schema import metadata
+    from conflictmap.ledger.schema import metadata
 
     url = request.getfixturevalue("pg_url")
     engine = create_engine(url)
     metadata.drop_all(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory, gazetteer):
+    """One seeded workspace for a test module (read-only tests)."""
+    from conflictmap.workspace import Workspace
+
+    db = tmp_path_factory.mktemp("snapdb") / "ledger.sqlite"
+    return Workspace(f"sqlite:///{db}", gazetteer=gazetteer)
+
+
+@pytest.fixture(scope="module")
+def hostile_ws(tmp_path_factory, gazetteer):
+    """A workspace whose ledger holds a claim with hostile text and a formula cell."""
+    from conflictmap.workspace import Workspace
+
+    db = tmp_path_factory.mktemp("hostiledb") / "ledger.sqlite"
+    ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer, seed=False)
+    ws.ledger.import_records(
+        [
+            {
+                "place": "Toretsk",
+                "claimant": "RU",
+                "controller": "RU",
+                "claim_date": "2025-11-30",
+                "claimant_org": '=HYPERLINK("http://evil.example","x")',
+                "source_publisher": "@SUM(A1) " + HOSTILE,
+                "source_url": "https://example.org/a?b=<c>",
+                "note": HOSTILE,
+                "oblast": "Donetsk",
+            }
+        ]
+    )
+    return ws

@@ -39,8 +39,10 @@ def test_readme_shows_the_two_commands():
 
 
 def test_every_requirement_is_explained():
-    reqs = [line.split(">=")[0].split("[")[0].strip()
-            for line in (ROOT / "requirements.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    reqs = [
+        line.split(">=")[0].split("[")[0].strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     missing = [r for r in reqs if r.lower() not in README.lower()]
     assert missing == []

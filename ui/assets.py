@@ -2,7 +2,7 @@
 
 The live map loads one script: Leaflet (read from the installed xstatic-leaflet
 package), our helpers (``conflictmap/static/conflictmap.js``) and the ledger's bank
-(every shape, place and claim, see :func:`conflictmap.mapview.claims_bank`), joined
+(every shape, place and claim, see :func:`conflictmap.render.mapview.claims_bank`), joined
 into a file named after its content's hash in a cache folder. Streamlit serves the files
 of every registered component folder at ``/component/<name>/<file>``; declaring the
 cache folder as an asset-only "component" (never rendered) makes it serve the file, with
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import streamlit.components.v1 as components
 
-from conflictmap import mapview
+from conflictmap.render import mapview
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "conflictmap-mapcache"
-_WRITTEN: dict[int, tuple[str, str]] = {}     # id(bank text) -> (bank text, file name)
+_WRITTEN: dict[int, tuple[str, str]] = {}  # id(bank text) -> (bank text, file name)
 
 
 def script_file(bank_text: str) -> Path:
@@ -44,7 +44,7 @@ def map_assets(bank_text: str) -> mapview.MapAssets:
     hit = _WRITTEN.get(id(bank_text))
     if hit is not None and hit[0] is bank_text and (CACHE_DIR / hit[1]).exists():
         name = hit[1]
-    else:                       # hash the text only when it is a new one
+    else:  # hash the text only when it is a new one
         name = script_file(bank_text).name
         _WRITTEN.clear()
         _WRITTEN[id(bank_text)] = (bank_text, name)

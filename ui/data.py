@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from conflictmap import mapview
+from conflictmap.render import mapview
 from conflictmap.workspace import Workspace
 
 _LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
@@ -87,8 +87,9 @@ def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
     key = (id(ws), ver)
     if key not in _WARMING:
         _WARMING.add(key)
-        threading.Thread(target=_warm, args=(ws, ver, claim_dates()), daemon=True,
-                         name="conflictmap-warm-layers").start()
+        threading.Thread(
+            target=_warm, args=(ws, ver, claim_dates()), daemon=True, name="conflictmap-warm-layers"
+        ).start()
     return _layers(ws, ver, as_of)
 
 
@@ -101,8 +102,11 @@ def history() -> pd.DataFrame:
 def _bank(ver: tuple) -> tuple[str, frozenset]:
     ws, frame = _workspace(), history()
     pairs = {(int(pid), None) for pid in frame["place_id"]}
-    pairs |= {(int(pid), part) for pid, part in zip(frame["place_id"], frame["part"])
-              if isinstance(part, str) and part}
+    pairs |= {
+        (int(pid), part)
+        for pid, part in zip(frame["place_id"], frame["part"])
+        if isinstance(part, str) and part
+    }
     pairs = sorted(pairs, key=lambda p: (p[0], p[1] or ""))
     shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
     geoms = {mapview.shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}

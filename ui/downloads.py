@@ -11,18 +11,19 @@ from datetime import date
 
 import streamlit as st
 
-from conflictmap.control import LAYERS
-from conflictmap.snapshot import FORMATS, MEDIA_TYPES, View, file_name, render, take_snapshot
+from conflictmap.ledger import LAYERS
+from conflictmap.render import FORMATS, MEDIA_TYPES, View, file_name, render, take_snapshot
 
 LABELS = {
-    "html": ("HTML", "One self-contained page with the date slider; opens offline in any "
-                     "browser."),
+    "html": ("HTML", "One self-contained page with the date slider; opens offline in any browser."),
     "png": ("PNG", "Image for a story or a slide (matplotlib, no browser needed)."),
     "svg": ("SVG", "Vector image for a graphics editor; the text stays text."),
     "pdf": ("PDF", "Vector page for a report or print."),
     "geojson": ("GeoJSON", "The features shown, for QGIS and web maps."),
-    "csv": ("CSV", "One row per feature with place, claim and source; safe to open in "
-                   "a spreadsheet."),
+    "csv": (
+        "CSV",
+        "One row per feature with place, claim and source; safe to open in a spreadsheet.",
+    ),
     "kml": ("KML", "For Google Earth: one folder per layer, claims in the balloons."),
 }
 
@@ -49,13 +50,14 @@ def _maker(ws, as_of: date, layers: tuple[str, ...], view: View | None, overlay,
     return make
 
 
-def render_downloads(ws, as_of: date | None, visible_layers, view=None, *,
-                     overlay=None, key: str = "snapshot") -> None:
+def render_downloads(
+    ws, as_of: date | None, visible_layers, view=None, *, overlay=None, key: str = "snapshot"
+) -> None:
     """Show one download button per snapshot format for this date, layers and view.
 
     ``visible_layers`` may hold keys other than the claim layers (the assessment):
     they are left out. ``view`` is None (fit the features), a
-    :class:`conflictmap.snapshot.View`, or ``((lat, lon), zoom)``.
+    :class:`conflictmap.render.snapshot.View`, or ``((lat, lon), zoom)``.
     """
     if as_of is None:
         return
@@ -68,13 +70,21 @@ def render_downloads(ws, as_of: date | None, visible_layers, view=None, *,
     for col, fmt in zip(cols, FORMATS):
         label, help_text = LABELS[fmt]
         col.download_button(
-            label, data=_maker(ws, as_of, layers, snap_view, overlay, fmt),
-            file_name=file_name(as_of, fmt), mime=MEDIA_TYPES[fmt], help=help_text,
-            key=f"{key}_{fmt}", on_click="ignore", disabled=not layers,
-            icon=":material/download:", use_container_width=True,
+            label,
+            data=_maker(ws, as_of, layers, snap_view, overlay, fmt),
+            file_name=file_name(as_of, fmt),
+            mime=MEDIA_TYPES[fmt],
+            help=help_text,
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            disabled=not layers,
+            icon=":material/download:",
+            use_container_width=True,
         )
-    st.caption("Every file carries the date, the legend and the sources. Shapes are "
-               "approximate footprints of the places, not front lines.")
+    st.caption(
+        "Every file carries the date, the legend and the sources. Shapes are "
+        "approximate footprints of the places, not front lines."
+    )
 
 
 def render_page_downloads(view, *, overlay=None) -> None:
@@ -84,5 +94,10 @@ def render_page_downloads(view, *, overlay=None) -> None:
 
     center = st.session_state.get(state.MAP_CENTER)
     zoom = st.session_state.get(state.MAP_ZOOM)
-    render_downloads(data.workspace(), view.as_of, view.visible,
-                     (center, zoom) if center else None, overlay=overlay)
+    render_downloads(
+        data.workspace(),
+        view.as_of,
+        view.visible,
+        (center, zoom) if center else None,
+        overlay=overlay,
+    )

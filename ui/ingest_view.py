@@ -19,10 +19,19 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from conflictmap.article import Article, ArticleError, from_file, from_text
-from conflictmap.extract import Extraction
-from conflictmap.fetch import FetchError, fetch_article
-from conflictmap.review import COLUMNS, ReviewError, read_article, review_rows
+from conflictmap.reader import REVIEW_COLUMNS as COLUMNS
+from conflictmap.reader import (
+    Article,
+    ArticleError,
+    Extraction,
+    FetchError,
+    ReviewError,
+    fetch_article,
+    from_file,
+    from_text,
+    read_article,
+    review_rows,
+)
 
 ITEMS = "ingest_items"
 ADDED = "ingest_added"
@@ -31,8 +40,19 @@ _ids = itertools.count(1)
 CLAIMANTS = ["RU", "UA", "OTHER"]
 CONTROLLERS = ["RU", "UA", "CONTESTED"]
 EXTENTS = ["", "full", "partial"]
-PARTS = ["", "north", "south", "east", "west", "centre", "outskirts", "northeast", "northwest",
-         "southeast", "southwest"]
+PARTS = [
+    "",
+    "north",
+    "south",
+    "east",
+    "west",
+    "centre",
+    "outskirts",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+]
 
 
 @dataclass
@@ -65,14 +85,20 @@ def _keep(article: Article, published: date | None, gazetteer) -> Item:
 def read_pasted(text: str, published: date | None, gazetteer, source: dict) -> Item:
     """Read pasted text (ArticleError/ReviewError with a message when it cannot be)."""
     article = from_text(text, "The pasted text")
-    article = Article(article.text, source.get("title") or article.title,
-                      published or article.published, source.get("publisher") or article.publisher,
-                      source.get("url") or article.url, "The pasted text")
+    article = Article(
+        article.text,
+        source.get("title") or article.title,
+        published or article.published,
+        source.get("publisher") or article.publisher,
+        source.get("url") or article.url,
+        "The pasted text",
+    )
     return _keep(article, published, gazetteer)
 
 
-def read_uploads(files, published: date | None, gazetteer,
-                 progress=None) -> tuple[list[Item], list[str]]:
+def read_uploads(
+    files, published: date | None, gazetteer, progress=None
+) -> tuple[list[Item], list[str]]:
     """Read uploaded files one by one; (items read, error messages). Bad files add nothing."""
     done, errors = [], []
     files = list(files)
@@ -121,14 +147,21 @@ def editor(item: Item) -> pd.DataFrame:
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
     cc = st.column_config
     return st.data_editor(
-        frame, key=f"ingest_table_{item.id}", hide_index=True, num_rows="dynamic",
+        frame,
+        key=f"ingest_table_{item.id}",
+        hide_index=True,
+        num_rows="dynamic",
         width="stretch",
         column_config={
-            "accept": cc.CheckboxColumn("accept", default=True,
-                                        help="Untick to leave the claim out"),
-            "place": cc.TextColumn("place", help="Retype to choose another place; add the "
-                                   "region after a comma to pick among places of one name "
-                                   "(Andriivka, Donetsk)"),
+            "accept": cc.CheckboxColumn(
+                "accept", default=True, help="Untick to leave the claim out"
+            ),
+            "place": cc.TextColumn(
+                "place",
+                help="Retype to choose another place; add the "
+                "region after a comma to pick among places of one name "
+                "(Andriivka, Donetsk)",
+            ),
             "claimant": cc.SelectboxColumn("claimant", options=CLAIMANTS, required=True),
             "claimant_org": cc.TextColumn("claimant (who)"),
             "controller": cc.SelectboxColumn("controller", options=CONTROLLERS, required=True),
@@ -149,8 +182,10 @@ def mention_summary(ex: Extraction) -> tuple[str, str]:
     for m in ex.mentions:
         if m.place is None:
             unresolved[m.text] = ", ".join(f"{p.name} ({p.oblast})" for p in m.candidates[:3])
-    return (", ".join(placed),
-            "; ".join(f"{k}: {v or 'no candidate'}" for k, v in sorted(unresolved.items())))
+    return (
+        ", ".join(placed),
+        "; ".join(f"{k}: {v or 'no candidate'}" for k, v in sorted(unresolved.items())),
+    )
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")

@@ -1,7 +1,7 @@
 """The live map: built once, then updated in place when the date or the layers change.
 
 streamlit-folium remounts its frame whenever the map's own script changes. So the map
-passed to ``st_folium`` is only the static part (:func:`conflictmap.mapview.base_map`:
+passed to ``st_folium`` is only the static part (:func:`conflictmap.render.mapview.base_map`:
 identical for every date), and everything that depends on the date or the layers goes
 through ``feature_group_to_add``, which the frame swaps in place: no reload, zoom and
 pan kept. The map's layer control is made once by the map's script and follows.
@@ -18,17 +18,17 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import mapview
-from conflictmap.overlay import AssessmentOverlay
+from conflictmap.assessment import AssessmentOverlay
+from conflictmap.render import mapview
+from ui.assets import map_assets
+from ui.sidebar import MapView
 
 from . import data, state
-from .assets import map_assets
-from .sidebar import MapView
 
 MAP_KEY = "claims_map"
 MAP_HEIGHT = 700
 RETURNED = ["center", "zoom", "selected_layers"]
-SHOWN_KEYS = "live_map_keys"     # the layer keys the map's control offered last time
+SHOWN_KEYS = "live_map_keys"  # the layer keys the map's control offered last time
 
 
 def _on_map_change() -> None:
@@ -54,16 +54,26 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
         return None
     layers = view.layers if layers is None else layers
     bank_text, known = data.bank()
-    groups = mapview.feature_groups(layers, view.as_of, visible=view.visible, overlay=overlay,
-                                    known=known)
+    groups = mapview.feature_groups(
+        layers, view.as_of, visible=view.visible, overlay=overlay, known=known
+    )
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
     center, zoom = data.home_view()
-    base = mapview.base_map(center=center, zoom=zoom, assets=map_assets(bank_text),
-                            with_assessment=data.has_assessments())
+    base = mapview.base_map(
+        center=center,
+        zoom=zoom,
+        assets=map_assets(bank_text),
+        with_assessment=data.has_assessments(),
+    )
     focus = state.take_focus()
     return st_folium(
-        base, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-        returned_objects=RETURNED, feature_group_to_add=groups,
-        center=focus[:2] if focus else None, zoom=focus[2] if focus else None,
+        base,
+        key=MAP_KEY,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=RETURNED,
+        feature_group_to_add=groups,
+        center=focus[:2] if focus else None,
+        zoom=focus[2] if focus else None,
         on_change=_on_map_change,
     )

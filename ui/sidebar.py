@@ -8,8 +8,8 @@ from datetime import date
 import geopandas as gpd
 import streamlit as st
 
-from conflictmap.control import LAYER_TITLES, LAYERS
-from conflictmap.mapview import ASSESSMENT, ASSESSMENT_TITLE
+from conflictmap.ledger import LAYER_TITLES, LAYERS
+from conflictmap.render import ASSESSMENT, ASSESSMENT_TITLE
 
 from . import data, state
 
@@ -42,22 +42,43 @@ def _on_layer(key: str) -> None:
 def date_controls(dates: list[date]) -> None:
     """The date slider over the claim dates, and buttons to step between them."""
     if not dates:
-        st.sidebar.info("No claims yet: import some on the ingest page or with "
-                        "`python -m conflictmap claims import FILE`.")
+        st.sidebar.info(
+            "No claims yet: import some on the ingest page or with "
+            "`python -m conflictmap claims import FILE`."
+        )
         return
     st.session_state[state.W_DATE] = state.as_of()
     if len(dates) > 1:
-        st.sidebar.select_slider("Map date (claim dates)", options=dates, key=state.W_DATE,
-                                 format_func=date.isoformat, on_change=_on_date,
-                                 help="Control as each side claimed it on this date.")
+        st.sidebar.select_slider(
+            "Map date (claim dates)",
+            options=dates,
+            key=state.W_DATE,
+            format_func=date.isoformat,
+            on_change=_on_date,
+            help="Control as each side claimed it on this date.",
+        )
     i = dates.index(state.as_of())
     prev, nxt = st.sidebar.columns(2)
-    prev.button("◀ Previous", on_click=_step, args=(-1,), disabled=i == 0,
-                width="stretch", help="The claim date before this one")
-    nxt.button("Next ▶", on_click=_step, args=(1,), disabled=i == len(dates) - 1,
-               width="stretch", help="The claim date after this one")
-    st.sidebar.caption(f"Showing claims as of **{state.as_of().isoformat()}** "
-                       f"({i + 1} of {len(dates)} claim dates, {dates[0]} to {dates[-1]})")
+    prev.button(
+        "◀ Previous",
+        on_click=_step,
+        args=(-1,),
+        disabled=i == 0,
+        width="stretch",
+        help="The claim date before this one",
+    )
+    nxt.button(
+        "Next ▶",
+        on_click=_step,
+        args=(1,),
+        disabled=i == len(dates) - 1,
+        width="stretch",
+        help="The claim date after this one",
+    )
+    st.sidebar.caption(
+        f"Showing claims as of **{state.as_of().isoformat()}** "
+        f"({i + 1} of {len(dates)} claim dates, {dates[0]} to {dates[-1]})"
+    )
 
 
 def layer_controls(with_assessment: bool) -> None:
@@ -67,8 +88,7 @@ def layer_controls(with_assessment: bool) -> None:
     titles = {**LAYER_TITLES, ASSESSMENT: ASSESSMENT_TITLE}
     for key in keys:
         st.session_state[state.W_LAYER + key] = key in state.visible()
-        st.sidebar.checkbox(titles[key], key=state.W_LAYER + key, on_change=_on_layer,
-                            args=(key,))
+        st.sidebar.checkbox(titles[key], key=state.W_LAYER + key, on_change=_on_layer, args=(key,))
 
 
 def map_view() -> MapView:

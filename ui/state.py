@@ -24,9 +24,8 @@ from datetime import date
 
 import streamlit as st
 
-from conflictmap.claims import ClaimError, parse_date
-from conflictmap.control import LAYERS
-from conflictmap.mapview import ASSESSMENT
+from conflictmap.ledger import LAYERS, ClaimError, parse_date
+from conflictmap.render import ASSESSMENT
 
 AS_OF = "as_of"
 VISIBLE = "visible_layers"
@@ -38,7 +37,7 @@ NOTICES = "state_notices"
 ALL_LAYERS = (*LAYERS, ASSESSMENT)
 DEFAULT_VISIBLE = frozenset(LAYERS)
 W_DATE = "w_as_of"
-W_LAYER = "w_layer_"          # + layer key
+W_LAYER = "w_layer_"  # + layer key
 URL_DATE, URL_LAYERS = "date", "layers"
 
 
@@ -64,7 +63,7 @@ def parse_layers(text: str) -> tuple[frozenset, list[str]]:
 
 def init(dates: list[date]) -> None:
     """Set every key to its default once per session, reading the URL first."""
-    from .data import use_app_navigation
+    from ui.data import use_app_navigation
 
     use_app_navigation()
     ss = st.session_state
@@ -77,8 +76,10 @@ def init(dates: list[date]) -> None:
                 wanted = parse_date(text, "date")
                 ss[AS_OF] = snap(wanted, dates)
                 if ss[AS_OF] != wanted:
-                    ss[NOTICES].append(f"No claim was made on {wanted}: showing the claims as "
-                                       f"of {ss[AS_OF]}, the claim date before it.")
+                    ss[NOTICES].append(
+                        f"No claim was made on {wanted}: showing the claims as "
+                        f"of {ss[AS_OF]}, the claim date before it."
+                    )
             except ClaimError as exc:
                 ss[NOTICES].append(f"The URL's {exc}; showing the latest claim date.")
     if VISIBLE not in ss:
@@ -88,12 +89,14 @@ def init(dates: list[date]) -> None:
             layers, unknown = parse_layers(text)
             ss[VISIBLE] = layers
             if unknown:
-                ss[NOTICES].append(f"Unknown layer(s) in the URL: {', '.join(unknown)}; "
-                                   f"known: {', '.join(ALL_LAYERS)}.")
+                ss[NOTICES].append(
+                    f"Unknown layer(s) in the URL: {', '.join(unknown)}; "
+                    f"known: {', '.join(ALL_LAYERS)}."
+                )
     ss.setdefault(MAP_CENTER, None)
     ss.setdefault(MAP_ZOOM, None)
     ss.setdefault(FOCUS, None)
-    if dates and ss[AS_OF] not in dates:      # new claims changed the dates
+    if dates and ss[AS_OF] not in dates:  # new claims changed the dates
         ss[AS_OF] = snap(ss[AS_OF], dates) if ss[AS_OF] else dates[-1]
 
 
@@ -136,8 +139,10 @@ def take_focus() -> tuple | None:
 def write_url() -> None:
     """Put the date and the visible layers in the URL (only when they changed)."""
     day, layers = as_of(), visible()
-    wanted = {URL_DATE: day.isoformat() if day else "",
-              URL_LAYERS: ",".join(x for x in ALL_LAYERS if x in layers)}
+    wanted = {
+        URL_DATE: day.isoformat() if day else "",
+        URL_LAYERS: ",".join(x for x in ALL_LAYERS if x in layers),
+    }
     if {k: st.query_params.get(k) for k in wanted} != wanted:
         st.query_params.update(wanted)
 

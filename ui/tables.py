@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from conflictmap.control import describe_row
+from conflictmap.ledger import describe_row
 
 from . import data
 
@@ -20,8 +20,15 @@ def _dates(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame["claim_date"]).dt.date
 
 
-def filter_claims(frame: pd.DataFrame, *, places=(), claimants=(), controllers=(),
-                  start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def filter_claims(
+    frame: pd.DataFrame,
+    *,
+    places=(),
+    claimants=(),
+    controllers=(),
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
     """The claims matching every filter given (an empty filter matches everything)."""
     keep = pd.Series(True, index=frame.index)
     if places:
@@ -47,29 +54,45 @@ def safe_url(url) -> str | None:
 def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per claim, newest first: date, place, claimant, claim, source and note,
     plus place_id, lat and lon for the map."""
-    cols = ["date", "place", "oblast", "claimant", "organisation", "claim", "publisher",
-            "source", "title", "note", "place_id", "lat", "lon"]
+    cols = [
+        "date",
+        "place",
+        "oblast",
+        "claimant",
+        "organisation",
+        "claim",
+        "publisher",
+        "source",
+        "title",
+        "note",
+        "place_id",
+        "lat",
+        "lon",
+    ]
     if not len(frame):
         return pd.DataFrame(columns=cols)
     gaz = data.workspace().gazetteer
     places = [gaz.get(int(pid)) for pid in frame["place_id"]]
-    out = pd.DataFrame({
-        "date": _dates(frame).to_numpy(),
-        "place": frame["place"].to_numpy(),
-        "oblast": [p.oblast for p in places],
-        "claimant": frame["claimant"].map(CLAIMANTS).fillna(frame["claimant"]).to_numpy(),
-        "organisation": frame["claimant_org"].to_numpy(),
-        "claim": [describe_row(r) for r in frame.to_dict("records")],
-        "publisher": frame["source_publisher"].to_numpy(),
-        "source": [safe_url(u) for u in frame["source_url"]],
-        "title": frame["source_title"].to_numpy(),
-        "note": frame["note"].to_numpy(),
-        "place_id": frame["place_id"].to_numpy(),
-        "lat": [p.lat for p in places],
-        "lon": [p.lon for p in places],
-    })
-    return out.sort_values(["date", "place"], ascending=[False, True], kind="stable") \
-              .reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "date": _dates(frame).to_numpy(),
+            "place": frame["place"].to_numpy(),
+            "oblast": [p.oblast for p in places],
+            "claimant": frame["claimant"].map(CLAIMANTS).fillna(frame["claimant"]).to_numpy(),
+            "organisation": frame["claimant_org"].to_numpy(),
+            "claim": [describe_row(r) for r in frame.to_dict("records")],
+            "publisher": frame["source_publisher"].to_numpy(),
+            "source": [safe_url(u) for u in frame["source_url"]],
+            "title": frame["source_title"].to_numpy(),
+            "note": frame["note"].to_numpy(),
+            "place_id": frame["place_id"].to_numpy(),
+            "lat": [p.lat for p in places],
+            "lon": [p.lon for p in places],
+        }
+    )
+    return out.sort_values(["date", "place"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def timeline_rows(frame: pd.DataFrame, place_id: int) -> pd.DataFrame:
@@ -79,10 +102,13 @@ def timeline_rows(frame: pd.DataFrame, place_id: int) -> pd.DataFrame:
     cols = ["date", "claimant", "controller", "extent", "claim", "sources", "who", "publishers"]
     if not len(df):
         return pd.DataFrame(columns=cols)
-    df = df.assign(date=_dates(df),
-                   claim=[describe_row(r) for r in df.to_dict("records")],
-                   extent=["partial" if r.get("extent") == "partial" else "full"
-                           for r in df.to_dict("records")])
+    df = df.assign(
+        date=_dates(df),
+        claim=[describe_row(r) for r in df.to_dict("records")],
+        extent=[
+            "partial" if r.get("extent") == "partial" else "full" for r in df.to_dict("records")
+        ],
+    )
     grouped = df.groupby(["date", "claimant", "controller", "extent", "claim"], sort=True)
     out = grouped.agg(
         sources=("claim_id", "size"),

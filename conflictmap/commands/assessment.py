@@ -8,18 +8,20 @@ import json
 import math
 import sys
 
-from ..claims import parse_date
-from ..tabular import csv_text
+from ..ledger import csv_text, parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``assessment import|list|share|compare`` to the parser."""
-    grp = sub.add_parser("assessment", help="independent assessment (DeepStateMap): import, "
-                                            "shares, claims compared")
+    grp = sub.add_parser(
+        "assessment", help="independent assessment (DeepStateMap): import, shares, claims compared"
+    )
     asub = grp.add_subparsers(dest="assessment_command", required=True, metavar="ACTION")
 
-    p = asub.add_parser("import", help="import DeepStateMap files (daily processed files or "
-                                       "raw snapshots), all or nothing")
+    p = asub.add_parser(
+        "import",
+        help="import DeepStateMap files (daily processed files or raw snapshots), all or nothing",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--date", help="YYYY-MM-DD: the assessment's date (overrides the file's)")
     p.set_defaults(func=cmd_import)
@@ -30,10 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = asub.add_parser("share", help="occupied and grey-zone shares of a place (JSON)")
     p.add_argument("place", metavar="PLACE", help="a place name or GeoNames id")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the assessment in force then")
-    p.add_argument("--radius-km", type=float, help="measure a circle of this radius around "
-                                                   "the place instead of its footprint")
-    p.add_argument("--at", metavar="LAT,LON", help="centre the circle here instead of at the "
-                                                   "gazetteer's coordinates")
+    p.add_argument(
+        "--radius-km",
+        type=float,
+        help="measure a circle of this radius around the place instead of its footprint",
+    )
+    p.add_argument(
+        "--at",
+        metavar="LAT,LON",
+        help="centre the circle here instead of at the gazetteer's coordinates",
+    )
     p.add_argument("--context", default="", help="text naming the region, for ambiguous names")
     p.set_defaults(func=cmd_share)
 
@@ -44,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _workspace(args):
-    from ..workspace import Workspace
+    from conflictmap.workspace import Workspace
 
     return Workspace(args.db)
 
@@ -64,10 +72,14 @@ def resolve_place(gazetteer, text: str, context: str = ""):
         return gazetteer.get(int(text))
     res = gazetteer.resolve(text, context)
     if res.place is None:
-        options = "; ".join(f"{c.place.name} ({c.place.oblast}, {c.place.country}, "
-                            f"id {c.place.geonames_id})" for c in res.candidates[:5])
-        raise LookupError(f"{text!r} is unresolved: {res.reason}"
-                          + (f" (candidates: {options}; give the id)" if options else ""))
+        options = "; ".join(
+            f"{c.place.name} ({c.place.oblast}, {c.place.country}, id {c.place.geonames_id})"
+            for c in res.candidates[:5]
+        )
+        raise LookupError(
+            f"{text!r} is unresolved: {res.reason}"
+            + (f" (candidates: {options}; give the id)" if options else "")
+        )
     return res.place
 
 
@@ -95,8 +107,10 @@ def cmd_import(args) -> int:
     results = import_files(_ledger(args), args.files, on=on)
     for r in results:
         print(r.describe())
-    print(f"stored {sum(len(r.shapes) for r in results)} assessment geometr(y/ies) "
-          f"from {len(results)} file(s)")
+    print(
+        f"stored {sum(len(r.shapes) for r in results)} assessment geometr(y/ies) "
+        f"from {len(results)} file(s)"
+    )
     return 0
 
 
@@ -117,8 +131,14 @@ def cmd_share(args) -> int:
     as_of = parse_date(args.date, "--date")
     ws = _workspace(args)
     place = resolve_place(ws.gazetteer, args.place, args.context)
-    result = place_shares(ws.ledger, ws.footprints, place.geonames_id, as_of,
-                          radius_km=args.radius_km, at=parse_lat_lon(args.at))
+    result = place_shares(
+        ws.ledger,
+        ws.footprints,
+        place.geonames_id,
+        as_of,
+        radius_km=args.radius_km,
+        at=parse_lat_lon(args.at),
+    )
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
@@ -140,11 +160,15 @@ def cmd_compare(args) -> int:
 
     as_of = parse_date(args.date, "--date")
     table = compare_claims(_workspace(args), as_of)
-    records = [{k: _plain(v) for k, v in row.items()}
-               for row in table.astype(object).to_dict("records")]
+    records = [
+        {k: _plain(v) for k, v in row.items()} for row in table.astype(object).to_dict("records")
+    ]
     if args.format == "csv":
         sys.stdout.write(csv_text(records, COMPARE_COLUMNS))
     else:
-        print(json.dumps({"as_of": as_of.isoformat(), "claims": records},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"as_of": as_of.isoformat(), "claims": records}, ensure_ascii=False, indent=1
+            )
+        )
     return 0

@@ -7,9 +7,8 @@ import json
 import sys
 from datetime import date
 
-from ..claims import parse_date
-from ..control import COLUMNS, LAYERS, control_table
-from ..tabular import csv_text
+from ..ledger import CONTROL_COLUMNS as COLUMNS
+from ..ledger import LAYERS, control_table, csv_text, parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,8 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("control", help="control layers as of a date")
     p.add_argument("--date", required=True, help="YYYY-MM-DD")
     p.add_argument("--format", choices=["geojson", "csv"], default="geojson")
-    p.add_argument("--layers", default=",".join(LAYERS),
-                   help=f"comma-separated subset of {','.join(LAYERS)}")
+    p.add_argument(
+        "--layers", default=",".join(LAYERS), help=f"comma-separated subset of {','.join(LAYERS)}"
+    )
     p.set_defaults(func=cmd_control)
 
     claims = sub.add_parser("claims", help="import or export the claims ledger")
@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def workspace(args):
     """The Workspace for these arguments (imported late: keeps --help fast)."""
-    from ..workspace import Workspace
+    from conflictmap.workspace import Workspace
 
     return Workspace(args.db)
 
@@ -52,13 +52,14 @@ def parse_layers(text: str) -> tuple[str, ...]:
     layers = tuple(x.strip() for x in text.split(",") if x.strip())
     unknown = [x for x in layers if x not in LAYERS]
     if unknown or not layers:
-        raise ValueError(f"unknown layer(s) {', '.join(unknown) or '(none)'}; "
-                         f"choose from {', '.join(LAYERS)}")
+        raise ValueError(
+            f"unknown layer(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(LAYERS)}"
+        )
     return layers
 
 
 def cmd_build_gazetteer(args) -> int:
-    from ..gazetteer_build import build
+    from ..places import build_gazetteer as build
 
     n = build(min_population=args.min_population)
     print(f"wrote {n} places")

@@ -7,15 +7,18 @@ import json
 import sys
 from pathlib import Path
 
-from ..claims import parse_date
+from ..ledger import parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the reader's commands to the parser."""
     p = sub.add_parser("extract", help="place mentions and candidate claims of report files")
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt or .html report files")
-    p.add_argument("--published", help="publication date YYYY-MM-DD (default: from the "
-                                        "file's metadata or dateline, else today)")
+    p.add_argument(
+        "--published",
+        help="publication date YYYY-MM-DD (default: from the "
+        "file's metadata or dateline, else today)",
+    )
     p.add_argument("--format", choices=["json", "text"], default="text")
     p.set_defaults(func=cmd_extract)
 
@@ -28,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def read_report(path: Path, published=None) -> dict:
     """One file read: its JSON object as ``extract --format json`` prints it."""
-    from ..article import from_file
-    from ..extract import extract
+    from ..reader import extract, from_file
 
     article = from_file(path.name, path.read_bytes())
     day = published or article.published
@@ -65,20 +67,30 @@ def cmd_extract(args) -> int:
         if unresolved:
             print("unresolved: " + ", ".join(sorted({m.text for m in unresolved})))
         for c in ex.claims:
-            detail = c.part and f" ({c.part})" or (c.fraction is not None and
-                                                  f" ({round(c.fraction * 100)}%)") or ""
-            print(f"  {c.date}  {c.place.name}: {c.claimant} ({c.claimant_org}) says "
-                  f"{c.controller} {c.extent or ''}{detail}")
+            detail = (
+                c.part
+                and f" ({c.part})"
+                or (c.fraction is not None and f" ({round(c.fraction * 100)}%)")
+                or ""
+            )
+            print(
+                f"  {c.date}  {c.place.name}: {c.claimant} ({c.claimant_org}) says "
+                f"{c.controller} {c.extent or ''}{detail}"
+            )
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    from ..evaluate import evaluate, format_report
+    from ..reader import evaluate, format_report
 
     total, per = evaluate(args.gold, args.reports)
     if args.format == "json":
-        print(json.dumps({"total": total.as_dict(),
-                          "reports": {k: v.as_dict() for k, v in per.items()}}, indent=1))
+        print(
+            json.dumps(
+                {"total": total.as_dict(), "reports": {k: v.as_dict() for k, v in per.items()}},
+                indent=1,
+            )
+        )
     else:
         sys.stdout.write(format_report(total, per) + "\n")
     return 0

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..claims import parse_date
-from ..control import LAYERS
+from ..ledger import LAYERS, parse_date
 from .core import parse_layers, workspace
 
 EXTENSIONS = ".html .png .svg .pdf .geojson .csv .kml"
@@ -16,22 +15,30 @@ EXTENSIONS = ".html .png .svg .pdf .geojson .csv .kml"
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the snapshot command to the parser."""
     p = sub.add_parser(
-        "snapshot", help="export the map of a date to a file (format from its extension)",
+        "snapshot",
+        help="export the map of a date to a file (format from its extension)",
         description="Export the map as of a date, with its legend, caption and sources. "
-                    f"The format comes from the file's extension: {EXTENSIONS}.")
+        f"The format comes from the file's extension: {EXTENSIONS}.",
+    )
     p.add_argument("--date", required=True, help="YYYY-MM-DD")
-    p.add_argument("--layers", default=",".join(LAYERS),
-                   help=f"comma-separated subset of {','.join(LAYERS)} (default: all)")
+    p.add_argument(
+        "--layers",
+        default=",".join(LAYERS),
+        help=f"comma-separated subset of {','.join(LAYERS)} (default: all)",
+    )
     p.add_argument("--out", required=True, help=f"output file ({EXTENSIONS})")
     p.add_argument("--center", help="map centre as LAT,LON (default: fit the features)")
     p.add_argument("--zoom", type=int, default=9, help="zoom level with --center (default 9)")
-    p.add_argument("--no-assessment", action="store_true",
-                   help="leave out the independent assessment even when one is stored")
+    p.add_argument(
+        "--no-assessment",
+        action="store_true",
+        help="leave out the independent assessment even when one is stored",
+    )
     p.set_defaults(func=cmd_snapshot)
 
 
 def _view(args):
-    from ..snapshot import View
+    from ..render import View
 
     if not args.center:
         return None
@@ -55,7 +62,7 @@ def _overlay(ws, as_of):
 
 def cmd_snapshot(args) -> int:
     """Write the snapshot file; every argument is checked before anything is read."""
-    from ..snapshot import format_for, take_snapshot, write
+    from ..render import format_for, take_snapshot, write
 
     as_of = parse_date(args.date, "--date")
     layers = parse_layers(args.layers)
@@ -69,6 +76,9 @@ def cmd_snapshot(args) -> int:
     snap = take_snapshot(ws, as_of, layers, overlay=overlay, view=view)
     write(snap, out)
     counts = ", ".join(f"{n} {name}" for name, n in snap.counts().items())
-    print(f"wrote {out} ({fmt}, {out.stat().st_size:,} bytes): {counts}; "
-          f"{len(snap.sources)} source(s)", file=sys.stderr)
+    print(
+        f"wrote {out} ({fmt}, {out.stat().st_size:,} bytes): {counts}; "
+        f"{len(snap.sources)} source(s)",
+        file=sys.stderr,
+    )
     return 0

@@ -29,8 +29,12 @@ POINT_OF = """(el, ll) => {
 # For the screenshot only: hide the controls drawn over the popup.
 HIDE_CONTROLS = """() => document.querySelectorAll('.leaflet-control-layers, .cm-legend, .cm-caption')
   .forEach(el => { el.style.visibility = 'hidden'; })"""
-FILES = ["occupied_2025-12-01.geojson", "greyzone_2025-12-01.geojson",
-         "occupied_2025-12-02.geojson", "greyzone_2025-12-02.geojson"]
+FILES = [
+    "occupied_2025-12-01.geojson",
+    "greyzone_2025-12-01.geojson",
+    "occupied_2025-12-02.geojson",
+    "greyzone_2025-12-02.geojson",
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +45,15 @@ def app_url(tmp_path_factory):
         yield url
 
 
-def test_import_then_read_the_claims_against_deepstate(page, app_url, shared_dir, gazetteer,
-                                                        screenshot_dir):
+def test_import_then_read_the_claims_against_deepstate(
+    page, app_url, shared_dir, gazetteer, screenshot_dir
+):
     # 1. The assessment page: upload the files, see them stored.
     page.goto(app_url + "/assessment")
-    expect(page.get_by_role("heading", name="Independent assessment")).to_be_visible(
-        timeout=60_000)
+    expect(page.get_by_role("heading", name="Independent assessment")).to_be_visible(timeout=60_000)
     page.locator("input[type=file]").set_input_files(
-        [str(shared_dir / "deepstate" / name) for name in FILES])
+        [str(shared_dir / "deepstate" / name) for name in FILES]
+    )
     for name in FILES:
         expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible()
     page.get_by_role("button", name="Import").click()
@@ -59,8 +64,7 @@ def test_import_then_read_the_claims_against_deepstate(page, app_url, shared_dir
     # 2. The map of 2025-12-02 with the assessment switched on.
     page.goto(app_url + "/?date=2025-12-02&layers=ru,ua,other,contested,assessment")
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-    control = frame.locator(".leaflet-control-layers label",
-                            has_text="Independent assessment")
+    control = frame.locator(".leaflet-control-layers label", has_text="Independent assessment")
     expect(control).to_contain_text("2025-12-02", timeout=60_000)
     expect(control.locator("input")).to_be_checked()
     shapes = frame.locator(".leaflet-cm-assessment-pane path")
@@ -80,8 +84,12 @@ def test_import_then_read_the_claims_against_deepstate(page, app_url, shared_dir
     russian = popup.locator("tr", has_text="Russian claims")
     expect(russian).to_contain_text("2025-12-01")
     expect(russian).to_contain_text("RU holds all")
-    expect(russian).to_contain_text(re.compile(r"assessment: \d+% occupied; \d+% grey zone; "
-                                               r"verdict: (consistent|inconsistent|unclear)"))
+    expect(russian).to_contain_text(
+        re.compile(
+            r"assessment: \d+% occupied; \d+% grey zone; "
+            r"verdict: (consistent|inconsistent|unclear)"
+        )
+    )
     container.evaluate(HIDE_CONTROLS)
     expect(frame.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in
     page.screenshot(path=str(screenshot_dir / "assessment_pokrovsk_popup_2025-12-02.png"))

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conflictmap.control import LAYERS
+from conflictmap.ledger.control import LAYERS
 from conflictmap.workspace import Workspace
 from tests.browser.conftest import running_app
 
@@ -39,7 +39,7 @@ def server(tmp_path_factory):
     """The app on a database of its own, seeded before it starts: (url, database path)."""
     folder = tmp_path_factory.mktemp("map_app")
     db = folder / "ledger.sqlite"
-    Workspace(str(db))                      # seed it before the server starts
+    Workspace(str(db))  # seed it before the server starts
     with running_app(db, folder / "streamlit.log") as url:
         yield url, db
 
@@ -63,7 +63,7 @@ def step_slider(page, frame, key: str, want: str) -> None:
         try:
             frame.wait_for_function(f"() => ({CAPTION})() !== {before!r}", timeout=10_000)
         except PlaywrightTimeout:
-            continue                                  # the press was dropped: press again
+            continue  # the press was dropped: press again
         frame.wait_for_function(f"() => ({CAPTION})().includes({want!r})", timeout=30_000)
         return
     raise AssertionError(f"the slider never moved the map to {want}")
@@ -86,8 +86,11 @@ def open_map(page, url: str, query: str = "", day: date | None = None):
 
 
 def wait_counts(frame, counts: dict):
-    frame.wait_for_function(f"(want) => JSON.stringify(({COUNTS})()) === JSON.stringify(want)",
-                            arg=counts, timeout=30_000)
+    frame.wait_for_function(
+        f"(want) => JSON.stringify(({COUNTS})()) === JSON.stringify(want)",
+        arg=counts,
+        timeout=30_000,
+    )
 
 
 def open_popup(page, frame, place_id: int, gazetteer) -> str:
@@ -97,8 +100,9 @@ def open_popup(page, frame, place_id: int, gazetteer) -> str:
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     popup = page.frame_locator(FRAME).locator(".leaflet-popup-content")
     expect(popup).to_contain_text(place.name, timeout=10_000)
-    frame.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup'))"
-                            ".opacity === '1'")     # faded in, for the screenshot
+    frame.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )  # faded in, for the screenshot
     return popup.inner_text()
 
 
@@ -109,7 +113,7 @@ def test_map_renders_offline_with_the_latest_claims(page, server, screenshot_dir
     expect(page.frame_locator(FRAME).locator(".cm-oblast", has_text="DONETSK")).to_be_attached()
     expect(page.frame_locator(FRAME).locator(".cm-place", has_text="Pokrovsk")).to_be_visible()
     expect(page.frame_locator(FRAME).locator(".cm-legend")).to_contain_text("Contested")
-    assert page.blocked_requests == []       # no tiles by default, nothing from a CDN
+    assert page.blocked_requests == []  # no tiles by default, nothing from a CDN
     page.screenshot(path=str(screenshot_dir / "map_2025-12-02_overview.png"))
 
 
@@ -166,16 +170,28 @@ def test_url_reopens_the_view(page, server):
     frame = open_map(page, url, "?date=2025-12-01&layers=ru,ua,contested", DEC_1)
     want = expected(db, DEC_1)
     wait_counts(frame, {**want, "other": 0, "agreed": 0})
-    expect(page.locator("[data-testid='stSidebar']").get_by_role(
-        "checkbox", name="Third-party claims")).not_to_be_checked()
+    expect(
+        page.locator("[data-testid='stSidebar']").get_by_role("checkbox", name="Third-party claims")
+    ).not_to_be_checked()
 
 
 def test_hostile_text_shows_as_text(page, server, gazetteer):
     url, db = server
-    Workspace(str(db)).ledger.import_records([{
-        "place": "Pokrovsk", "geonames_id": POKROVSK, "claimant": "UA",
-        "controller": "CONTESTED", "claim_date": "2025-12-02", "claimant_org": HOSTILE,
-        "note": HOSTILE, "source_publisher": HOSTILE, "source_title": "{{ 7*7 }}"}])
+    Workspace(str(db)).ledger.import_records(
+        [
+            {
+                "place": "Pokrovsk",
+                "geonames_id": POKROVSK,
+                "claimant": "UA",
+                "controller": "CONTESTED",
+                "claim_date": "2025-12-02",
+                "claimant_org": HOSTILE,
+                "note": HOSTILE,
+                "source_publisher": HOSTILE,
+                "source_title": "{{ 7*7 }}",
+            }
+        ]
+    )
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     frame = open_map(page, url)
@@ -195,7 +211,7 @@ def test_claims_page_shows_a_place_on_the_map(page, server, gazetteer):
     page.goto(url + "/claims")
     grid = page.locator("[data-testid='stDataFrame']")
     grid.wait_for(timeout=60_000)
-    grid.click(position={"x": 15, "y": 55})              # the first row's selection box
+    grid.click(position={"x": 15, "y": 55})  # the first row's selection box
     button = page.get_by_role("button", name=re.compile("on the map"))
     expect(button).to_be_visible(timeout=20_000)
     name = re.search(r"Show (.+) on the map", button.inner_text()).group(1)

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from conflictmap import snapshot as S
-from conflictmap.html_export import timeline_dates
-from tests.test_snapshot import AFTER, HOSTILE, hostile_ws, ws  # noqa: F401
+from conflictmap.render import snapshot as S
+from conflictmap.render.html_export import timeline_dates
+from tests.payloads import HOSTILE
+from tests.render.test_snapshot import AFTER
 
 PANE_COUNTS = """() => {
   const out = {};
@@ -56,28 +57,32 @@ def test_slider_redraws_the_map_of_each_date(page, ws, snapshot_file, screenshot
     for i, day in enumerate(dates):
         if i:
             page.keyboard.press("ArrowRight")
-        page.wait_for_function("d => document.querySelector('.cm-timeline').dataset.date === d",
-                               arg=day.isoformat())
+        page.wait_for_function(
+            "d => document.querySelector('.cm-timeline').dataset.date === d", arg=day.isoformat()
+        )
         counts = page.evaluate(PANE_COUNTS)
         assert counts == expected_counts(ws, day), day
         assert day.isoformat() in page.locator(".cm-caption-title").inner_text()
         seen.append(sum(counts.values()))
     assert len(set(seen)) > 2, "the dates should not all look the same"
     page.locator(".cm-timeline-back").click()
-    page.wait_for_function("() => document.querySelector('.cm-timeline').dataset.date "
-                           "=== '2025-12-02'")
+    page.wait_for_function(
+        "() => document.querySelector('.cm-timeline').dataset.date === '2025-12-02'"
+    )
     assert page.evaluate(PANE_COUNTS) == expected_counts(ws, AFTER)
     assert page.blocked_requests == []
 
 
 def test_layer_switched_off_stays_off_while_scrubbing(page, ws, snapshot_file):
     open_snapshot(page, snapshot_file)
-    page.locator(".leaflet-control-layers label", has_text="Russian claims") \
-        .locator("input").uncheck()
+    page.locator(".leaflet-control-layers label", has_text="Russian claims").locator(
+        "input"
+    ).uncheck()
     page.wait_for_function(f"() => ({PANE_COUNTS})().ru === 0")
     page.locator(".cm-timeline-prev").click()
-    page.wait_for_function("() => document.querySelector('.cm-timeline').dataset.date "
-                           "=== '2025-12-01'")
+    page.wait_for_function(
+        "() => document.querySelector('.cm-timeline').dataset.date === '2025-12-01'"
+    )
     counts = page.evaluate(PANE_COUNTS)
     want = expected_counts(ws, date(2025, 12, 1))
     assert counts["ru"] == 0 and counts["contested"] == want["contested"] > 0
@@ -110,8 +115,9 @@ DOWNLOAD_CHECKS = {
 
 def app_idle(page) -> None:
     """Wait until Streamlit has no script run in progress."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
 
 
 def click_for_download(page, button, attempts: int = 3):
@@ -143,8 +149,9 @@ def test_map_page_buttons_download_every_format(page, app_server, tmp_path, scre
     page.get_by_text("Download this map").wait_for(timeout=60_000)
     page.get_by_text("as of 2025-12-02").first.wait_for()
     # The live map is drawn and the script has finished its run: the buttons are final.
-    page.frame_locator("iframe").first.locator(".leaflet-cm-ru-pane path").first \
-        .wait_for(timeout=60_000)
+    page.frame_locator("iframe").first.locator(".leaflet-cm-ru-pane path").first.wait_for(
+        timeout=60_000
+    )
     app_idle(page)
     page.get_by_text("Download this map").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "snapshot_download_buttons.png"), full_page=True)

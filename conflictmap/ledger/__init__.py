@@ -1,0 +1,28 @@
+"""The ledger: claims, their sources, the database that stores them, and control as of a date.
+
+:class:`Ledger` is the one place that writes; :class:`ControlIndex` and
+:func:`control_layers` answer "what does each side claim on this day";
+:func:`csv_text` writes tables with spreadsheet formulas neutralised.
+"""
+
+from .claims import ClaimError, parse_date
+from .control import COLUMNS as CONTROL_COLUMNS
+from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
+from .store import ImportRejected, Ledger, StoredAssessment
+from .tabular import csv_text
+
+__all__ = [
+    "CONTROL_COLUMNS",
+    "LAYERS",
+    "LAYER_TITLES",
+    "ClaimError",
+    "ControlIndex",
+    "ImportRejected",
+    "Ledger",
+    "StoredAssessment",
+    "control_layers",
+    "control_table",
+    "csv_text",
+    "describe_row",
+    "parse_date",
+]

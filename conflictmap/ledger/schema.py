@@ -1,0 +1,58 @@
+"""Database tables (SQLAlchemy Core). Works on SQLite and PostgreSQL alike."""
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("place_id", Integer, nullable=False, index=True),
+    Column("place", String(200), nullable=False),
+    Column("claimant", String(8), nullable=False),
+    Column("claimant_org", String(300), nullable=False, default=""),
+    Column("controller", String(10), nullable=False),
+    Column("extent", String(10)),
+    Column("fraction", Float),
+    Column("part", String(20)),
+    Column("claim_date", Date, nullable=False, index=True),
+    Column("source_publisher", String(300), nullable=False, default=""),
+    Column("source_url", String(1000), nullable=False, default=""),
+    Column("source_published", Date),
+    Column("source_title", String(300), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("added_at", DateTime, nullable=False),
+)
+
+# Independent assessments (DeepStateMap and the like): one geometry per date and kind.
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessed_on", Date, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("source", String(300), nullable=False, default=""),
+    Column("geometry_wkb", LargeBinary, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("assessed_on", "kind", name="uq_assessment_date_kind"),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,334 @@
+"""The ledger: the one place that stores and reads claims (and assessments).
+
+A real database through SQLAlchemy. ``CONFLICTMAP_DB`` takes a SQLAlchemy URL
+(``postgresql+psycopg://user@host/db``) or a plain path meaning a SQLite file; the
+default is ``data/conflictmap.sqlite`` in the repository (git-ignored). On first use
+the database is created and filled from ``geodata/claims.csv``; when that file
+changes, its new claims are added on the next start. Every write is one transaction,
+and the same claim (place, claimant, controller, date, source) is never stored twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import shapely
+from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy.engine import Engine
+
+from ..paths import CLAIMS_FILE, DATA
+from ..places import Gazetteer
+from . import schema
+from .claims import RECORD_FIELDS, Claim, ClaimError, claim_from_record
+from .tabular import csv_text
+
+DB_ENV = "CONFLICTMAP_DB"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def database_url(value: str | None = None) -> str:
+    """The SQLAlchemy URL to use: ``value``, else ``CONFLICTMAP_DB``, else the default file.
+
+    >>> database_url("postgresql+psycopg://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    >>> database_url("/tmp/x.sqlite")
+    'sqlite:////tmp/x.sqlite'
+    """
+    value = value or os.environ.get(DB_ENV) or str(DATA / "conflictmap.sqlite")
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+class ImportRejected(ValueError):
+    """An import was refused as a whole; ``errors`` lists (row number, message)."""
+
+    def __init__(self, source: str, errors: list[tuple[int, str]]):
+        self.source = source
+        self.errors = errors
+        shown = "; ".join(f"row {n}: {msg}" for n, msg in errors[:10])
+        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+        super().__init__(f"{source}: nothing imported, {len(errors)} bad row(s): {shown}{more}")
+
+
+@dataclass
+class AddResult:
+    """What a write did: the claims it added and the ones already present."""
+
+    added: list[Claim] = field(default_factory=list)
+    skipped: list[Claim] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """An independent assessment geometry (lon/lat) for one date and kind."""
+
+    assessed_on: date
+    kind: str
+    source: str
+    geometry: object
+
+
+def _claim_from_row(row) -> Claim:
+    m = row._mapping
+    return Claim(
+        place_id=m["place_id"],
+        place=m["place"],
+        claimant=m["claimant"],
+        controller=m["controller"],
+        claim_date=m["claim_date"],
+        claimant_org=m["claimant_org"],
+        extent=m["extent"],
+        fraction=m["fraction"],
+        part=m["part"],
+        source_publisher=m["source_publisher"],
+        source_url=m["source_url"],
+        source_published=m["source_published"],
+        source_title=m["source_title"],
+        note=m["note"],
+    )
+
+
+def _row_from_claim(claim: Claim, now: datetime) -> dict:
+    rec = claim.as_record()
+    rec["claim_date"] = claim.claim_date
+    rec["source_published"] = claim.source_published
+    rec["added_at"] = now
+    return rec
+
+
+class Ledger:
+    """Claims in a database, with validation, all-or-nothing imports and exports."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        gazetteer: Gazetteer | None = None,
+        seed_file: Path | None = CLAIMS_FILE,
+    ):
+        self.url = database_url(url)
+        if self.url.startswith("sqlite:///"):
+            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url)
+        self.gazetteer = gazetteer or Gazetteer.load()
+        schema.metadata.create_all(self.engine)
+        if seed_file is not None:
+            self.seed(seed_file)
+
+    # -- writing -----------------------------------------------------------------
+    def add(self, claims: Iterable[Claim]) -> AddResult:
+        """Add claims in one transaction; claims already stored are skipped."""
+        claims = list(claims)
+        result = AddResult()
+        unique: dict[str, Claim] = {}
+        for c in claims:
+            if c.id in unique:
+                result.skipped.append(c)
+            else:
+                unique[c.id] = c
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            existing = set()
+            ids = list(unique)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                existing |= set(
+                    conn.scalars(select(schema.claims.c.id).where(schema.claims.c.id.in_(chunk)))
+                )
+            new = [c for cid, c in unique.items() if cid not in existing]
+            result.skipped += [c for cid, c in unique.items() if cid in existing]
+            if new:
+                conn.execute(insert(schema.claims), [_row_from_claim(c, now) for c in new])
+            result.added = new
+        return result
+
+    def validate_records(self, records: list[dict], source: str = "input") -> list[Claim]:
+        """Validate every record; raise ImportRejected listing every bad row."""
+        claims, errors = [], []
+        for n, rec in enumerate(records, start=1):
+            try:
+                claims.append(claim_from_record(rec, self.gazetteer))
+            except ClaimError as exc:
+                errors.append((n, str(exc)))
+        if not records:
+            errors.append((0, "no claims in the input"))
+        if errors:
+            raise ImportRejected(source, errors)
+        return claims
+
+    def import_records(self, records: list[dict], source: str = "input") -> AddResult:
+        """Validate and add records all or nothing."""
+        return self.add(self.validate_records(records, source))
+
+    def import_file(self, path: str | Path) -> AddResult:
+        """Import a CSV, GeoJSON or JSON file of claims, all or nothing."""
+        path = Path(path)
+        return self.import_records(read_claim_records(path), path.name)
+
+    def seed(self, path: Path = CLAIMS_FILE) -> AddResult:
+        """Add the curated claims file unless this version of it was seeded already."""
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        key = f"seeded:{Path(path).name}"
+        with self.engine.connect() as conn:
+            done = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == key))
+        if done == digest:
+            return AddResult()
+        result = self.import_file(path)
+        with self.engine.begin() as conn:
+            conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
+            conn.execute(insert(schema.meta), [{"key": key, "value": digest}])
+        return result
+
+    # -- reading -----------------------------------------------------------------
+    def claims(
+        self,
+        *,
+        place_id: int | None = None,
+        claimant: str | None = None,
+        controller: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> list[Claim]:
+        """Stored claims, filtered, ordered by date, place and claimant."""
+        t = schema.claims
+        q = select(t)
+        if place_id is not None:
+            q = q.where(t.c.place_id == int(place_id))
+        if claimant:
+            q = q.where(t.c.claimant == claimant)
+        if controller:
+            q = q.where(t.c.controller == controller)
+        if start:
+            q = q.where(t.c.claim_date >= start)
+        if end:
+            q = q.where(t.c.claim_date <= end)
+        q = q.order_by(t.c.claim_date, t.c.place, t.c.claimant, t.c.id)
+        with self.engine.connect() as conn:
+            return [_claim_from_row(r) for r in conn.execute(q)]
+
+    def count(self) -> int:
+        """Number of stored claims."""
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(schema.claims))
+
+    def version(self) -> tuple[int, str]:
+        """Changes whenever claims are added (for caches): (count, latest added_at)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.max(schema.claims.c.added_at))).one()
+        return int(row[0]), str(row[1])
+
+    # -- exporting ---------------------------------------------------------------
+    def export_csv(self, claims: list[Claim] | None = None) -> str:
+        """CSV of claims (all by default), spreadsheet-safe."""
+        claims = self.claims() if claims is None else claims
+        return csv_text((c.as_record() for c in claims), RECORD_FIELDS)
+
+    def export_geojson(self, claims: list[Claim] | None = None) -> dict:
+        """GeoJSON FeatureCollection of claims as points at their places."""
+        claims = self.claims() if claims is None else claims
+        features = []
+        for c in claims:
+            p = self.gazetteer.get(c.place_id)
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": c.as_record(),
+                    "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                }
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+    # -- assessments -------------------------------------------------------------
+    def add_assessments(self, items: list[StoredAssessment], *, replace: bool = True) -> int:
+        """Store assessment geometries in one transaction; same date and kind is replaced."""
+        t = schema.assessments
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            for a in items:
+                if replace:
+                    conn.execute(
+                        t.delete().where((t.c.assessed_on == a.assessed_on) & (t.c.kind == a.kind))
+                    )
+                conn.execute(
+                    insert(t),
+                    [
+                        {
+                            "assessed_on": a.assessed_on,
+                            "kind": a.kind,
+                            "source": a.source,
+                            "geometry_wkb": shapely.to_wkb(a.geometry),
+                            "imported_at": now,
+                        }
+                    ],
+                )
+        return len(items)
+
+    def assessments(
+        self, *, kind: str | None = None, on: date | None = None
+    ) -> list[StoredAssessment]:
+        """Stored assessments, oldest first; filtered by kind and exact date."""
+        t = schema.assessments
+        q = select(t).order_by(t.c.assessed_on, t.c.kind)
+        if kind:
+            q = q.where(t.c.kind == kind)
+        if on:
+            q = q.where(t.c.assessed_on == on)
+        with self.engine.connect() as conn:
+            return [
+                StoredAssessment(r.assessed_on, r.kind, r.source, shapely.from_wkb(r.geometry_wkb))
+                for r in conn.execute(q)
+            ]
+
+    def assessment_dates(self) -> list[date]:
+        """Dates with at least one stored assessment, oldest first."""
+        t = schema.assessments
+        with self.engine.connect() as conn:
+            return list(conn.scalars(select(t.c.assessed_on).distinct().order_by(t.c.assessed_on)))
+
+    def assessment_version(self) -> tuple[int, str]:
+        """Changes whenever assessments are stored (for caches): (count, latest import)."""
+        t = schema.assessments
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.max(t.c.imported_at))).one()
+        return int(row[0]), str(row[1])
+
+
+def read_claim_records(path: Path) -> list[dict]:
+    """Records from a claims file (.csv, .geojson or .json); ValueError if unreadable."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportRejected(path.name, [(0, "file does not exist")])
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise ImportRejected(path.name, [(0, f"file is larger than {MAX_IMPORT_BYTES} bytes")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(path.name, [(0, "file is not UTF-8 text")]) from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return list(csv.DictReader(io.StringIO(text)))
+    if suffix in (".geojson", ".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportRejected(path.name, [(0, f"not valid JSON: {exc}")]) from None
+        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+            return [dict(f.get("properties") or {}) for f in data.get("features", [])]
+        if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+            return data
+        raise ImportRejected(
+            path.name, [(0, "expected a GeoJSON FeatureCollection or a list of claims")]
+        )
+    raise ImportRejected(
+        path.name, [(0, f"unsupported file type {suffix!r} (use .csv, .geojson or .json)")]
+    )

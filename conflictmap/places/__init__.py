@@ -1,0 +1,43 @@
+"""Places: the gazetteer of settlements and their footprints (the bottom stage).
+
+Every spelling of a settlement (Latin and Cyrillic, old and new names) leads to one
+:class:`Place`; :class:`Footprints` turns a place, or a part of it, into a polygon in
+metres. Nothing here knows about claims.
+"""
+
+from . import regions
+from .backdrop import backdrop
+from .build import build as build_gazetteer
+from .footprints import Footprints, normalise_part, radius_m, utm_epsg
+from .gazetteer import (
+    CONFIDENT_MARGIN,
+    HOME_COUNTRY,
+    W_CONTEXT,
+    W_OTHER_REGION,
+    Candidate,
+    Gazetteer,
+    Place,
+)
+from .textnorm import FoldedText, fold
+from .translit import is_cyrillic, name_key
+
+__all__ = [
+    "CONFIDENT_MARGIN",
+    "HOME_COUNTRY",
+    "W_CONTEXT",
+    "W_OTHER_REGION",
+    "Candidate",
+    "FoldedText",
+    "Footprints",
+    "Gazetteer",
+    "Place",
+    "backdrop",
+    "build_gazetteer",
+    "fold",
+    "is_cyrillic",
+    "name_key",
+    "normalise_part",
+    "radius_m",
+    "regions",
+    "utm_epsg",
+]

@@ -1,0 +1,34 @@
+"""Rendering: control layers -> the live Folium map, static images, HTML, KML, tables.
+
+The live map is built by the :mod:`.mapview` module (the app's map page uses it
+directly) with the colours of :mod:`.styles`; :func:`take_snapshot` and :func:`render`
+make every export format from the same layers.
+"""
+
+from . import mapview, styles
+from .mapview import ASSESSMENT, ASSESSMENT_TITLE
+from .snapshot import (
+    FORMATS,
+    MEDIA_TYPES,
+    View,
+    file_name,
+    format_for,
+    render,
+    take_snapshot,
+    write,
+)
+
+__all__ = [
+    "ASSESSMENT",
+    "ASSESSMENT_TITLE",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "View",
+    "file_name",
+    "format_for",
+    "mapview",
+    "render",
+    "styles",
+    "take_snapshot",
+    "write",
+]

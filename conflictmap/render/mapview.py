@@ -1,0 +1,1057 @@
+"""Folium maps of the control layers: styles, popups, labels, legend, caption, assets.
+
+One implementation serves two uses:
+
+- :func:`build_map` gives a complete, self-contained :class:`folium.Map` (Leaflet and
+  our helpers inlined, nothing fetched from a CDN): the snapshot export and scripts;
+- the live Streamlit page builds the static part once with :func:`base_map` (one script
+  served locally, see ``ui/assets.py``) and replaces only the per-date part,
+  :func:`feature_groups`, when the date or the layers change, so the map is never
+  rebuilt; the layer control is the map's own, made once, and follows the groups.
+
+Data reach the browser in two parts: a bank (every shape, place and claim with its
+source; sent once) and, per date, which shapes each layer draws and how
+(:func:`layer_rows`), so a change of date sends little and redraws only what changed.
+
+Everything from reports or users stays text: popups, labels and tooltips are built in
+the browser with ``textContent`` (``static/conflictmap.js``), links only for http(s);
+the sources list is HTML escaped here with :func:`html.escape`; JSON put inside
+``<script>`` escapes ``<``, ``>``, ``&`` and template openers (:func:`js_json`); and no
+script text is ever compiled as a Jinja template (:class:`RawText`).
+
+Without tiles (offline, the default) the map shows an outline of the area derived from
+the gazetteer (:func:`area_outline`), oblast and city names, and the claims; a light
+basemap and OpenStreetMap are offered in the layer control for when tiles are reachable.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element
+from folium.map import Layer
+from folium.template import Template
+
+from ..assessment import AssessmentOverlay
+from ..ledger import LAYER_TITLES, LAYERS, describe_row
+from ..paths import STATIC
+from ..places import Gazetteer
+from . import styles
+
+STATIC_DIR = STATIC
+# Drawing order, bottom to top: contested is hatched on top of the claims it joins.
+DRAW_ORDER = ("agreed", "other", "ru", "ua", "contested")
+ASSESSMENT = "assessment"
+ASSESSMENT_TITLE = "Independent assessment"
+LABELS_TITLE = "Place names"
+PANES = {
+    "cm-outline": 350,
+    "cm-assessment": 390,
+    **{f"cm-{layer}": 400 + 10 * i for i, layer in enumerate(DRAW_ORDER)},
+}
+CLAIMANT_NAMES = {"RU": "Russia", "UA": "Ukraine", "OTHER": "Third party"}
+DEFAULT_CENTER = (48.6, 37.6)
+DEFAULT_ZOOM = 8
+ZOOM_SNAP = 0.25  # fractional zoom, so a view fits its places snugly
+HISTORY_ROWS = 25  # claims listed in a popup, newest first
+COORD_DIGITS = 4  # about 10 m, the size of a drawn pixel at zoom 14
+SIMPLIFY_DEG = 0.00015  # about 15 m: invisible at the zooms the map is read at
+SOURCES_LISTED = 60  # sources listed under the caption (the popups have them all)
+LIGHT_TILES = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
+LIGHT_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+    'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>'
+)
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+ASSESSMENT_KINDS = {"occupied": "occupied", "grey_zone": "grey zone", "liberated": "liberated"}
+
+
+# -- assets --------------------------------------------------------------------------
+def leaflet_dir() -> Path:
+    """The folder holding leaflet.js and leaflet.css (from the xstatic-leaflet package)."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    return Path(xleaflet.BASE_DIR)
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the browser gets Leaflet and our helpers.
+
+    ``scripts`` are URLs of scripts to load in order, served locally: the live map loads
+    :func:`script_bundle` (Leaflet, our helpers, styles, outline) and a bank (see
+    ``ui/assets.py``). Empty, Leaflet, helpers, styles and outline are inlined and the
+    page is self-contained.
+    """
+
+    scripts: tuple[str, ...] = ()
+
+    @property
+    def inline(self) -> bool:
+        """True when the scripts are inlined rather than linked."""
+        return not self.scripts
+
+
+INLINE = MapAssets()
+
+
+def _leaflet_css_inlined() -> str:
+    """leaflet.css with its images turned into data: URIs."""
+    folder = leaflet_dir()
+    css = (folder / "leaflet.css").read_text()
+
+    def data_uri(match: re.Match) -> str:
+        path = folder / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{encoded})"
+
+    return re.sub(r"url\((images/[^)]+\.png)\)", data_uri, css)
+
+
+def script_bundle() -> str:
+    """leaflet.js (from xstatic-leaflet), ``static/conflictmap.js``, then the styles and
+    the outline of the area: everything the live map needs that never changes."""
+    return (
+        (leaflet_dir() / "leaflet.js").read_text()
+        + "\n"
+        + (STATIC_DIR / "conflictmap.js").read_text()
+        + "\n"
+        + f"conflictmap.addStyle({js_json(_css())});\n"
+        + f"conflictmap.outlineData = {_outline_json()};\n"
+    )
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return _leaflet_css_inlined() + "\n" + (STATIC_DIR / "conflictmap.css").read_text()
+
+
+@lru_cache(maxsize=1)
+def _outline_json() -> str:
+    return js_json(area_outline())
+
+
+@lru_cache(maxsize=1)
+def _inline_head() -> str:
+    scripts = (
+        (leaflet_dir() / "leaflet.js").read_text()
+        + "\n"
+        + (STATIC_DIR / "conflictmap.js").read_text()
+    )
+    if "</script" in scripts.lower():
+        raise ValueError("an inlined script contains '</script'")
+    return f"<style>{_css()}</style>\n<script>{scripts}</script>"
+
+
+def _add_assets(m: folium.Map, assets: MapAssets) -> None:
+    m.default_css = []
+    if assets.inline:
+        m.default_js = []
+        m.get_root().header.add_child(RawText(_inline_head()), name="conflictmap_assets")
+    else:
+        m.default_js = [(f"conflictmap_script_{i}", url) for i, url in enumerate(assets.scripts)]
+
+
+# -- small helpers ------------------------------------------------------------------
+_TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
+def js_json(value) -> str:
+    r"""JSON safe inside a ``<script>`` element and from template engines: no ``<``,
+    ``>``, ``&`` and no ``{{``, ``{%`` or ``{#``.
+
+    >>> print(js_json({"note": "</script><b>{{ 7*7 }}"}))
+    {"note": "\u003c/script\u003e\u003cb\u003e\u007b{ 7*7 }}"}
+    """
+    text = json.dumps(value, ensure_ascii=True, allow_nan=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Structural JSON never has "{" before "{", "%" or "#": those are inside strings,
+    # and escaping them keeps template engines from seeing "{{", "{%" or "{#".
+    return _TEMPLATE_OPENERS.sub(r"\\u007b", text)
+
+
+def _text(value) -> str:
+    """A cell as plain text ('' for missing)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def _esc(value) -> str:
+    return html.escape(_text(value), quote=True)
+
+
+def safe_link(url, text) -> str:
+    """An escaped link when ``url`` is http(s), else the escaped text alone.
+
+    >>> safe_link("javascript:alert(1)", "x")
+    'x'
+    >>> safe_link("https://example.org/?a=1&b=2", "<b>")
+    '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">&lt;b&gt;</a>'
+    """
+    url, label = _text(url).strip(), _text(text) or _text(url)
+    if re.match(r"https?://", url, flags=re.IGNORECASE):
+        return (
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{html.escape(label, quote=True)}</a>'
+        )
+    return html.escape(label, quote=True)
+
+
+def _is_partial(row) -> bool:
+    part, fraction = row.get("part"), row.get("fraction")
+    return (
+        row.get("extent") == "partial"
+        or (isinstance(part, str) and bool(part))
+        or (fraction is not None and not pd.isna(fraction))
+    )
+
+
+def feature_style(layer: str, row) -> dict:
+    """Leaflet path options for one claim shape of a layer.
+
+    Fill says who holds it (by controller); the outline says whose claim it is (by
+    layer); a partial claim has a dashed outline and a lighter fill; contested is
+    hatched with a heavy dashed black outline.
+    """
+    if layer == "contested":
+        return {
+            "color": styles.LAYER_COLOURS["contested"],
+            "weight": 3.5,
+            "opacity": 1,
+            "dashArray": styles.LAYER_DASH["contested"],
+            "fillColor": "url(#cm-hatch)",
+            "fillOpacity": 1,
+        }
+    partial = _is_partial(row)
+    style = {
+        "color": styles.LAYER_COLOURS[layer],
+        "opacity": 1,
+        "weight": styles.LAYER_WEIGHT[layer] + (0.5 if partial else 0),
+        "fillColor": styles.fill_colour(row.get("controller")),
+        "fillOpacity": 0.45 if partial else 0.6,
+    }
+    dash = styles.PARTIAL_DASH if partial else styles.LAYER_DASH[layer]
+    if dash:
+        style["dashArray"] = dash
+    return style
+
+
+_GEOMETRY_CACHE: dict[int, tuple] = {}
+_GEOMETRY_CACHE_MAX = 50_000
+
+
+def geometry_json(geom) -> str | None:
+    """GeoJSON text of a geometry for the map: simplified within :data:`SIMPLIFY_DEG`,
+    coordinates rounded to :data:`COORD_DIGITS`.
+
+    Footprints are shared objects across dates, so the text is cached per object.
+    """
+    if geom is None or geom.is_empty:
+        return None
+    hit = _GEOMETRY_CACHE.get(id(geom))
+    if hit is not None and hit[0] is geom:
+        return hit[1]
+    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, COORD_DIGITS))
+    text = shapely.to_geojson(rounded)
+    if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_MAX:
+        _GEOMETRY_CACHE.clear()
+    _GEOMETRY_CACHE[id(geom)] = (geom, text)
+    return text
+
+
+def _geojson_geometry(geom) -> dict | None:
+    text = geometry_json(geom)
+    return None if text is None else json.loads(text)
+
+
+def _latlon(row) -> tuple[float, float] | None:
+    lat, lon = row.get("lat"), row.get("lon")
+    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+        return None
+    return round(float(lat), COORD_DIGITS), round(float(lon), COORD_DIGITS)
+
+
+_MEMO: dict[tuple, tuple] = {}
+_MEMO_MAX = 4096
+
+
+def _memo(key: tuple, owners: tuple, compute):
+    """``compute()`` remembered while the same ``owners`` objects are passed again (the
+    live page passes the same cached layers for a date; a new object is a new key)."""
+    hit = _MEMO.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], owners)):
+        return hit[1]
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = (owners, value)
+    return value
+
+
+def _records(gdf: gpd.GeoDataFrame | None) -> list[dict]:
+    """A layer's rows as plain dicts (geometry under ``"_geometry"``); do not modify."""
+    if gdf is None or not len(gdf):
+        return []
+
+    def compute() -> list[dict]:
+        recs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records")
+        for rec, geom in zip(recs, gdf.geometry.array):
+            rec["_geometry"] = geom
+        return recs
+
+    return _memo(("records", id(gdf)), (gdf,), compute)
+
+
+# -- the bank: shapes, places and claims, sent once ------------------------------------
+def shape_key(place_id: int, part) -> str:
+    """The bank's key of a shape: '<place id>|<part>' ('' for the whole footprint).
+
+    >>> shape_key(704422, "north"), shape_key(704422, None)
+    ('704422|north', '704422|')
+    """
+    return f"{int(place_id)}|{part if isinstance(part, str) else ''}"
+
+
+def _claim_entry(rec: dict) -> list:
+    return [
+        _text(rec.get("claim_date")),
+        _text(rec.get("claimant")),
+        _text(rec.get("claimant_org")),
+        describe_row(rec),
+        _text(rec.get("source_publisher")),
+        _text(rec.get("source_url")),
+        _text(rec.get("source_title")),
+        _text(rec.get("note")),
+    ]
+
+
+def _bank_claims(
+    history: pd.DataFrame | None, place_ids=None, as_of: date | None = None
+) -> dict[str, list]:
+    if history is None or not len(history):
+        return {}
+    df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
+    if place_ids is not None:
+        df = df[df["place_id"].astype(int).isin(list(place_ids))]
+    if as_of is not None:
+        df = df[df["claim_date"] <= as_of]
+    df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
+    out: dict[str, list] = {}
+    for rec in df.to_dict("records"):
+        rec["claim_date"] = rec["claim_date"].isoformat()
+        out.setdefault(str(int(rec["place_id"])), []).append(_claim_entry(rec))
+    return out
+
+
+def claims_bank(history: pd.DataFrame, shapes: dict[str, object], places) -> dict:
+    """The bank of a whole ledger: every shape (``{shape_key: geometry}``), every place
+    (``places``: Place-like objects with name, oblast, lat, lon, by id) and every claim
+    with its source, for the popups. Sent to the browser once per ledger version."""
+    return {
+        "geoms": {
+            k: _geojson_geometry(g) for k, g in shapes.items() if g is not None and not g.is_empty
+        },
+        "places": {
+            str(int(pid)): [
+                p.name,
+                p.oblast,
+                round(p.lat, COORD_DIGITS),
+                round(p.lon, COORD_DIGITS),
+            ]
+            for pid, p in places.items()
+        },
+        "claims": _bank_claims(history),
+    }
+
+
+def bank_for_layers(
+    layers: dict[str, gpd.GeoDataFrame], as_of: date, history: pd.DataFrame | None = None
+) -> dict:
+    """The bank for one date's layers only: their shapes, places and claims up to the
+    date (what a self-contained map needs)."""
+    geoms, places = {}, {}
+    for gdf in layers.values():
+        for row in _records(gdf):
+            pid = int(row["place_id"])
+            key = shape_key(pid, row.get("part"))
+            if key not in geoms and row.get("_geometry") is not None:
+                geoms[key] = _geojson_geometry(row["_geometry"])
+            latlon = _latlon(row)
+            if latlon and str(pid) not in places:
+                places[str(pid)] = [_text(row.get("place")), _text(row.get("oblast")), *latlon]
+    return {
+        "geoms": {k: g for k, g in geoms.items() if g},
+        "places": places,
+        "claims": _bank_claims(history, [int(p) for p in places], as_of),
+    }
+
+
+def bank_script(bank: dict) -> str:
+    """JavaScript that hands a bank to the map (``conflictmap.setBank``)."""
+    return f"conflictmap.setBank({js_json(bank)});\n"
+
+
+# -- per date: rows, labels, caption, sources --------------------------------------------
+def _share(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return ""
+    return f"{round(float(value) * 100)}%"
+
+
+def _extra(row: dict) -> str:
+    """Assessment notes of a row, when the assessment columns are there."""
+    out = []
+    if _share(row.get("occupied_share")):
+        out.append(f"assessment: {_share(row.get('occupied_share'))} occupied")
+    if _share(row.get("grey_share")):
+        out.append(f"{_share(row.get('grey_share'))} grey zone")
+    if _text(row.get("verdict")):
+        out.append(f"verdict: {_text(row.get('verdict'))}")
+    return "; ".join(out)
+
+
+def _fraction_label(layer: str, row: dict) -> str:
+    part = row.get("part")
+    if (
+        layer not in ("ru", "ua", "other")
+        or not _is_partial(row)
+        or (isinstance(part, str) and part)
+    ):
+        return ""
+    return f"{_text(row.get('controller'))} {_share(row.get('fraction')) or 'part'}"
+
+
+PAIR_LAYERS = ("contested", "agreed")
+
+
+def layer_rows(layer: str, rows: list[dict], known: set[str] | None = None) -> dict:
+    """The payload of one layer for ``conflictmap.claimLayer``.
+
+    ``styles``: the distinct styles; ``strings``: the distinct texts (``strings[0]`` is
+    ""); ``rows``: one per shape, [place id, part, style, summary, date, organisation,
+    label, assessment note] with every text as an index into ``strings``, plus the
+    geometry when ``known`` (the bank's shape keys) lacks it. Contested and agreed rows
+    leave the summary to the browser, which joins the Russian and Ukrainian rows of the
+    place as :func:`conflictmap.ledger.control.layer_rows` does.
+    """
+    styles_seen: dict[str, int] = {}
+    strings: dict[str, int] = {"": 0}
+    style_list, out = [], []
+
+    def text(value) -> int:
+        return strings.setdefault(_text(value), len(strings))
+
+    claimant_layer = layer not in PAIR_LAYERS
+    for row in rows:
+        style = feature_style(layer, row)
+        skey = json.dumps(style, sort_keys=True)
+        if skey not in styles_seen:
+            styles_seen[skey] = len(style_list)
+            style_list.append(style)
+        pid = int(row["place_id"])
+        part = row.get("part") if isinstance(row.get("part"), str) else ""
+        item = [
+            pid,
+            text(part),
+            styles_seen[skey],
+            text(_text(row.get("summary")) or describe_row(row)) if claimant_layer else 0,
+            text(row.get("claim_date")) if claimant_layer else 0,
+            text(row.get("claimant_org")) if claimant_layer else 0,
+            text(_fraction_label(layer, row)),
+            text(_extra(row)),
+        ]
+        if known is None or shape_key(pid, part) not in known:
+            geometry = _geojson_geometry(row.get("_geometry"))
+            if geometry is None:
+                continue
+            item.append(geometry)
+        out.append(item)
+    return {
+        "key": layer,
+        "pane": f"cm-{layer}",
+        "styles": style_list,
+        "strings": list(strings),
+        "rows": out,
+    }
+
+
+def caption_text(as_of: date) -> str:
+    """The caption shown on the map.
+
+    >>> caption_text(date(2025, 12, 2))
+    'Claims as of 2025-12-02 (Tue 2 Dec 2025)'
+    """
+    return f"Claims as of {as_of.isoformat()} ({as_of:%a} {as_of.day} {as_of:%b %Y})"
+
+
+def sources_of(layers: dict[str, gpd.GeoDataFrame], visible: set[str], *, _recs=None) -> list[dict]:
+    """The distinct sources behind the visible layers: dicts of publisher, title, url.
+
+    Contested and agreed places are backed by the Russian and Ukrainian claims they join.
+    """
+    recs = _recs if _recs is not None else {layer: _records(gdf) for layer, gdf in layers.items()}
+    shown = {layer for layer in recs if layer in visible}
+    pair_places = {
+        int(r["place_id"])
+        for layer in ("contested", "agreed")
+        if layer in shown
+        for r in recs.get(layer, [])
+    }
+    seen, out = set(), []
+    for layer in ("ru", "ua", "other"):
+        for row in recs.get(layer, []):
+            if layer not in shown and not (
+                layer != "other" and int(row["place_id"]) in pair_places
+            ):
+                continue
+            key = (
+                _text(row.get("source_publisher")),
+                _text(row.get("source_title")),
+                _text(row.get("source_url")),
+            )
+            if key not in seen:
+                seen.add(key)
+                out.append({"publisher": key[0], "title": key[1], "url": key[2]})
+    return sorted(out, key=lambda s: (s["publisher"].lower(), s["title"].lower()))
+
+
+def sources_html(sources: list[dict]) -> str:
+    """The collapsible, escaped list of sources shown under the caption."""
+    if not sources:
+        return "<details><summary>No sources for this date</summary></details>"
+    items = "".join(
+        f"<li>{safe_link(s['url'], s['publisher'] or s['title'] or s['url'])}"
+        f"{' — ' + _esc(s['title']) if s['title'] and s['publisher'] else ''}</li>"
+        for s in sources[:SOURCES_LISTED]
+    )
+    more = len(sources) - SOURCES_LISTED
+    if more > 0:
+        items += f"<li>and {more} more (each place's popup lists its own)</li>"
+    return f"<details><summary>Sources ({len(sources)})</summary><ol>{items}</ol></details>"
+
+
+# -- legend --------------------------------------------------------------------------
+def _swatch(style: dict) -> str:
+    dash = f" stroke-dasharray='{style['dashArray']}'" if style.get("dashArray") else ""
+    return (
+        f"<svg width='28' height='14'><rect x='2' y='2' width='24' height='10' "
+        f"fill='{style['fillColor']}' fill-opacity='{style['fillOpacity']}' "
+        f"stroke='{style['color']}' stroke-width='{min(style['weight'], 3)}'{dash}/></svg>"
+    )
+
+
+def legend_html(*, with_assessment: bool = False) -> str:
+    """The legend: one line per layer, full vs partial, fractions, fills, assessment."""
+    samples = {
+        "ru": {"controller": "RU"},
+        "ua": {"controller": "UA"},
+        "other": {"controller": "UA"},
+        "contested": {},
+        "agreed": {"controller": "RU"},
+    }
+    lines = ["<details open><summary>Legend</summary><b>Layers</b>"]
+    for layer in LAYERS:
+        lines.append(
+            f"{_swatch(feature_style(layer, samples[layer]))}{_esc(LAYER_TITLES[layer])}<br>"
+        )
+    partial = feature_style("ru", {"controller": "RU", "extent": "partial"})
+    lines += [
+        "<b>Claims</b>",
+        f"{_swatch(feature_style('ru', {'controller': 'RU'}))}full (solid outline)<br>",
+        f"{_swatch(partial)}partial: the claimed part (dashed)<br>",
+        "<span class='cm-fraction'><span style='transform:none'>RU 95%</span></span> "
+        "share claimed, when only that is known<br>",
+        "<span class='cm-note'>Fill: who holds it — "
+        f"<span style='color:{styles.CONTROLLER_COLOURS['RU']}'>&#9632;</span> Russia "
+        f"<span style='color:{styles.CONTROLLER_COLOURS['UA']}'>&#9632;</span> Ukraine "
+        f"<span style='color:{styles.CONTROLLER_COLOURS['CONTESTED']}'>&#9632;</span> contested"
+        "</span><br>",
+    ]
+    if with_assessment:
+        lines.append("<b>Independent assessment</b>")
+        for kind, label in (("occupied", "occupied"), ("grey_zone", "grey zone")):
+            lines.append(
+                _swatch(
+                    {
+                        "fillColor": styles.ASSESSMENT_COLOURS[kind],
+                        "fillOpacity": 0.5,
+                        "color": "#555",
+                        "weight": 1,
+                    }
+                )
+                + f"{label}<br>"
+            )
+    lines.append(
+        "<span class='cm-note'>Footprints are approximate. Click a place for its "
+        "claims and sources.</span></details>"
+    )
+    return "".join(lines)
+
+
+# -- the outline of the area (offline backdrop) --------------------------------------
+OUTLINE_BBOX = (28.0, 45.0, 41.0, 52.6)  # lon/lat: eastern and central Ukraine, borders
+
+
+@lru_cache(maxsize=2)
+def area_outline(bbox: tuple = OUTLINE_BBOX) -> dict:
+    """An approximate outline of the oblasts and countries around the front, and the
+    largest cities, derived offline from the gazetteer (:mod:`conflictmap.places.backdrop`).
+    For orientation only, never to be read as borders.
+
+    Returns ``{"areas": FeatureCollection, "labels": [{lat, lon, text, cls}]}``.
+    """
+    from ..places import backdrop
+
+    drop = backdrop(Gazetteer.load(), bbox)
+    features, labels = [], []
+
+    def tidy(geom, tolerance: float = 0.015):
+        closed = shapely.buffer(shapely.buffer(geom, 0.12, quad_segs=2), -0.12, quad_segs=2)
+        return shapely.set_precision(shapely.simplify(closed, tolerance), 0.001)
+
+    def feature(geom, style: dict) -> dict:
+        return {
+            "type": "Feature",
+            "properties": {"style": style},
+            "geometry": json.loads(shapely.to_geojson(geom)),
+        }
+
+    for country, oblast, geom in zip(
+        drop.regions["country"], drop.regions["oblast"], drop.regions.geometry
+    ):
+        home = country == "UA"
+        shape = tidy(geom)
+        if shape.is_empty:
+            continue
+        features.append(
+            feature(
+                shape,
+                {
+                    "color": "#a3abb5",
+                    "weight": 0.8 if home else 0,
+                    "opacity": 0.9,
+                    "fillColor": "#ffffff",
+                    "fillOpacity": 0.9 if home else 0.5,
+                },
+            )
+        )
+        if home and oblast not in ("Kyiv City", "Sevastopol"):
+            pt = max(shapely.get_parts(shape), key=lambda g: g.area).representative_point()
+            labels.append(
+                {
+                    "lat": round(pt.y, 3),
+                    "lon": round(pt.x, 3),
+                    "text": oblast.upper(),
+                    "cls": "cm-oblast",
+                }
+            )
+    home = drop.countries[drop.countries["country"] == "UA"].geometry
+    if len(home):
+        outline = tidy(shapely.union_all(list(home)), 0.02)
+        rings = [
+            shapely.LinearRing(p.exterior.coords)
+            for p in shapely.get_parts(outline)
+            if p.area > 0.05
+        ]
+        if rings:
+            features.append(
+                feature(
+                    shapely.MultiLineString(rings),
+                    {"color": "#6f7985", "weight": 1.6, "opacity": 0.9, "fill": False},
+                )
+            )
+    for name, point in zip(drop.cities["name"], drop.cities.geometry):
+        labels.append(
+            {"lat": round(point.y, 3), "lon": round(point.x, 3), "text": name, "cls": "cm-city"}
+        )
+    return {"areas": {"type": "FeatureCollection", "features": features}, "labels": labels}
+
+
+# -- elements --------------------------------------------------------------------------
+class RawText(Element):
+    """Text placed in the page as it is: never compiled as a Jinja template.
+
+    folium's ``MacroElement.render`` wraps each rendered script in ``Element(text)``,
+    which compiles the text as a template again: ``{{ ... }}`` in a note would then run
+    on the server. Our elements place their script through this class instead.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        """The text, unchanged."""
+        return self._text
+
+
+class _Scripted(folium.MacroElement):
+    """An element whose script is built in Python (:meth:`script_text`), never templated.
+
+    streamlit-folium reads the ``script`` macro; a folium render uses :meth:`render`;
+    both give the same text.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}
+    """)
+
+    def script_text(self) -> str:
+        """The JavaScript of this element."""
+        raise NotImplementedError
+
+    def render(self, **kwargs):
+        """Add the script to the figure as raw text, then render the children."""
+        self.get_root().script.add_child(RawText(self.script_text()), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Setup(_Scripted):
+    """Panes, hatch pattern, caption, legend and outline: the static part of a map."""
+
+    def __init__(self, config_json: str, bases: list):
+        super().__init__()
+        self._name = "ConflictmapSetup"
+        self.config = config_json
+        self.bases = bases
+
+    def script_text(self) -> str:
+        bases = ", ".join(f"{js_json(b.layer_name)}: {b.get_name()}" for b in self.bases)
+        return f"conflictmap.setup({self._parent.get_name()}, {self.config}, {{{bases}}});"
+
+
+class _BlankBase(Layer):
+    """An empty base layer: the choice 'no tiles' in the layer control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "BlankBase"
+
+
+class _Call(_Scripted):
+    """``conflictmap.<name>(<parent group>, <payloads>...)``, after an optional prelude."""
+
+    def __init__(self, name: str, *payload_jsons: str, prelude: str = ""):
+        super().__init__()
+        self._name = "ConflictmapCall"
+        self.call, self.payloads, self.prelude = name, payload_jsons, prelude
+
+    def script_text(self) -> str:
+        args = ", ".join((self._parent.get_name(), *self.payloads))
+        return f"{self.prelude}conflictmap.{self.call}({args});"
+
+
+class _AddTo(_Scripted):
+    """Adds its parent layer to the map (folium's ElementAddToElement, never templated)."""
+
+    def script_text(self) -> str:
+        return f"{self._parent.get_name()}.addTo({self._parent._parent.get_name()});"
+
+
+class _Group(folium.FeatureGroup):
+    """A FeatureGroup with a layer key (``cm_key``), rendered without re-templating."""
+
+    def __init__(self, name: str, key: str | None, *, show: bool = True, control: bool = True):
+        super().__init__(name=name, show=show, control=control)
+        self.cm_key = key
+
+    def render(self, **kwargs):
+        """The group's script as raw text, then its children (and its addTo if shown)."""
+        if self.show:
+            self.add_child(_AddTo(), name=self.get_name() + "_add")
+        self.get_root().script.add_child(
+            RawText(f"var {self.get_name()} = L.featureGroup({{}});"), name=self.get_name()
+        )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+# -- building ----------------------------------------------------------------------
+def _place_labels(recs: dict[str, list[dict]], visible: set[str]) -> list[int]:
+    """The ids of the places shown (named from the bank), biggest footprints first: they
+    get the best label spots."""
+    best: dict[int, tuple[float, int]] = {}
+    for layer in DRAW_ORDER:
+        if layer not in visible:
+            continue
+        for row in recs.get(layer, []):
+            latlon, pid = _latlon(row), int(row["place_id"])
+            geom = row.get("_geometry")
+            size = 0.0 if geom is None else float(geom.area)
+            if latlon is None or (pid in best and best[pid][0] >= size):
+                continue
+            best[pid] = (size, pid)
+    return [pid for _, pid in sorted(best.values(), key=lambda x: -x[0])]
+
+
+_ASSESSMENT_CACHE: dict[tuple, str] = {}
+
+
+def _assessment_json(overlay: AssessmentOverlay) -> str:
+    """``{"version", "areas"}`` of the overlay as JSON text (cached per overlay content)."""
+    from ..assessment import overlay_key
+
+    key = overlay_key(overlay)
+    if key not in _ASSESSMENT_CACHE:
+        if len(_ASSESSMENT_CACHE) >= 8:
+            _ASSESSMENT_CACHE.clear()
+        features = []
+        for kind, geom in sorted(overlay.shapes.items()):
+            if geom is None or geom.is_empty:
+                continue
+            label = ASSESSMENT_KINDS.get(kind, kind)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": _geojson_geometry(shapely.simplify(geom, 0.0005)),
+                    "properties": {
+                        "style": {
+                            "color": "#555555",
+                            "weight": 0.8,
+                            "opacity": 0.8,
+                            "fillColor": styles.ASSESSMENT_COLOURS.get(kind, "#999999"),
+                            "fillOpacity": 0.45,
+                        },
+                        "tip": f"{overlay.source}: {label}, assessed "
+                        f"{overlay.assessed_on.isoformat()}",
+                    },
+                }
+            )
+        _ASSESSMENT_CACHE[key] = js_json(
+            {
+                "version": "|".join(map(str, key)),
+                "areas": {"type": "FeatureCollection", "features": features},
+            }
+        )
+    return _ASSESSMENT_CACHE[key]
+
+
+def assessment_title(overlay: AssessmentOverlay) -> str:
+    """The assessment overlay's name in the layer control, with its own date."""
+    return f"{ASSESSMENT_TITLE} ({overlay.source}, {overlay.assessed_on.isoformat()})"
+
+
+def layer_keys(groups: list[folium.FeatureGroup]) -> dict[str, str]:
+    """Layer-control name -> layer key (ru, ua, ..., assessment) of the groups."""
+    return {g.layer_name: g.cm_key for g in groups if getattr(g, "cm_key", None)}
+
+
+def feature_groups(
+    layers: dict[str, gpd.GeoDataFrame],
+    as_of: date,
+    *,
+    history: pd.DataFrame | None = None,
+    visible: set[str] | None = None,
+    overlay: AssessmentOverlay | None = None,
+    known: set[str] | None = None,
+) -> list[folium.FeatureGroup]:
+    """The per-date part of the map, as folium FeatureGroups, bottom to top.
+
+    First an always-on group carrying the caption, the sources and the place labels
+    (and, unless ``known`` is given, the bank of these layers: shapes, places, claims up
+    to the date); then the assessment overlay (when given; off unless ``"assessment"`` is
+    in ``visible``); then one group per claim layer in :data:`DRAW_ORDER`. ``known`` is
+    the set of shape keys the browser's bank already holds (the live map). Each group
+    has a ``cm_key`` attribute (its layer key, None for the first) and ``show``.
+    """
+    visible = set(LAYERS) if visible is None else set(visible)
+    recs = {layer: _records(gdf) for layer, gdf in layers.items()}
+    data_group = _Group(LABELS_TITLE, None, control=False)
+    prelude = ""
+    if known is None:  # self-contained: the bank of these layers goes along
+        bank = bank_for_layers(layers, as_of, history)
+        prelude, known = bank_script(bank), frozenset(bank["geoms"])
+    owners = tuple(layers[k] for k in sorted(layers)) + (known,)
+    place_data = _memo(
+        ("placeData", as_of, tuple(sorted(visible)), tuple(id(o) for o in owners)),
+        owners,
+        lambda: js_json(
+            {
+                "asOf": as_of.isoformat(),
+                "caption": caption_text(as_of),
+                "sources": sources_html(sources_of(layers, visible, _recs=recs)),
+                "labels": _place_labels(recs, visible),
+            }
+        ),
+    )
+    data_group.add_child(_Call("placeData", place_data, prelude=prelude))
+    groups = [data_group]
+    if overlay is not None:
+        g = _Group(assessment_title(overlay), ASSESSMENT, show=ASSESSMENT in visible)
+        g.add_child(_Call("assessment", _assessment_json(overlay), _overlay_json(g)))
+        groups.append(g)
+    for layer in DRAW_ORDER:
+        if layer not in layers:
+            continue
+        g = _Group(LAYER_TITLES[layer], layer, show=layer in visible)
+        mine = (layers[layer], known)
+        payload = _memo(
+            ("rows", layer, tuple(id(o) for o in mine)),
+            mine,
+            lambda layer=layer: js_json(layer_rows(layer, recs[layer], known)),
+        )
+        g.add_child(_Call("claimLayer", payload, _overlay_json(g)))
+        groups.append(g)
+    return groups
+
+
+def _overlay_json(group: _Group) -> str:
+    """How a group appears in the layer control: its key, title and whether it is on."""
+    return js_json({"key": group.cm_key, "title": group.layer_name, "show": bool(group.show)})
+
+
+def base_map(
+    *,
+    center=None,
+    zoom=None,
+    assets: MapAssets = INLINE,
+    with_assessment: bool = False,
+    caption: str = "",
+    outline: bool = True,
+) -> folium.Map:
+    """The static part of the map: assets, tiles on offer, panes, outline, legend and an
+    (empty) caption. Identical for every date, so the live page never rebuilds it. With
+    linked ``assets`` the styles and the outline come with the script (it never changes),
+    so that what is sent on every change of date stays small."""
+    m = folium.Map(
+        location=list(center or DEFAULT_CENTER),
+        zoom_start=zoom or DEFAULT_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_snap=ZOOM_SNAP,
+        zoom_delta=0.5,
+    )
+    _add_assets(m, assets)
+    bases = [
+        _BlankBase("No tiles (offline outline)").add_to(m),
+        folium.TileLayer(
+            LIGHT_TILES,
+            attr=LIGHT_ATTRIBUTION,
+            name="Light basemap (online)",
+            show=False,
+            overlay=False,
+            subdomains="abcd",
+            max_zoom=19,
+        ).add_to(m),
+        folium.TileLayer(
+            OSM_TILES,
+            attr=OSM_ATTRIBUTION,
+            name="OpenStreetMap (online)",
+            show=False,
+            overlay=False,
+            max_zoom=19,
+        ).add_to(m),
+    ]
+    _Setup(_setup_json(caption, with_assessment, outline and assets.inline), bases).add_to(m)
+    return m
+
+
+@lru_cache(maxsize=64)
+def _setup_json(caption: str, with_assessment: bool, outline: bool) -> str:
+    return js_json(
+        {
+            "panes": PANES,
+            "hatch": styles.HATCH_COLOUR,
+            "caption": caption,
+            "legend": legend_html(with_assessment=with_assessment),
+            "outline": area_outline() if outline else None,
+            "titles": {**LAYER_TITLES, ASSESSMENT: ASSESSMENT_TITLE},
+            "claimants": CLAIMANT_NAMES,
+            "order": list(LAYERS),
+            "historyRows": HISTORY_ROWS,
+        }
+    )
+
+
+def layers_bounds(layers: dict[str, gpd.GeoDataFrame]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around every shape, or None when there is none."""
+    frames = [gdf for gdf in layers.values() if len(gdf)]
+    if not frames:
+        return None
+    x0, y0, x1, y1 = np.array([gdf.total_bounds for gdf in frames]).T
+    return [[float(y0.min()), float(x0.min())], [float(y1.max()), float(x1.max())]]
+
+
+def view_for(bounds, width: int = 900, height: int = 640, *, max_zoom: int = 11) -> tuple:
+    """(center, zoom) that fits ``bounds`` ([[s, w], [n, e]]) in a map of this size
+    (zoom in steps of :data:`ZOOM_SNAP`)."""
+    if not bounds:
+        return DEFAULT_CENTER, DEFAULT_ZOOM
+    (s, w), (n, e) = bounds
+    center = ((s + n) / 2, (w + e) / 2)
+
+    def merc(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(e - w, 0.05) / 360
+    span_y = max(merc(n) - merc(s), 0.0005) / (2 * math.pi)
+    zoom = min(math.log2(width / 256 / span_x), math.log2(height / 256 / span_y))
+    return center, max(3.0, min(float(max_zoom), math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP))
+
+
+def build_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    as_of: date,
+    *,
+    history: pd.DataFrame | None = None,
+    visible: set[str] | None = None,
+    overlay: AssessmentOverlay | None = None,
+    center=None,
+    zoom=None,
+    assets: MapAssets = INLINE,
+) -> folium.Map:
+    """A complete map of the layers as of a date, self-contained by default.
+
+    ``layers`` is what :meth:`Workspace.layers` returns; ``history`` the claims frame
+    (``Workspace.index.frame``) for the popups' claim histories; ``visible`` the layers
+    switched on (default: every claim layer; add ``"assessment"`` to show ``overlay``).
+    Without ``center``/``zoom`` the view fits the shapes. The legend, the caption
+    ("Claims as of DATE") and the list of sources are on the map itself.
+    """
+    if center is None or zoom is None:
+        fit_center, fit_zoom = view_for(layers_bounds(layers))
+        center = center or fit_center
+        zoom = zoom or fit_zoom
+    m = base_map(
+        center=center,
+        zoom=zoom,
+        assets=assets,
+        with_assessment=overlay is not None,
+        caption=caption_text(as_of),
+    )
+    groups = feature_groups(layers, as_of, history=history, visible=visible, overlay=overlay)
+    for g in groups:
+        g.add_to(m)
+    return m

@@ -1,0 +1,621 @@
+"""Static snapshots (PNG, SVG, PDF) drawn with matplotlib, no browser needed.
+
+The map is drawn in the UTM zone of the view's centre, so the scale bar measures
+true metres. Layers use the live map's colours, line styles and weights from
+:mod:`conflictmap.render.styles`; contested places are hatched. Without basemap tiles the
+background shows approximate oblast and country areas and the largest cities (see
+:mod:`conflictmap.places.backdrop`), so a reader still sees where things are. Below the
+map: the legend, a caption with the date and the layers, and the numbered sources.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display here, and never a GUI window from a server
+import matplotlib.patheffects as pe  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
+
+from ..ledger import LAYER_TITLES  # noqa: E402
+from ..places import (
+    backdrop,  # noqa: E402
+    utm_epsg,  # noqa: E402
+)
+from .styles import (  # noqa: E402
+    ASSESSMENT_COLOURS,
+    HATCH_COLOUR,
+    LAYER_COLOURS,
+    LAYER_DASH,
+    LAYER_DESCRIPTIONS,
+    LAYER_WEIGHT,
+    PARTIAL_DASH,
+    fill_colour,
+)
+
+WIDTH_IN = 11.0  # A4 landscape-ish width, inches
+MAP_HEIGHT_IN = 7.2
+DPI = {"png": 130, "svg": 72, "pdf": 72}
+FILL_OPACITY = {"ru": 0.35, "ua": 0.35, "other": 0.25, "contested": 0.0, "agreed": 0.3}
+PX_TO_PT = 0.75  # a Leaflet pixel in points
+MIN_VIEW_M = 60_000  # the smallest view, so a single town keeps its surroundings
+DEFAULT_VIEW = (36.4, 47.6, 38.6, 49.2)  # lon/lat box of the eastern front
+BACKGROUND = "#E4ECF1"  # beyond the places we know: sea or sparse land
+LAND = {"UA": "#FAF8F2", "RU": "#ECE9E2", "BY": "#ECE9E2"}
+WRAP = 180  # characters per caption line
+MAX_SOURCES_SHOWN = 30
+
+
+def _dash(dash: str | None, weight: float):
+    """A Leaflet dashArray ('8 4', in pixels) as a matplotlib line style."""
+    if not dash:
+        return "solid"
+    return (0, tuple(float(v) / weight for v in dash.split()))
+
+
+def _path(geom) -> MplPath:
+    """A matplotlib Path of a (multi)polygon, holes included."""
+    verts, codes = [], []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            verts.append(xy)
+            codes.append(np.full(len(xy), MplPath.LINETO, dtype=np.uint8))
+            codes[-1][0] = MplPath.MOVETO
+            codes[-1][-1] = MplPath.CLOSEPOLY
+    if not verts:
+        return MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _polygons(ax, geoms, **style) -> None:
+    """Draw polygons as one collection (no geopandas.plot: it redraws each time)."""
+    paths = [_path(g) for g in geoms if g is not None and not g.is_empty]
+    if paths:
+        ax.add_collection(PathCollection(paths, **style), autolim=False)
+
+
+def _lines(ax, geoms, **style) -> None:
+    """Draw (multi)lines as one collection."""
+    segs = []
+    for geom in geoms:
+        for line in getattr(geom, "geoms", [geom]):
+            if line.geom_type == "LineString" and not line.is_empty:
+                segs.append(np.asarray(line.coords)[:, :2])
+    if segs:
+        ax.add_collection(LineCollection(segs, **style), autolim=False)
+
+
+def _label(ax, method: str, *args, halo: float = 2.0, **kw):
+    """A text with a white halo drawn as a separate copy beneath it, so SVG output
+    keeps the text itself as text (path effects would turn it into outlines)."""
+    under = getattr(ax, method)(
+        *args, **{**kw, "color": "white", "zorder": kw.get("zorder", 1) - 0.01}
+    )
+    under.set_path_effects([pe.Stroke(linewidth=halo, foreground="white")])
+    text = getattr(ax, method)(*args, **kw)
+    text.halo = under
+    return text
+
+
+def _drop(text) -> None:
+    text.halo.remove()
+    text.remove()
+
+
+def view_box(snap) -> tuple[float, float, float, float]:
+    """The lon/lat box to draw: the snapshot's view, else its features, else the front."""
+    if snap.view is not None:
+        # Leaflet's metres per pixel at this zoom, for a 1000-pixel-wide map.
+        mpp = 156_543.03 * math.cos(math.radians(snap.view.lat)) / 2**snap.view.zoom
+        half_w = 500 * mpp / (111_320 * math.cos(math.radians(snap.view.lat)))
+        half_h = 330 * mpp / 110_574
+        return (
+            snap.view.lon - half_w,
+            snap.view.lat - half_h,
+            snap.view.lon + half_w,
+            snap.view.lat + half_h,
+        )
+    shown = [gdf for gdf in snap.layers.values() if len(gdf)]
+    if not shown:
+        return DEFAULT_VIEW
+    bounds = [gdf.total_bounds for gdf in shown]
+    x0, y0 = min(b[0] for b in bounds), min(b[1] for b in bounds)
+    x1, y1 = max(b[2] for b in bounds), max(b[3] for b in bounds)
+    return (x0, y0, x1, y1)
+
+
+def _projected_extent(box, epsg: int, aspect: float):
+    """The box in metres, padded to at least MIN_VIEW_M and to the figure's aspect."""
+    x0, y0, x1, y1 = (
+        gpd.GeoSeries.from_xy([box[0], box[2]], [box[1], box[3]], crs=4326)
+        .to_crs(epsg)
+        .total_bounds
+    )
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w = max(x1 - x0, MIN_VIEW_M) * 1.25
+    h = max(y1 - y0, MIN_VIEW_M) * 1.25
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _draw_backdrop(ax, snap, extent, epsg):
+    gaz = snap.workspace.gazetteer if snap.workspace is not None else None
+    if gaz is None:
+        return None, []
+    box = (
+        gpd.GeoSeries.from_xy([extent[0], extent[2]], [extent[1], extent[3]], crs=epsg)
+        .to_crs(4326)
+        .total_bounds
+    )
+    bd = backdrop(gaz, tuple(box))
+    region_labels: list[tuple[float, float, str]] = []
+    if len(bd.regions):
+        regions = bd.regions.to_crs(epsg)
+        regions["geometry"] = regions.geometry.make_valid()
+        _polygons(
+            ax,
+            regions.geometry,
+            facecolors=[LAND.get(c, "#EEEEEE") for c in regions["country"]],
+            edgecolors="none",
+            zorder=1,
+        )
+        _lines(
+            ax, _shared_edges(regions.geometry.values), colors="#B8B2A6", linewidths=0.6, zorder=2
+        )
+        countries = bd.countries.to_crs(epsg)
+        _lines(
+            ax,
+            _shared_edges(shapely.make_valid(countries.geometry.values)),
+            colors="#8C857A",
+            linewidths=1.4,
+            linestyles=[(0, (6, 2, 1, 2))],
+            zorder=2,
+        )
+        x0, y0, x1, y1 = extent
+        for _, row in regions.iterrows():
+            clip = row.geometry.intersection(_box(extent))
+            if clip.is_empty or clip.area < 0.04 * (x1 - x0) * (y1 - y0):
+                continue
+            pt = clip.representative_point()
+            label = row["oblast"].upper() + (
+                "" if row["country"] == "UA" else f" ({row['country']})"
+            )
+            region_labels.append((pt.x, pt.y, label))
+    return bd.cities.to_crs(epsg), region_labels
+
+
+def _shared_edges(geoms) -> list:
+    """The boundaries two areas share (borders), leaving out coasts and outer edges."""
+    rings = shapely.boundary(np.asarray(geoms))
+    out = []
+    for i in range(len(rings)):
+        for j in range(i + 1, len(rings)):
+            if shapely.intersects(geoms[i], geoms[j]):
+                edge = shapely.line_merge(shapely.intersection(rings[i], rings[j]))
+                if not edge.is_empty:
+                    out.append(edge)
+    return out
+
+
+def _box(extent):
+    from shapely.geometry import box
+
+    return box(*extent)
+
+
+def _draw_overlay(ax, overlay, epsg):
+    for kind, shape in overlay.shapes.items():
+        if shape is None or shape.is_empty:
+            continue
+        geoms = gpd.GeoSeries([shape], crs=4326).to_crs(epsg)
+        _polygons(
+            ax,
+            geoms,
+            facecolors=ASSESSMENT_COLOURS.get(kind, "#CCCCCC"),
+            alpha=0.55,
+            edgecolors="none",
+            zorder=4,
+        )
+
+
+def _draw_layer(ax, name, gdf, epsg, z):
+    if not len(gdf):
+        return
+    proj = gdf.to_crs(epsg)
+    weight = LAYER_WEIGHT[name]
+    lw = weight * PX_TO_PT
+    if name == "contested":
+        _polygons(
+            ax,
+            proj.geometry,
+            facecolors="none",
+            hatch="////",
+            edgecolors=HATCH_COLOUR,
+            linewidths=0,
+            zorder=z,
+        )
+        _polygons(
+            ax,
+            proj.geometry,
+            facecolors="none",
+            edgecolors=LAYER_COLOURS[name],
+            linewidths=lw,
+            linestyles=[_dash(LAYER_DASH[name], weight)],
+            zorder=z + 0.1,
+        )
+        return
+    for partial in (False, True):
+        rows = proj[(proj["extent"] == "partial") == partial]
+        if not len(rows):
+            continue
+        _polygons(
+            ax,
+            rows.geometry,
+            facecolors=[_rgba(fill_colour(c), FILL_OPACITY[name]) for c in rows["controller"]],
+            edgecolors="none",
+            zorder=z,
+        )
+        dash = PARTIAL_DASH if partial else LAYER_DASH[name]
+        _polygons(
+            ax,
+            rows.geometry,
+            facecolors="none",
+            edgecolors=LAYER_COLOURS[name],
+            linewidths=lw,
+            linestyles=[_dash(dash, weight)],
+            zorder=z + 0.1,
+        )
+
+
+def _rgba(colour: str, alpha: float) -> tuple:
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(colour, alpha)
+
+
+def _legend_handles(snap):
+    handles = []
+    for name in snap.visible:
+        weight = LAYER_WEIGHT[name]
+        label = f"{LAYER_TITLES[name]}: {LAYER_DESCRIPTIONS[name]}"
+        if name == "contested":
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    hatch="////",
+                    edgecolor=LAYER_COLOURS[name],
+                    linestyle=_dash(LAYER_DASH[name], weight),
+                    linewidth=weight * PX_TO_PT,
+                    label=label,
+                )
+            )
+        else:
+            fill = {"ru": "RU", "ua": "UA"}.get(name)
+            face = fill_colour(fill) if fill else ("#56B4E9" if name == "agreed" else "#CCCCCC")
+            handles.append(
+                Patch(
+                    facecolor=_mix(face, FILL_OPACITY[name]),
+                    edgecolor=LAYER_COLOURS[name],
+                    linewidth=weight * PX_TO_PT,
+                    linestyle=_dash(LAYER_DASH[name], weight),
+                    label=label,
+                )
+            )
+    if any(name in snap.visible for name in ("ru", "ua", "other")):
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#444444",
+                linewidth=1.5,
+                linestyle=_dash(PARTIAL_DASH, 2),
+                label="dashed outline: a partial claim (a part or a share)",
+            )
+        )
+        handles.append(
+            Patch(
+                facecolor=_mix("#D55E00", 0.35),
+                edgecolor="none",
+                label="fill: the controller claimed (vermillion RU, blue UA, orange contested)",
+            )
+        )
+    if snap.overlay is not None:
+        for kind, shape in snap.overlay.shapes.items():
+            if shape is not None and not shape.is_empty:
+                handles.append(
+                    Patch(
+                        facecolor=_mix(ASSESSMENT_COLOURS.get(kind, "#CCCCCC"), 0.55),
+                        edgecolor="none",
+                        label=f"{snap.overlay.source}: {kind.replace('_', ' ')} "
+                        f"({snap.overlay.assessed_on.isoformat()})",
+                    )
+                )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color="none",
+            markerfacecolor="#6B6B6B",
+            markeredgewidth=0,
+            markersize=4,
+            label="reference city",
+        )
+    )
+    handles.append(
+        Patch(
+            facecolor=LAND["UA"],
+            edgecolor="#B8B2A6",
+            linewidth=0.6,
+            label="oblast (approximate, from the gazetteer)",
+        )
+    )
+    return handles
+
+
+def _mix(colour: str, alpha: float) -> tuple:
+    """A colour blended with white at ``alpha``, for legend swatches."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return (1 - alpha + alpha * r, 1 - alpha + alpha * g, 1 - alpha + alpha * b)
+
+
+def _caption_lines(snap) -> list[str]:
+    lines = textwrap.wrap(snap.caption(), WRAP)
+    lines.append("Sources:" if snap.sources else "Sources: none (no features shown).")
+    shown = snap.sources[:MAX_SOURCES_SHOWN]
+    for s in shown:
+        lines.extend(textwrap.wrap(s.label(), WRAP, subsequent_indent="      "))
+    if len(snap.sources) > len(shown):
+        lines.append(
+            f"... and {len(snap.sources) - len(shown)} more sources: "
+            "see the GeoJSON, CSV or KML export of this snapshot."
+        )
+    lines.append(
+        "Backdrop: places from GeoNames (CC BY 4.0); oblast areas approximated "
+        "from them. No basemap tiles."
+    )
+    return lines
+
+
+def figure(snap):
+    """The matplotlib Figure of a snapshot (callers close it)."""
+    box = view_box(snap)
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    epsg = utm_epsg(cx, cy)
+    caption = _caption_lines(snap)
+    handles = _legend_handles(snap)
+    line_in = 0.16
+    legend_rows = math.ceil(len(handles) / 2)
+    foot_in = 0.25 + legend_rows * 0.2 + len(caption) * line_in + 0.2
+    title_in = 0.75
+    height = title_in + MAP_HEIGHT_IN + foot_in
+    fig = plt.figure(figsize=(WIDTH_IN, height))
+    margin = 0.3 / WIDTH_IN
+    ax = fig.add_axes((margin, foot_in / height, 1 - 2 * margin, MAP_HEIGHT_IN / height))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    aspect = (WIDTH_IN * (1 - 2 * margin)) / MAP_HEIGHT_IN
+    extent = _projected_extent(box, epsg, aspect)
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_aspect("equal")
+    ax.set_facecolor(BACKGROUND)
+    cities, region_labels = _draw_backdrop(ax, snap, extent, epsg)
+    if snap.overlay is not None:
+        _draw_overlay(ax, snap.overlay, epsg)
+    for z, name in enumerate(snap.visible):
+        _draw_layer(ax, name, snap.layers[name], epsg, 10 + z)
+    _draw_labels(ax, snap, epsg, cities, region_labels)
+    ax.add_artist(
+        ScaleBar(
+            1,
+            "m",
+            location="lower right",
+            box_alpha=0.8,
+            length_fraction=0.2,
+            font_properties={"size": 8},
+        )
+    )
+    fig.text(
+        margin,
+        1 - 0.22 / height,
+        f"Territorial-control claims as of {snap.as_of.isoformat()}",
+        fontsize=15,
+        fontweight="bold",
+        va="top",
+    )
+    fig.text(
+        margin,
+        1 - 0.47 / height,
+        "Who claims control of what, on whose word. Layers: "
+        + (", ".join(snap.layer_titles()) or "none"),
+        fontsize=9.5,
+        color="#333333",
+        va="top",
+    )
+    legend_top = (foot_in - 0.12) / height
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(margin, legend_top),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+        handlelength=2.4,
+        handleheight=1.1,
+        columnspacing=2.0,
+        borderaxespad=0,
+    )
+    text_top = foot_in - 0.2 - legend_rows * 0.2
+    fig.text(
+        margin,
+        text_top / height,
+        "\n".join(caption),
+        fontsize=7.2,
+        va="top",
+        color="#222222",
+        linespacing=1.35,
+        family="DejaVu Sans",
+    )
+    return fig
+
+
+# Label anchors tried in turn: above, below, right, left of the place's shapes.
+_OFFSETS = (
+    ("top", (0, 3), "center", "bottom"),
+    ("bottom", (0, -3), "center", "top"),
+    ("right", (4, 0), "left", "center"),
+    ("left", (-4, 0), "right", "center"),
+)
+
+
+def _overlaps(bbox, placed) -> bool:
+    return any(bbox.overlaps(other) for other in placed)
+
+
+def _place_boxes(snap, epsg) -> dict:
+    """Per place: its name and the projected bounds of everything drawn for it."""
+    out: dict = {}
+    for gdf in snap.layers.values():
+        if not len(gdf):
+            continue
+        bounds = gdf.to_crs(epsg).bounds.to_numpy()
+        for pid, name, b in zip(gdf["place_id"], gdf["place"], bounds):
+            if pid in out:
+                _, old = out[pid]
+                b = (min(old[0], b[0]), min(old[1], b[1]), max(old[2], b[2]), max(old[3], b[3]))
+            out[pid] = (name, tuple(b))
+    return out
+
+
+def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
+    """Place names of the features (bold), then reference cities and oblast names
+    where room is left inside the map."""
+    from matplotlib.transforms import Bbox
+
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = _place_boxes(snap, epsg)
+    shapes = [Bbox(ax.transData.transform([(b[0], b[1]), (b[2], b[3])])) for _, b in boxes.values()]
+    placed = list(shapes)
+    for name, (x0, y0, x1, y1) in boxes.values():
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
+        for side, offset, ha, va in _OFFSETS:
+            text = _label(
+                ax,
+                "annotate",
+                name,
+                anchors[side],
+                xytext=offset,
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=10,
+                fontweight="bold",
+                color="#111111",
+                zorder=30,
+                halo=3,
+            )
+            bbox = text.get_window_extent(renderer)
+            if not _overlaps(bbox, placed) or side == _OFFSETS[-1][0]:
+                placed.append(bbox)
+                break
+            _drop(text)
+        ax.plot([cx], [cy], marker="o", markersize=2.5, color="#111111", zorder=29)
+
+    def fits(text) -> bool:
+        bbox = text.get_window_extent(renderer)
+        inside = (
+            frame.x0 <= bbox.x0
+            and bbox.x1 <= frame.x1
+            and frame.y0 <= bbox.y0
+            and bbox.y1 <= frame.y1
+        )
+        if not inside or _overlaps(bbox, placed):
+            _drop(text)
+            return False
+        placed.append(bbox)
+        return True
+
+    if cities is not None:
+        for geom, name, gid in zip(cities.geometry, cities["name"], cities["geonames_id"]):
+            if gid in boxes:
+                continue
+            text = _label(
+                ax,
+                "annotate",
+                name,
+                (geom.x, geom.y),
+                xytext=(4, -3),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize=7.5,
+                color="#555555",
+                zorder=8,
+            )
+            if fits(text):
+                ax.plot(
+                    [geom.x],
+                    [geom.y],
+                    marker="o",
+                    markersize=3,
+                    color="#6B6B6B",
+                    markeredgewidth=0,
+                    zorder=8,
+                )
+    for x, y, label in region_labels:
+        fits(
+            _label(
+                ax,
+                "text",
+                x,
+                y,
+                label,
+                fontsize=9,
+                color="#9A9284",
+                ha="center",
+                va="center",
+                style="italic",
+                zorder=3,
+            )
+        )
+
+
+def render_static(snap, fmt: str) -> bytes:
+    """The snapshot as PNG, SVG or PDF bytes."""
+    if fmt not in DPI:
+        raise ValueError(f"static formats are png, svg, pdf; not {fmt!r}")
+    fig = figure(snap)
+    try:
+        buf = io.BytesIO()
+        meta = {
+            "png": {"Title": f"Claims map {snap.as_of.isoformat()}"},
+            "pdf": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"},
+            "svg": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"},
+        }
+        # SVG keeps its text as text (searchable, editable in a drawing program).
+        with plt.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buf, format=fmt, dpi=DPI[fmt], metadata=meta[fmt])
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,242 @@
+"""Page tests with Streamlit's AppTest: every page runs, and the date (slider, buttons,
+URL) and the layer switches change what the map component receives."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conflictmap.ledger.control import LAYERS
+from conflictmap.paths import ROOT
+from conflictmap.places.gazetteer import Gazetteer
+
+APP = str(ROOT / "app.py")
+DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
+POKROVSK = 704422
+
+
+@pytest.fixture
+def app(db_url, monkeypatch):
+    """An AppTest of app.py on a fresh seeded database (caches cleared)."""
+    monkeypatch.setenv("CONFLICTMAP_DB", db_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield AppTest.from_file(APP, default_timeout=60)
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def expected(workspace):
+    """Shape counts per layer on a date, from the domain (the same seeded ledger)."""
+    return lambda day: {layer: len(gdf) for layer, gdf in workspace.layers(day).items()}
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the streamlit-folium component received in the last run."""
+    found = [
+        e
+        for e in at.main
+        if e.type == "component_instance" and e.proto.component_name.endswith("st_folium")
+    ]
+    assert len(found) == 1, [e.type for e in at.main]
+    return json.loads(found[0].proto.json_args)
+
+
+def _calls(script: str, name: str):
+    """Yield the decoded JSON arguments of each ``conflictmap.<name>(...)`` call."""
+    decoder = json.JSONDecoder()
+    for m in re.finditer(rf"conflictmap\.{name}\([\w.,\s]*", script):
+        pos, args = m.end(), []
+        while script[pos] in '{["':
+            value, pos = decoder.raw_decode(script, pos)
+            args.append(value)
+            pos += 2 if script.startswith(", ", pos) else 0
+        yield args
+
+
+def drawn(at: AppTest) -> dict:
+    """What the map draws: rows per layer, caption, hidden layers, place labels."""
+    args = map_args(at)
+    groups = args["feature_group"]
+    layers, hidden = {}, set()
+    for call, info in _calls(groups, "claimLayer"):
+        texts = call["strings"]
+        if not info["show"]:
+            hidden.add(info["key"])
+        layers[call["key"]] = [
+            [r[0], texts[r[1]], r[2], *[texts[i] for i in r[3:8]], *r[8:]] for r in call["rows"]
+        ]
+    data = next(_calls(groups, "placeData"))[0]
+    return {
+        "counts": {k: len(v) for k, v in layers.items()},
+        "rows": layers,
+        "caption": data["caption"],
+        "hidden": hidden,
+        "labels": {Gazetteer.load().get(pid).name for pid in data["labels"]},
+        "js_links": args["js_links"],
+        "center": args["center"],
+        "zoom": args["zoom"],
+        "script": args["script"],
+    }
+
+
+# -- every page ------------------------------------------------------------------------
+PAGES = ["pages/map.py", "pages/claims.py", "pages/timeline.py"] + [
+    f"pages/{name}.py"
+    for name in ("ingest", "assessment")
+    if (ROOT / "pages" / f"{name}.py").exists()
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_error(app, page):
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    assert app.title or app.main.children
+
+
+# -- the date --------------------------------------------------------------------------
+def test_default_is_the_latest_claim_date_with_every_claim_layer(app, expected):
+    app.run()
+    d = drawn(app)
+    assert "2025-12-02" in d["caption"]
+    assert d["counts"] == expected(DEC_2)
+    assert d["hidden"] == set()
+    assert {"Pokrovsk", "Kramatorsk", "Sloviansk"} <= d["labels"]
+    assert app.query_params["date"] == "2025-12-02"
+
+
+@pytest.mark.parametrize("day", [DEC_1, JUL_31])
+def test_url_date_sets_what_the_map_draws(app, expected, day):
+    app.query_params["date"] = day.isoformat()
+    app.run()
+    d = drawn(app)
+    assert day.isoformat() in d["caption"]
+    assert d["counts"] == expected(day)
+    assert app.sidebar.select_slider[0].value == day
+
+
+def test_slider_changes_the_map_but_not_its_base(app, expected):
+    app.run()
+    before = drawn(app)
+    app.sidebar.select_slider[0].set_value(JUL_31).run()
+    after = drawn(app)
+    assert "2025-07-31" in after["caption"] and after["counts"] == expected(JUL_31)
+    assert after["counts"] != before["counts"]
+    assert after["script"] == before["script"]  # the same base map: no remount
+    assert app.query_params["date"] == "2025-07-31"
+
+
+@pytest.mark.parametrize("button, day", [(0, DEC_1), (1, DEC_2)])
+def test_previous_and_next_step_between_claim_dates(app, button, day):
+    app.query_params["date"] = DEC_1.isoformat() if button else DEC_2.isoformat()
+    app.run()
+    if button:  # from 1 Dec, "previous" then "next" comes back to 1 Dec, then 2 Dec
+        app.sidebar.button[0].click().run()
+        app.sidebar.button[1].click().run()
+    app.sidebar.button[button].click().run()
+    assert day.isoformat() in drawn(app)["caption"]
+
+
+@pytest.mark.parametrize(
+    "text, shown, warning",
+    [
+        ("2025-11-20", JUL_31, "No claim was made on 2025-11-20"),
+        ("yesterday", DEC_2, "not a date"),
+    ],
+)
+def test_url_date_that_is_no_claim_date(app, text, shown, warning):
+    app.query_params["date"] = text
+    app.run()
+    assert shown.isoformat() in drawn(app)["caption"]
+    assert any(warning in w.value for w in app.warning)
+
+
+# -- the layers ------------------------------------------------------------------------
+def test_sidebar_layer_switch_hides_the_layer_on_the_map(app):
+    app.run()
+    box = next(c for c in app.sidebar.checkbox if c.label == "Russian claims")
+    box.uncheck().run()
+    d = drawn(app)
+    assert d["hidden"] == {"ru"}
+    assert app.query_params["layers"] == "ua,other,contested,agreed"
+    next(c for c in app.sidebar.checkbox if c.label == "Russian claims").check().run()
+    assert drawn(app)["hidden"] == set()
+
+
+def test_url_layers_open_that_view(app):
+    app.query_params["date"] = "2025-12-01"
+    app.query_params["layers"] = "ru,ua,contested"
+    app.run()
+    d = drawn(app)
+    assert d["hidden"] == {"other", "agreed"}
+    assert {c.label: c.value for c in app.sidebar.checkbox} == {
+        "Russian claims": True,
+        "Ukrainian claims": True,
+        "Third-party claims": False,
+        "Contested": True,
+        "Agreed": False,
+    }
+    assert "Kramatorsk" not in d["labels"]  # only in the third-party layer
+    assert app.query_params["layers"] == "ru,ua,contested"
+
+
+def test_unknown_url_layer_is_reported(app):
+    app.query_params["layers"] = "ru,tanks"
+    app.run()
+    assert drawn(app)["hidden"] == set(LAYERS) - {"ru"}
+    assert any("tanks" in w.value for w in app.warning)
+
+
+def test_focus_request_moves_the_map_once(app):
+    app.run()
+    app.session_state["map_focus"] = (48.28, 37.18, 12)
+    app.run()
+    assert drawn(app)["center"] == [48.28, 37.18] and drawn(app)["zoom"] == 12
+    app.run()
+    assert drawn(app)["center"] is None
+
+
+def test_the_bank_and_the_rows_carry_the_claims_and_sources(app):
+    from ui.assets import CACHE_DIR
+
+    app.run()
+    d = drawn(app)
+    [script] = d["js_links"]  # one local script, no CDN
+    assert script.startswith("../") and "://" not in script
+    bank = (CACHE_DIR / script.rsplit("/", 1)[1]).read_text()
+    assert "Leaflet 1.9" in bank and "window.conflictmap" in bank and "setBank(" in bank
+    assert "https://www.themoscowtimes.com/" in bank and '"704422|north"' in bank
+    assert [r[3] for r in d["rows"]["ru"] if r[0] == POKROVSK] == ["RU holds all"]
+    assert [r[3] for r in d["rows"]["ua"] if r[0] == POKROVSK] == ["UA holds the north part"]
+    assert all(len(r) == 8 for rows in d["rows"].values() for r in rows)  # shapes in the bank
+
+
+# -- the other pages ---------------------------------------------------------------------
+def test_claims_page_filters(app):
+    app.run()
+    app.switch_page("pages/claims.py").run()
+    total = len(app.dataframe[0].value)
+    app.multiselect(key="claims_places").set_value(["Pokrovsk"]).run()
+    app.multiselect(key="claims_claimants").set_value(["UA"]).run()
+    table = app.dataframe[0].value
+    assert 0 < len(table) < total
+    assert set(table["place"]) == {"Pokrovsk"} and set(table["claimant"]) == {"Ukraine"}
+    app.date_input(key="claims_dates").set_value((DEC_2, DEC_2)).run()
+    assert set(app.dataframe[0].value["date"]) == {DEC_2}
+
+
+def test_timeline_page_sums_up_each_side(app):
+    app.run()
+    app.switch_page("pages/timeline.py").run()
+    app.selectbox(key="timeline_place").select(704422).run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Russia: RU holds all (2025-12-01)" in text
+    assert "Ukraine:" in text and "UA holds the north part" in text
+    assert not app.exception

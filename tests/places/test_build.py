@@ -1,0 +1,85 @@
+"""Building the gazetteer: news names, aliases, and a reproducible file."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conflictmap.paths import ROOT
+from conflictmap.places.build import build_rows, news_name
+
+CITIES = {
+    "707898": {
+        "geonameid": 707898,
+        "name": "Hulyaypole",
+        "latitude": 47.66685,
+        "longitude": 36.25576,
+        "countrycode": "UA",
+        "population": 13446,
+        "admin1code": "26",
+        "alternatenames": [
+            "Guljaj-Pole",
+            "Huliaipole",
+            "Гуляй-Поле",
+            "Гуляйполе",
+            "KRQ",
+            "furyaipore",
+        ],
+    },
+    "691999": {
+        "geonameid": 691999,
+        "name": "Siverskodonetsk",
+        "latitude": 48.94832,
+        "longitude": 38.49166,
+        "countrycode": "UA",
+        "population": 130000,
+        "admin1code": "14",
+        "alternatenames": ["Severodonetsk", "Сєвєродонецьк", "Сіверськодонецьк", "Северодонецк"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "geonames_name, alternates, expected",
+    [
+        ("Slovyansk", ["Slavyansk", "Славянск", "Слов’янськ"], "Sloviansk"),
+        ("Donetsk", ["Дінецьк", "Донецьк", "Сталіно"], "Donetsk"),
+        ("Pobednoye", ["Победное", "Побєдне"], "Pobiedne"),
+        ("Kyiv", [], "Kyiv"),
+    ],
+)
+def test_news_name(geonames_name, alternates, expected):
+    assert news_name(geonames_name, alternates) == expected
+
+
+def test_rows_carry_news_names_aliases_and_overrides():
+    rows = {r["geonames_id"]: r for r in build_rows(CITIES, {691999: "Sievierodonetsk"})}
+    huliaipole = rows[707898]
+    assert (huliaipole["name"], huliaipole["oblast"]) == ("Huliaipole", "Zaporizhzhia")
+    aliases = huliaipole["aliases"].split("|")
+    assert {"Hulyaypole", "Gulyaipole", "Guliaipole", "Gulyai-Pole"} <= set(aliases)
+    assert "KRQ" not in aliases and "furyaipore" not in aliases
+    assert rows[691999]["name"] == "Sievierodonetsk"
+    assert "Siverskodonetsk" in rows[691999]["aliases"].split("|")
+
+
+def test_rows_do_not_depend_on_hash_order():
+    script = (
+        "import json, sys; from conflictmap.places.build import build_rows; "
+        "print(json.dumps(build_rows(json.loads(sys.stdin.read()), {})))"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(CITIES),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1

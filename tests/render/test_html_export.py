@@ -1,0 +1,134 @@
+"""Self-contained HTML snapshots, read as text: nothing from the internet, all inlined,
+the timeline's dates present, hostile text escaped. (The browser tests open it.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from conflictmap.render import snapshot as S
+from conflictmap.render.html_export import timeline_dates
+from tests.render.test_snapshot import AFTER, expected_places
+
+REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def page_text(ws):
+    return S.render(S.take_snapshot(ws, AFTER), "html").decode("utf-8")
+
+
+def test_no_script_or_stylesheet_comes_from_the_internet(page_text):
+    assert page_text.lstrip().lower().startswith("<!doctype html>")
+    srcs = re.findall(r"<script[^>]*\ssrc\s*=\s*[\"']?([^\"'\s>]+)", page_text, re.I)
+    links = re.findall(r"<link[^>]*\shref\s*=\s*[\"']?([^\"'\s>]+)", page_text, re.I)
+    imports = re.findall(r"@import\s+(?:url\()?[\"']?([^\"')\s;]+)", page_text, re.I)
+    css_urls = re.findall(r"url\(\s*[\"']?([^\"')\s]+)", page_text, re.I)
+    for url in srcs + links + imports + css_urls:
+        assert not REMOTE.match(url), url
+    assert srcs == [] and links == []  # everything is inlined
+    assert "L.map(" in page_text and "conflictmap.timeline(" in page_text
+    assert "cdn.jsdelivr" not in page_text and "code.jquery" not in page_text
+
+
+def test_page_names_its_date_and_every_place(ws, page_text):
+    assert "<title>Territorial-control claims as of 2025-12-02</title>" in page_text
+    for layer in ("ru", "ua", "other", "contested"):
+        for place, _ in expected_places(ws, AFTER, layer):
+            assert place in page_text
+
+
+def test_timeline_holds_every_claim_date_and_the_snapshot_date(ws, page_text):
+    dates = [d.isoformat() for d in timeline_dates(ws.claim_dates(), AFTER)]
+    match = re.search(r"\bdates: (\[[^\]]*\])", page_text)
+    assert json.loads(match.group(1)) == dates
+    assert AFTER.isoformat() in dates and len(dates) == len(set(ws.claim_dates()) | {AFTER})
+
+
+@pytest.mark.parametrize(
+    "claim_dates, as_of, limit, want",
+    [
+        ([date(2025, 1, 1)], date(2025, 1, 1), 10, [date(2025, 1, 1)]),
+        (
+            [date(2025, 1, 1), date(2025, 2, 1)],
+            date(2024, 1, 1),
+            10,
+            [date(2024, 1, 1), date(2025, 1, 1), date(2025, 2, 1)],
+        ),
+        (
+            [date(2025, 1, d) for d in range(1, 11)],
+            date(2025, 1, 5),
+            3,
+            [date(2025, 1, 5), date(2025, 1, 8), date(2025, 1, 9), date(2025, 1, 10)],
+        ),
+    ],
+)
+def test_timeline_dates(claim_dates, as_of, limit, want):
+    assert timeline_dates(claim_dates, as_of, limit) == want
+
+
+def test_hostile_text_is_never_markup(hostile_ws):
+    text = S.render(S.take_snapshot(hostile_ws, AFTER), "html").decode("utf-8")
+    assert "Toretsk" in text
+    assert "<script>alert(1)" not in text
+    assert "<img src=x onerror" not in text
+    assert "onerror=alert(2)" in text.replace("\\u003e", ">")  # the note is there, escaped
+
+
+def test_a_date_before_any_claim_still_has_legend_and_caption(ws):
+    text = S.render(S.take_snapshot(ws, date(2000, 1, 1)), "html").decode("utf-8")
+    assert "Claims as of 2000-01-01" in text and "Legend" in text
+
+
+def test_overlay_is_drawn_in_its_own_layer(ws):
+    import shapely
+
+    from conflictmap.assessment.overlay import AssessmentOverlay
+
+    overlay = AssessmentOverlay(
+        date(2025, 12, 2), "test assessment", {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)}
+    )
+    text = S.render(S.take_snapshot(ws, AFTER, overlay=overlay), "html").decode("utf-8")
+    assert "conflictmap.assessment(" in text
+    assert "Independent assessment (test assessment, 2025-12-02)" in text
+
+
+JINJA = "{{ 6 * 7 }}{% if true %}RAN{% endif %}"
+
+
+def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
+    """Regression: folium's Element compiles its text as a Jinja template, so text from
+    the ledger or an imported file must never reach one (it would run on the server)."""
+    import shapely
+
+    from conflictmap.assessment.overlay import AssessmentOverlay
+    from conflictmap.workspace import Workspace
+
+    ws = Workspace(f"sqlite:///{tmp_path / 'l.sqlite'}", gazetteer=gazetteer, seed=False)
+    ws.ledger.import_records(
+        [
+            {
+                "place": "Toretsk",
+                "claimant": "RU",
+                "controller": "RU",
+                "claim_date": "2025-11-30",
+                "claimant_org": JINJA,
+                "source_publisher": JINJA,
+                "source_title": JINJA,
+                "note": JINJA,
+            }
+        ]
+    )
+    overlay = AssessmentOverlay(
+        date(2025, 11, 30), JINJA, {"occupied": shapely.box(37.7, 48.3, 37.9, 48.5)}
+    )
+    text = S.render(S.take_snapshot(ws, date(2025, 12, 2), overlay=overlay), "html").decode("utf-8")
+    # Evaluated, the text would read "42RAN"; kept literal, it reads as typed
+    # (with "{" possibly written as \u007b inside script data).
+    assert "42RAN" not in text
+    literal = text.replace("\\u007b", "{")
+    assert literal.count(JINJA) >= 5
+    assert f"Assessment: {JINJA}" in literal  # the caption, from the overlay's source
