@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "conflictmap.commands.core",
     "conflictmap.commands.extract",
     "conflictmap.commands.snapshot",
+    "conflictmap.commands.changes",
     "conflictmap.commands.assessment",
 ]
 

@@ -12,7 +12,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from .ledger import LAYERS, ControlIndex, Ledger, control_layers
+from .ledger import LAYERS, ControlIndex, Ledger, changes_between, control_layers
 from .places import Footprints, Gazetteer
 
 
@@ -56,3 +56,8 @@ class Workspace:
     def history(self, place_id: int, as_of: date | None = None) -> pd.DataFrame:
         """Claims about one place up to a date, oldest first."""
         return self.index.history(place_id, as_of)
+
+    def changes(self, start: date, end: date) -> pd.DataFrame:
+        """Each (place, claimant) whose claimed control changed from ``start`` to ``end``
+        (see :func:`conflictmap.ledger.changes.changes_between`)."""
+        return changes_between(self.index, start, end, self.gazetteer)

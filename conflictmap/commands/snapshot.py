@@ -30,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--center", help="map centre as LAT,LON (default: fit the features)")
     p.add_argument("--zoom", type=int, default=9, help="zoom level with --center (default 9)")
     p.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        default="a4",
+        help="PDF page, landscape (default a4)",
+    )
+    p.add_argument(
         "--no-assessment",
         action="store_true",
         help="leave out the independent assessment even when one is stored",
@@ -73,7 +79,7 @@ def cmd_snapshot(args) -> int:
         raise FileNotFoundError(f"folder {str(out.parent)!r} does not exist")
     ws = workspace(args)
     overlay = None if args.no_assessment else _overlay(ws, as_of)
-    snap = take_snapshot(ws, as_of, layers, overlay=overlay, view=view)
+    snap = take_snapshot(ws, as_of, layers, overlay=overlay, view=view, paper=args.paper)
     write(snap, out)
     counts = ", ".join(f"{n} {name}" for name, n in snap.counts().items())
     print(

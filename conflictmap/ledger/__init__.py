@@ -2,9 +2,12 @@
 
 :class:`Ledger` is the one place that writes; :class:`ControlIndex` and
 :func:`control_layers` answer "what does each side claim on this day";
+:func:`changes_between` answers "what changed between two days";
 :func:`csv_text` writes tables with spreadsheet formulas neutralised.
 """
 
+from .changes import CHANGE_COLUMNS, changes_between
+from .changes import KINDS as CHANGE_KINDS
 from .claims import ClaimError, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
@@ -12,6 +15,8 @@ from .store import ImportRejected, Ledger, StoredAssessment
 from .tabular import csv_text
 
 __all__ = [
+    "CHANGE_COLUMNS",
+    "CHANGE_KINDS",
     "CONTROL_COLUMNS",
     "LAYERS",
     "LAYER_TITLES",
@@ -20,6 +25,7 @@ __all__ = [
     "ImportRejected",
     "Ledger",
     "StoredAssessment",
+    "changes_between",
     "control_layers",
     "control_table",
     "csv_text",

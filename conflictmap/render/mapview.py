@@ -53,7 +53,7 @@ from . import styles
 
 STATIC_DIR = STATIC
 # Drawing order, bottom to top: contested is hatched on top of the claims it joins.
-DRAW_ORDER = ("agreed", "other", "ru", "ua", "contested")
+DRAW_ORDER = styles.DRAW_ORDER
 ASSESSMENT = "assessment"
 ASSESSMENT_TITLE = "Independent assessment"
 LABELS_TITLE = "Place names"
@@ -221,42 +221,12 @@ def safe_link(url, text) -> str:
 
 
 def _is_partial(row) -> bool:
-    part, fraction = row.get("part"), row.get("fraction")
-    return (
-        row.get("extent") == "partial"
-        or (isinstance(part, str) and bool(part))
-        or (fraction is not None and not pd.isna(fraction))
-    )
+    return styles.is_partial(row.get("extent"), row.get("part"), row.get("fraction"))
 
 
 def feature_style(layer: str, row) -> dict:
-    """Leaflet path options for one claim shape of a layer.
-
-    Fill says who holds it (by controller); the outline says whose claim it is (by
-    layer); a partial claim has a dashed outline and a lighter fill; contested is
-    hatched with a heavy dashed black outline.
-    """
-    if layer == "contested":
-        return {
-            "color": styles.LAYER_COLOURS["contested"],
-            "weight": 3.5,
-            "opacity": 1,
-            "dashArray": styles.LAYER_DASH["contested"],
-            "fillColor": "url(#cm-hatch)",
-            "fillOpacity": 1,
-        }
-    partial = _is_partial(row)
-    style = {
-        "color": styles.LAYER_COLOURS[layer],
-        "opacity": 1,
-        "weight": styles.LAYER_WEIGHT[layer] + (0.5 if partial else 0),
-        "fillColor": styles.fill_colour(row.get("controller")),
-        "fillOpacity": 0.45 if partial else 0.6,
-    }
-    dash = styles.PARTIAL_DASH if partial else styles.LAYER_DASH[layer]
-    if dash:
-        style["dashArray"] = dash
-    return style
+    """Leaflet path options for one claim shape of a layer (see :func:`styles.path_style`)."""
+    return styles.path_style(layer, row.get("controller"), _is_partial(row))
 
 
 _GEOMETRY_CACHE: dict[int, tuple] = {}
@@ -435,14 +405,9 @@ def _extra(row: dict) -> str:
 
 
 def _fraction_label(layer: str, row: dict) -> str:
-    part = row.get("part")
-    if (
-        layer not in ("ru", "ua", "other")
-        or not _is_partial(row)
-        or (isinstance(part, str) and part)
-    ):
-        return ""
-    return f"{_text(row.get('controller'))} {_share(row.get('fraction')) or 'part'}"
+    return styles.share_label(
+        layer, _text(row.get("controller")), row.get("extent"), row.get("fraction"), row.get("part")
+    )
 
 
 PAIR_LAYERS = ("contested", "agreed")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from ..ledger import LAYER_TITLES, LAYERS, control_table, csv_text
+from .styles import DEFAULT_PAPER, PAPER_SIZES
 
 if TYPE_CHECKING:  # pragma: no cover
     from conflictmap.workspace import Workspace
@@ -117,6 +118,8 @@ class Snapshot:
 
     ``all_layers`` holds every layer of the date (the sources of a contested place
     are the two sides' claims); ``visible`` names the layers shown and exported.
+    ``paper`` (``a4`` or ``letter``, landscape) sizes the PDF; ``title`` and ``summary``
+    replace the map's own title and first caption sentence (the changes view uses them).
     """
 
     as_of: date
@@ -126,6 +129,9 @@ class Snapshot:
     overlay: AssessmentOverlay | None = None
     view: View | None = None
     workspace: Workspace | None = None
+    paper: str = DEFAULT_PAPER
+    title: str | None = None
+    summary: str | None = None
 
     @property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
@@ -159,10 +165,8 @@ class Snapshot:
 
     def caption(self) -> str:
         """One line: the date, the layers and where the data comes from."""
-        text = (
-            f"Territorial-control claims as of {self.as_of.isoformat()}. "
-            f"Layers: {', '.join(self.layer_titles()) or 'none'}. "
-        )
+        first = self.summary or f"Territorial-control claims as of {self.as_of.isoformat()}."
+        text = f"{first} Layers: {', '.join(self.layer_titles()) or 'none'}. "
         if self.overlay is not None:
             text += f"Assessment: {self.overlay.source}, {self.overlay.assessed_on.isoformat()}. "
         n = len(self.sources)
@@ -172,6 +176,13 @@ class Snapshot:
     def counts(self) -> dict[str, int]:
         """Number of features per visible layer."""
         return {name: len(gdf) for name, gdf in self.layers.items()}
+
+
+def check_paper(paper: str) -> str:
+    """The paper name if known (``a4``, ``letter``); ValueError naming the choices."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    return paper
 
 
 def parse_view(center=None, zoom=None) -> View | None:
@@ -192,6 +203,7 @@ def take_snapshot(
     *,
     overlay: AssessmentOverlay | None = None,
     view: View | None = None,
+    paper: str = DEFAULT_PAPER,
 ) -> Snapshot:
     """The snapshot of ``as_of`` showing ``layers`` (every layer by default).
 
@@ -200,6 +212,7 @@ def take_snapshot(
     the static and HTML maps draw the assessment under the claims.
     """
     visible = tuple(name for name in LAYERS if name in set(layers))
+    check_paper(paper)
     unknown = sorted(set(layers) - set(LAYERS))
     if unknown:
         raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYERS)}")
@@ -208,7 +221,9 @@ def take_snapshot(
         from ..assessment import annotate_layers
 
         all_layers = annotate_layers(all_layers, overlay, ws.footprints)
-    snap = Snapshot(as_of, visible, all_layers, overlay=overlay, view=view, workspace=ws)
+    snap = Snapshot(
+        as_of, visible, all_layers, overlay=overlay, view=view, workspace=ws, paper=paper
+    )
     snap.sources = collect_sources(all_layers, visible)
     return snap
 

@@ -35,20 +35,23 @@ from ..places import (
 )
 from .styles import (  # noqa: E402
     ASSESSMENT_COLOURS,
+    CONTROLLER_COLOURS,
+    DRAW_ORDER,
     HATCH_COLOUR,
-    LAYER_COLOURS,
-    LAYER_DASH,
     LAYER_DESCRIPTIONS,
-    LAYER_WEIGHT,
+    LEGEND_CONTROLLER,
+    PAPER_SIZES,
     PARTIAL_DASH,
-    fill_colour,
+    is_partial,
+    path_style,
+    share_label,
 )
 
-WIDTH_IN = 11.0  # A4 landscape-ish width, inches
+WIDTH_IN = 11.0  # PNG and SVG width, inches (PDF: the paper's, see styles.PAPER_SIZES)
 MAP_HEIGHT_IN = 7.2
 DPI = {"png": 130, "svg": 72, "pdf": 72}
-FILL_OPACITY = {"ru": 0.35, "ua": 0.35, "other": 0.25, "contested": 0.0, "agreed": 0.3}
 PX_TO_PT = 0.75  # a Leaflet pixel in points
+MIN_MAP_IN = 4.2  # the least height of the map on a page
 MIN_VIEW_M = 60_000  # the smallest view, so a single town keeps its surroundings
 DEFAULT_VIEW = (36.4, 47.6, 38.6, 49.2)  # lon/lat box of the eastern front
 BACKGROUND = "#E4ECF1"  # beyond the places we know: sea or sparse land
@@ -203,13 +206,26 @@ def _draw_backdrop(ax, snap, extent, epsg):
 
 def _shared_edges(geoms) -> list:
     """The boundaries two areas share (borders), leaving out coasts and outer edges."""
-    rings = shapely.boundary(np.asarray(geoms))
+    # make_valid can leave a GeometryCollection (a polygon and a stray line), whose
+    # boundary is undefined: keep only its polygons.
+    geoms = np.asarray(
+        [
+            shapely.union_all(
+                shapely.get_parts(g)[shapely.get_dimensions(shapely.get_parts(g)) == 2]
+            )
+            if g is not None and g.geom_type == "GeometryCollection"
+            else g
+            for g in geoms
+        ],
+        dtype=object,
+    )
+    rings = shapely.boundary(geoms)
     out = []
     for i in range(len(rings)):
         for j in range(i + 1, len(rings)):
             if shapely.intersects(geoms[i], geoms[j]):
                 edge = shapely.line_merge(shapely.intersection(rings[i], rings[j]))
-                if not edge.is_empty:
+                if edge is not None and not edge.is_empty:
                     out.append(edge)
     return out
 
@@ -236,12 +252,12 @@ def _draw_overlay(ax, overlay, epsg):
 
 
 def _draw_layer(ax, name, gdf, epsg, z):
+    """One layer in the live map's styles (:func:`styles.path_style`), row by row."""
     if not len(gdf):
         return
     proj = gdf.to_crs(epsg)
-    weight = LAYER_WEIGHT[name]
-    lw = weight * PX_TO_PT
     if name == "contested":
+        style = path_style(name)
         _polygons(
             ax,
             proj.geometry,
@@ -255,31 +271,35 @@ def _draw_layer(ax, name, gdf, epsg, z):
             ax,
             proj.geometry,
             facecolors="none",
-            edgecolors=LAYER_COLOURS[name],
-            linewidths=lw,
-            linestyles=[_dash(LAYER_DASH[name], weight)],
+            edgecolors=style["color"],
+            linewidths=style["weight"] * PX_TO_PT,
+            linestyles=[_dash(style.get("dashArray"), style["weight"])],
             zorder=z + 0.1,
         )
         return
-    for partial in (False, True):
-        rows = proj[(proj["extent"] == "partial") == partial]
+    partial = [
+        is_partial(e, p, f) for e, p, f in zip(proj["extent"], proj["part"], proj["fraction"])
+    ]
+    for flag in (False, True):
+        rows = proj[[p == flag for p in partial]]
         if not len(rows):
             continue
+        styles = [path_style(name, c, flag) for c in rows["controller"]]
         _polygons(
             ax,
             rows.geometry,
-            facecolors=[_rgba(fill_colour(c), FILL_OPACITY[name]) for c in rows["controller"]],
+            facecolors=[_rgba(st["fillColor"], st["fillOpacity"]) for st in styles],
             edgecolors="none",
             zorder=z,
         )
-        dash = PARTIAL_DASH if partial else LAYER_DASH[name]
+        style = styles[0]
         _polygons(
             ax,
             rows.geometry,
             facecolors="none",
-            edgecolors=LAYER_COLOURS[name],
-            linewidths=lw,
-            linestyles=[_dash(dash, weight)],
+            edgecolors=style["color"],
+            linewidths=style["weight"] * PX_TO_PT,
+            linestyles=[_dash(style.get("dashArray"), style["weight"])],
             zorder=z + 0.1,
         )
 
@@ -290,34 +310,29 @@ def _rgba(colour: str, alpha: float) -> tuple:
     return to_rgba(colour, alpha)
 
 
+def legend_swatch(layer: str) -> dict:
+    """The legend swatch of a layer as the live map draws it: fill colour and opacity,
+    edge colour, weight and dashes (from :func:`styles.path_style`)."""
+    return path_style(layer, LEGEND_CONTROLLER[layer])
+
+
 def _legend_handles(snap):
     handles = []
     for name in snap.visible:
-        weight = LAYER_WEIGHT[name]
+        style = legend_swatch(name)
         label = f"{LAYER_TITLES[name]}: {LAYER_DESCRIPTIONS[name]}"
-        if name == "contested":
-            handles.append(
-                Patch(
-                    facecolor="white",
-                    hatch="////",
-                    edgecolor=LAYER_COLOURS[name],
-                    linestyle=_dash(LAYER_DASH[name], weight),
-                    linewidth=weight * PX_TO_PT,
-                    label=label,
-                )
+        contested = name == "contested"
+        handles.append(
+            Patch(
+                facecolor="white" if contested else _mix(style["fillColor"], style["fillOpacity"]),
+                hatch="////" if contested else None,
+                edgecolor=style["color"],
+                linestyle=_dash(style.get("dashArray"), style["weight"]),
+                linewidth=min(style["weight"], 3) * PX_TO_PT,
+                label=label,
+                gid=f"legend-{name}",
             )
-        else:
-            fill = {"ru": "RU", "ua": "UA"}.get(name)
-            face = fill_colour(fill) if fill else ("#56B4E9" if name == "agreed" else "#CCCCCC")
-            handles.append(
-                Patch(
-                    facecolor=_mix(face, FILL_OPACITY[name]),
-                    edgecolor=LAYER_COLOURS[name],
-                    linewidth=weight * PX_TO_PT,
-                    linestyle=_dash(LAYER_DASH[name], weight),
-                    label=label,
-                )
-            )
+        )
     if any(name in snap.visible for name in ("ru", "ua", "other")):
         handles.append(
             Patch(
@@ -330,11 +345,19 @@ def _legend_handles(snap):
         )
         handles.append(
             Patch(
-                facecolor=_mix("#D55E00", 0.35),
+                facecolor=_mix(CONTROLLER_COLOURS["RU"], path_style("ru", "RU")["fillOpacity"]),
                 edgecolor="none",
                 label="fill: the controller claimed (vermillion RU, blue UA, orange contested)",
             )
         )
+        if any(_share_labels(snap)):
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor="none",
+                    label="RU 95%: the share claimed, when only that is known",
+                )
+            )
     if snap.overlay is not None:
         for kind, shape in snap.overlay.shapes.items():
             if shape is not None and not shape.is_empty:
@@ -395,24 +418,46 @@ def _caption_lines(snap) -> list[str]:
     return lines
 
 
-def figure(snap):
-    """The matplotlib Figure of a snapshot (callers close it)."""
+def _layout(snap, caption: list[str], legend_rows: int, paper: str | None):
+    """(width, height, map height, caption lines) in inches; on paper the height is
+    the page's, and sources that do not fit are cut with a pointer to the full list."""
+    line_in = 0.16
+    title_in = 0.75
+
+    def foot(lines: int) -> float:
+        return 0.25 + legend_rows * 0.2 + lines * line_in + 0.2
+
+    if paper is None:
+        return WIDTH_IN, title_in + MAP_HEIGHT_IN + foot(len(caption)), MAP_HEIGHT_IN, caption
+    width, height = PAPER_SIZES[paper]
+    room = int((height - title_in - MIN_MAP_IN - foot(0)) / line_in)
+    if len(caption) > room:
+        keep = caption[: max(room - 2, 1)]
+        keep.append(
+            f"... {len(caption) - len(keep) - 1} more lines of sources: see the GeoJSON or "
+            "CSV export."
+        )
+        keep.append(caption[-1])
+        caption = keep
+    return width, height, height - title_in - foot(len(caption)), caption
+
+
+def figure(snap, paper: str | None = None):
+    """The matplotlib Figure of a snapshot (callers close it). With ``paper``
+    (``a4``, ``letter``) the figure is that page, landscape."""
     box = view_box(snap)
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     epsg = utm_epsg(cx, cy)
-    caption = _caption_lines(snap)
     handles = _legend_handles(snap)
-    line_in = 0.16
     legend_rows = math.ceil(len(handles) / 2)
-    foot_in = 0.25 + legend_rows * 0.2 + len(caption) * line_in + 0.2
-    title_in = 0.75
-    height = title_in + MAP_HEIGHT_IN + foot_in
-    fig = plt.figure(figsize=(WIDTH_IN, height))
-    margin = 0.3 / WIDTH_IN
-    ax = fig.add_axes((margin, foot_in / height, 1 - 2 * margin, MAP_HEIGHT_IN / height))
+    width_in, height, map_in, caption = _layout(snap, _caption_lines(snap), legend_rows, paper)
+    foot_in = height - 0.75 - map_in
+    fig = plt.figure(figsize=(width_in, height))
+    margin = 0.3 / width_in
+    ax = fig.add_axes((margin, foot_in / height, 1 - 2 * margin, map_in / height))
     ax.set_xticks([])
     ax.set_yticks([])
-    aspect = (WIDTH_IN * (1 - 2 * margin)) / MAP_HEIGHT_IN
+    aspect = (width_in * (1 - 2 * margin)) / map_in
     extent = _projected_extent(box, epsg, aspect)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
@@ -421,7 +466,7 @@ def figure(snap):
     cities, region_labels = _draw_backdrop(ax, snap, extent, epsg)
     if snap.overlay is not None:
         _draw_overlay(ax, snap.overlay, epsg)
-    for z, name in enumerate(snap.visible):
+    for z, name in enumerate(n for n in DRAW_ORDER if n in snap.visible):
         _draw_layer(ax, name, snap.layers[name], epsg, 10 + z)
     _draw_labels(ax, snap, epsg, cities, region_labels)
     ax.add_artist(
@@ -437,7 +482,7 @@ def figure(snap):
     fig.text(
         margin,
         1 - 0.22 / height,
-        f"Territorial-control claims as of {snap.as_of.isoformat()}",
+        snap.title or f"Territorial-control claims as of {snap.as_of.isoformat()}",
         fontsize=15,
         fontweight="bold",
         va="top",
@@ -452,7 +497,7 @@ def figure(snap):
         va="top",
     )
     legend_top = (foot_in - 0.12) / height
-    fig.legend(
+    legend = fig.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(margin, legend_top),
@@ -464,6 +509,9 @@ def figure(snap):
         columnspacing=2.0,
         borderaxespad=0,
     )
+    for orig, drawn in zip(handles, legend.legend_handles):
+        if orig.get_gid():
+            drawn.set_gid(orig.get_gid())  # the SVG names each layer's swatch
     text_top = foot_in - 0.2 - legend_rows * 0.2
     fig.text(
         margin,
@@ -491,19 +539,45 @@ def _overlaps(bbox, placed) -> bool:
     return any(bbox.overlaps(other) for other in placed)
 
 
+def _share_labels(snap) -> list[tuple[int, str]]:
+    """(place_id, 'RU 95%') for each visible claim known only as a share, as on the map."""
+    out = []
+    for name, gdf in snap.layers.items():
+        if name not in ("ru", "ua", "other") or not len(gdf):
+            continue
+        for pid, c, e, f, p in zip(
+            gdf["place_id"], gdf["controller"], gdf["extent"], gdf["fraction"], gdf["part"]
+        ):
+            text = share_label(name, c, e, f, p)
+            if text:
+                out.append((int(pid), text))
+    return out
+
+
 def _place_boxes(snap, epsg) -> dict:
-    """Per place: its name and the projected bounds of everything drawn for it."""
+    """Per place: its label (name, then share and change notes) and the projected
+    bounds of everything drawn for it."""
     out: dict = {}
+    notes: dict = {}
+    for pid, text in _share_labels(snap):
+        notes.setdefault(pid, []).append(text)
     for gdf in snap.layers.values():
         if not len(gdf):
             continue
         bounds = gdf.to_crs(epsg).bounds.to_numpy()
-        for pid, name, b in zip(gdf["place_id"], gdf["place"], bounds):
+        changes = gdf["change"] if "change" in gdf.columns else [None] * len(gdf)
+        for pid, name, b, change in zip(gdf["place_id"], gdf["place"], bounds, changes):
+            pid = int(pid)
+            if isinstance(change, str) and change:
+                notes.setdefault(pid, []).append(change)
             if pid in out:
                 _, old = out[pid]
                 b = (min(old[0], b[0]), min(old[1], b[1]), max(old[2], b[2]), max(old[3], b[3]))
             out[pid] = (name, tuple(b))
-    return out
+    return {
+        pid: ("\n".join([name, *dict.fromkeys(notes.get(pid, []))]), b)
+        for pid, (name, b) in out.items()
+    }
 
 
 def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
@@ -605,13 +679,14 @@ def render_static(snap, fmt: str) -> bytes:
     """The snapshot as PNG, SVG or PDF bytes."""
     if fmt not in DPI:
         raise ValueError(f"static formats are png, svg, pdf; not {fmt!r}")
-    fig = figure(snap)
+    fig = figure(snap, snap.paper if fmt == "pdf" else None)
     try:
         buf = io.BytesIO()
+        title = snap.title or f"Territorial-control claims as of {snap.as_of.isoformat()}"
         meta = {
             "png": {"Title": f"Claims map {snap.as_of.isoformat()}"},
-            "pdf": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"},
-            "svg": {"Title": f"Territorial-control claims as of {snap.as_of.isoformat()}"},
+            "pdf": {"Title": title},
+            "svg": {"Title": title},
         }
         # SVG keeps its text as text (searchable, editable in a drawing program).
         with plt.rc_context({"svg.fonttype": "none"}):

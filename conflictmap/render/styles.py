@@ -45,3 +45,68 @@ LAYER_DESCRIPTIONS = {
 def fill_colour(controller: str | None) -> str:
     """Fill colour for a controller (grey when unknown)."""
     return CONTROLLER_COLOURS.get(controller or "", "#999999")
+
+
+# Layers bottom to top, on the live map and in every export.
+DRAW_ORDER = ("agreed", "other", "ru", "ua", "contested")
+# Fill opacity of a claim shape on the live map and in every export.
+FILL_OPACITY = {"full": 0.6, "partial": 0.45}
+# The controller a legend swatch of each layer is drawn with (its fill colour).
+LEGEND_CONTROLLER = {"ru": "RU", "ua": "UA", "other": "UA", "contested": None, "agreed": "RU"}
+# Landscape paper for PDF exports, in inches (width, height).
+PAPER_SIZES = {"a4": (11.69, 8.27), "letter": (11.0, 8.5)}
+DEFAULT_PAPER = "a4"
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def is_partial(extent=None, part=None, fraction=None) -> bool:
+    """Whether a claim names only part of a place (an extent, a part or a share)."""
+    return extent == "partial" or not _blank(part) or not _blank(fraction)
+
+
+def path_style(layer: str, controller=None, partial: bool = False) -> dict:
+    """Leaflet path options for one claim shape of a layer (the static maps read the same).
+
+    Fill says who holds it (by controller); the outline says whose claim it is (by
+    layer); a partial claim has a dashed outline and a lighter fill; contested is
+    hatched with a heavy dashed black outline.
+    """
+    if layer == "contested":
+        return {
+            "color": LAYER_COLOURS["contested"],
+            "weight": 3.5,
+            "opacity": 1,
+            "dashArray": LAYER_DASH["contested"],
+            "fillColor": "url(#cm-hatch)",
+            "fillOpacity": 1,
+        }
+    style = {
+        "color": LAYER_COLOURS[layer],
+        "opacity": 1,
+        "weight": LAYER_WEIGHT[layer] + (0.5 if partial else 0),
+        "fillColor": fill_colour(controller),
+        "fillOpacity": FILL_OPACITY["partial" if partial else "full"],
+    }
+    dash = PARTIAL_DASH if partial else LAYER_DASH[layer]
+    if dash:
+        style["dashArray"] = dash
+    return style
+
+
+def share_label(layer: str, controller=None, extent=None, fraction=None, part=None) -> str:
+    """The label of a claim known only as a share ('RU 95%', 'UA part'); '' otherwise.
+
+    >>> share_label("ru", "RU", "partial", 0.95)
+    'RU 95%'
+    >>> share_label("ru", "RU", "partial", None, "north")
+    ''
+    """
+    if layer not in ("ru", "ua", "other") or not is_partial(extent, part, fraction):
+        return ""
+    if not _blank(part):
+        return ""
+    share = "part" if _blank(fraction) else f"{round(float(fraction) * 100)}%"
+    return f"{'' if _blank(controller) else controller} {share}".strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -111,3 +112,93 @@ def test_overlay_is_drawn_under_the_claims(ws):
         for i in (1, 3, 5)
     )
     assert count_colour(drawn, mix, tol=6) > count_colour(plain, mix, tol=6) + 500
+
+
+# -- exports = the live map: legend colours, labels, paper --------------------------------
+def _hex(rgb) -> tuple[int, int, int]:
+    return tuple(round(v * 255) for v in rgb[:3])
+
+
+def _swatch_rgb(layer: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """(fill over white, edge) of the live map's legend swatch of a layer."""
+    from matplotlib.colors import to_rgb
+
+    from conflictmap.render.mapview import feature_style
+    from conflictmap.render.styles import LEGEND_CONTROLLER
+
+    style = feature_style(layer, {"controller": LEGEND_CONTROLLER[layer]})
+    edge = _hex(to_rgb(style["color"]))
+    if layer == "contested":
+        return (255, 255, 255), edge
+    a = style["fillOpacity"]
+    fill = tuple(1 - a + a * v for v in to_rgb(style["fillColor"]))
+    return _hex(fill), edge
+
+
+LAYER_NAMES = ("ru", "ua", "other", "contested", "agreed")
+
+
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_svg_legend_colours_equal_the_live_map(ws, layer):
+    from matplotlib.colors import to_rgb
+
+    root = ET.fromstring(S.render(S.take_snapshot(ws, AFTER), "svg"))
+    group = next(
+        g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == f"legend-{layer}"
+    )
+    style = group.find("{http://www.w3.org/2000/svg}path").get("style")
+    fill = re.search(r"fill: ([^;]+)", style)[1]
+    stroke = re.search(r"stroke: (#[0-9a-f]{6})", style)[1]
+    want_fill, want_edge = _swatch_rgb(layer)
+    if layer == "contested":  # hatched, as on the map
+        assert fill.startswith("url(#")
+    else:
+        assert np.abs(np.array(_hex(to_rgb(fill))) - want_fill).max() <= 1
+    assert _hex(to_rgb(stroke)) == want_edge
+
+
+@pytest.mark.parametrize("layer", ["ru", "ua", "other", "agreed"])
+def test_png_legend_colours_equal_the_live_map(ws, layer):
+    import matplotlib.pyplot as plt
+
+    from conflictmap.render.static import figure
+
+    fig = figure(S.take_snapshot(ws, AFTER))
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI["png"])
+        fig.canvas.draw()
+        legend = fig.legends[0]
+        patch = next(p for p in legend.get_patches() if p.get_gid() == f"legend-{layer}")
+        box = patch.get_window_extent()
+        scale = DPI["png"] / fig.dpi
+        height = fig.get_size_inches()[1] * DPI["png"]
+        x, y = box.x0 * scale + box.width * scale / 2, height - (box.y0 + box.height / 2) * scale
+    finally:
+        plt.close(fig)
+    pixels = png_pixels(buf.getvalue())
+    want_fill, _ = _swatch_rgb(layer)
+    got = pixels[int(y), int(x)]
+    assert np.abs(got.astype(int) - want_fill).max() <= 3, (layer, got, want_fill)
+
+
+def test_share_labels_and_place_names_are_in_the_svg_text(ws):
+    root = ET.fromstring(S.render(S.take_snapshot(ws, AFTER), "svg"))
+    text = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    for label in ("RU 95%", "Kurakhove", "Pokrovsk", "Chasiv Yar"):
+        assert label in text
+
+
+@pytest.mark.parametrize(
+    "paper, size",
+    [("a4", (841.68, 595.44)), ("letter", (792.0, 612.0))],
+)
+def test_pdf_page_is_the_paper_landscape(ws, paper, size):
+    data = S.render(S.take_snapshot(ws, AFTER, paper=paper), "pdf")
+    box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", data)
+    assert (float(box[1]), float(box[2])) == pytest.approx(size, abs=1)
+
+
+def test_unknown_paper_is_refused(ws):
+    with pytest.raises(ValueError, match="a4, letter"):
+        S.take_snapshot(ws, AFTER, paper="a3")
