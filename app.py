@@ -14,6 +14,7 @@ st.set_page_config(page_title="Conflict-claims map", layout="wide")
 
 pages = [
     st.Page("pages/map.py", title="Map", default=True),
+    st.Page("pages/changes.py", title="What changed"),
     st.Page("pages/claims.py", title="Claims"),
     st.Page("pages/timeline.py", title="Timeline"),
 ]

@@ -43,9 +43,16 @@ def _view(view) -> View | None:
     return View(float(center[0]), float(center[1]), int(round(zoom or 9)))
 
 
-def _maker(ws, as_of: date, layers: tuple[str, ...], view: View | None, overlay, fmt: str):
+PAPERS = {"a4": "A4 landscape", "letter": "US Letter landscape"}
+W_PAPER = "w_pdf_paper"
+
+
+def _maker(
+    ws, as_of: date, layers: tuple[str, ...], view: View | None, overlay, fmt: str, paper="a4"
+):
     def make() -> bytes:
-        return render(take_snapshot(ws, as_of, layers, overlay=overlay, view=view), fmt)
+        snap = take_snapshot(ws, as_of, layers, overlay=overlay, view=view, paper=paper)
+        return render(snap, fmt)
 
     return make
 
@@ -66,12 +73,13 @@ def render_downloads(
     st.markdown(f"**Download this map** as of {as_of.isoformat()}")
     if not layers:
         st.caption("Switch on at least one layer to download the map.")
+    paper = st.selectbox("PDF paper", list(PAPERS), format_func=PAPERS.get, key=W_PAPER, width=220)
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS):
         label, help_text = LABELS[fmt]
         col.download_button(
             label,
-            data=_maker(ws, as_of, layers, snap_view, overlay, fmt),
+            data=_maker(ws, as_of, layers, snap_view, overlay, fmt, paper),
             file_name=file_name(as_of, fmt),
             mime=MEDIA_TYPES[fmt],
             help=help_text,

@@ -115,6 +115,12 @@ def changes_geojson(changes: pd.DataFrame, since: date, until: date, footprints)
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _source_of(row) -> dict:
+    claims = row.get("claims") if hasattr(row, "get") else None
+    last = claims[-1] if isinstance(claims, list) and claims else {}
+    return {k: last.get(k) for k in ("source_publisher", "source_url", "source_title", "note")}
+
+
 def _layer_frames(changes: pd.DataFrame, footprints) -> dict[str, gpd.GeoDataFrame]:
     """The changes as the map's claimant layers (state at the end), each row labelled."""
     out = {}
@@ -139,6 +145,8 @@ def _layer_frames(changes: pd.DataFrame, footprints) -> dict[str, gpd.GeoDataFra
                         "claimant": row["claimant"],
                         "claimant_org": row["claimant_orgs"],
                         "claim_id": row["claim_ids"],
+                        # The claim in force at the end: the one drawn.
+                        **_source_of(row),
                         "summary": f"{row['kind']}: {row['before']} -> {row['after']}",
                         "lat": row["lat"],
                         "lon": row["lon"],
@@ -198,14 +206,27 @@ def render_changes(
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(CHANGES_FORMATS)}")
 
 
-def changes_map(ws: Workspace, changes: pd.DataFrame, since: date, until: date):
+def changes_map(
+    ws: Workspace,
+    changes: pd.DataFrame,
+    since: date,
+    until: date,
+    *,
+    width: int = 900,
+    height: int = 560,
+):
     """The folium map of the changes (the live map's styles, popups with each place's
-    claims up to ``until``), self-contained: Leaflet and the scripts are inlined."""
+    claims up to ``until``), self-contained: Leaflet and the scripts are inlined. The
+    view fits every change in a map of ``width`` x ``height`` pixels."""
     from . import mapview
 
     layers = _layer_frames(changes, ws.footprints)
     visible = {name for name in ("ru", "ua", "other") if len(layers[name])} or {"ru", "ua"}
-    return mapview.build_map(layers, until, history=ws.index.frame, visible=visible)
+    bounds = mapview.layers_bounds(layers)
+    center, zoom = mapview.view_for(bounds, width=width, height=height) if bounds else (None, None)
+    return mapview.build_map(
+        layers, until, history=ws.index.frame, visible=visible, center=center, zoom=zoom
+    )
 
 
 def changes_html(ws: Workspace, changes: pd.DataFrame, since: date, until: date) -> bytes:

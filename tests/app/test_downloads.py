@@ -87,3 +87,18 @@ def test_no_file_for_no_date(db_url):
     at = AppTest.from_function(empty, args=(db_url,))
     at.run(timeout=60)
     assert not at.exception and len(at.get("download_button")) == 0
+
+
+@pytest.mark.parametrize("choice", ["a4", "letter"])
+def test_paper_setting_under_the_map(db_url, choice):
+    at = run(db_url, ["ru", "contested"])
+    box = at.selectbox(key="w_pdf_paper")
+    assert box.value == "a4" and box.options == ["A4 landscape", "US Letter landscape"]
+    box.set_value(choice).run()
+    assert not at.exception and at.selectbox(key="w_pdf_paper").value == choice
+
+
+@pytest.mark.parametrize("paper, size", [("a4", b"841.68 595.44"), ("letter", b"792 612")])
+def test_pdf_button_uses_the_paper(ws, paper, size):
+    data = _maker(ws, AFTER, ("contested",), None, None, "pdf", paper)()
+    assert b"/MediaBox [ 0 0 " + size in data
