@@ -11,8 +11,9 @@ monitoring groups, analysts). No rule names a report's wording or a place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+from .cues import Actor, Speech, pick
 
 FLAGS = re.IGNORECASE
 
@@ -364,17 +365,6 @@ FULL_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Actor:
-    """A speaker or agent named in text: its side, a label, and where it stands."""
-
-    side: str
-    label: str
-    start: int
-    end: int
-    specific: bool
-
-
 # (side, label, pattern, specific). Specific entries are named organisations, offices and
 # people; the rest are nationality words, used only when nothing specific is named.
 _ACTORS = [
@@ -610,3 +600,97 @@ FINITE_BEFORE = re.compile(
     r"reportedly|currently|firmly)\s+)*$",
     FLAGS,
 )
+
+
+# -- moved from the pipeline: English wording it needs -----------------------------------
+ANAPHOR = re.compile(
+    r"\b(?=[tT])(?:the|this|that)\s+(?:(?:embattled|besieged|ruined|strategic|key|eastern|frontline|"
+    r"front-line|same|devastated|destroyed|small|industrial|mining)\s+)?"
+    r"(?:city|town|village|settlement)\b(?!\s+of\b)(?!\s+(?:council|administration|"
+    r"authorities|mayor|hall|limits|residents)\b)",
+    re.IGNORECASE,
+)
+
+AT_THE_TIME = re.compile(r"\bat\s+the\s+time\b", re.IGNORECASE)
+
+ANAPHOR_NOUNS = ("city", "town", "village", "settlement")
+
+PERIOD_HINT = re.compile(r"\d{4}|last |this ")
+
+NOT_ONLY = re.compile(r"not\s+only\s*$")
+
+BUT = re.compile(r"\bbut\b|;")
+
+SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+
+AGENT = re.compile(rf"\b(?:{SIDE_WORD_RU}|{SIDE_WORD_UA})\b|\b(?:its|their|our|we|they|it)\b")
+
+INTO = re.compile(r"\bentered\b|\binto$", re.IGNORECASE)
+
+SINCE_PERIOD = re.compile(r"\bsince\s+$", re.IGNORECASE)
+
+SIDE_RU = re.compile(SIDE_WORD_RU)
+
+SIDE_UA = re.compile(SIDE_WORD_UA)
+
+# A capital standing for its government ("Moscow said", "Kyiv's General Staff") is a
+# speaker, not a place a claim is about: it is left in the text for the actor lexicon.
+GOVERNMENT = re.compile(rf"{SIDE_WORD_RU}|{SIDE_WORD_UA}")
+
+PARTIAL_WORDS = re.compile(
+    r"\b(?:partly|partially|largely|mostly|most|much|half|part|parts|"
+    r"bulk|majority|almost|nearly|third|quarter|\d)",
+    re.IGNORECASE,
+)
+
+CAPTURE_WORDS = re.compile(
+    r"\b(?:captur\w*|seiz\w*|took|taken|fall|fallen|fell|liberat\w*|"
+    r"control\w*|occup\w*|takeover)\b",
+    re.IGNORECASE,
+)
+
+# A gerund ("capturing X") asserts nothing on its own.
+UNASSERTED_FORM = re.compile(r"ing$")
+RETAKE = re.compile(r"re(?:captur|took|tak|gain)", FLAGS)
+DENIAL_VERB = ("den", "dismiss", "reject", "refut")
+CLAUSE_PUNCT = re.compile(r"[,;:]")
+SENTENCE_PUNCT = re.compile(r"[.;]")
+QUOTE_END = re.compile(r"[,”\"’]\s*$")
+NAME_AFTER = re.compile(r"\s+(?:the\s+)?[A-Z]")
+
+
+def find_speeches(masked: str) -> list[Speech]:
+    """Who speaks in a masked sentence: each speech verb with the actor it names."""
+    out = []
+    for m in SPEECH.finditer(masked):
+        verb = m.group("verb").lower()
+        before = masked[: m.start()]
+        if not verb.startswith(("according", "citing")) and NOUN_BEFORE.search(before):
+            continue
+        if verb.startswith(("according", "citing")):
+            # "according to Ukrainian monitoring group DeepState": the name comes last.
+            phrase = CLAUSE_PUNCT.split(masked[m.end() : m.end() + 100])[0]
+            actor = pick(actors_in(phrase), first=False)
+        elif QUOTE_END.search(before[-4:]) and NAME_AFTER.match(masked[m.end() : m.end() + 8]):
+            phrase = masked[m.end() : m.end() + 120]
+            phrase = SENTENCE_PUNCT.split(phrase)[0]
+            actor = pick(actors_in(phrase), first=True)
+        else:
+            window = masked[max(0, m.start() - 110) : m.start()]
+            cut = max(
+                window.rfind(q) for q in ("“", '"', "”", " that ", ". ", ";", " - ", " — ", ") -")
+            )
+            if cut >= 0:
+                window = window[cut + 1 :]
+            actors = actors_in(window)
+            actor = actors[-1] if actors else None
+        out.append(
+            Speech(
+                m.start(),
+                m.end(),
+                actor.side if actor else None,
+                actor.label if actor else "",
+                verb.startswith(DENIAL_VERB),
+            )
+        )
+    return out

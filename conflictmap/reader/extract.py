@@ -35,21 +35,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..places import Gazetteer, Place
-from . import en as R
+from . import en
+from .cues import Speech
 from .dates import find_dates, find_periods, parse_calendar_date
+from .en import COMPLEMENT
+from .language import detect_language
 from .mentions import Mention, MentionFinder, RegionMention
 
 SIDES = ("RU", "UA")
 OTHER_SIDE = {"RU": "UA", "UA": "RU"}
 PUBLISHER_LABEL = "the report"
 
-ANAPHOR = re.compile(
-    r"\b(?=[tT])(?:the|this|that)\s+(?:(?:embattled|besieged|ruined|strategic|key|eastern|frontline|"
-    r"front-line|same|devastated|destroyed|small|industrial|mining)\s+)?"
-    r"(?:city|town|village|settlement)\b(?!\s+of\b)(?!\s+(?:council|administration|"
-    r"authorities|mayor|hall|limits|residents)\b)",
-    re.IGNORECASE,
-)
 _ABBREVIATIONS = {
     "mr",
     "ms",
@@ -98,9 +94,6 @@ _DATELINES = (
         re.M,
     ),
 )
-_AT_THE_TIME = re.compile(r"\bat\s+the\s+time\b", re.IGNORECASE)
-_ANAPHOR_NOUNS = ("city", "town", "village", "settlement")
-_PERIOD_HINT = re.compile(r"\d{4}|last |this ")
 
 
 def _any_in(text: str, needles: tuple[str, ...]) -> bool:
@@ -109,33 +102,8 @@ def _any_in(text: str, needles: tuple[str, ...]) -> bool:
 
 
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]*[\"”’')\]]*\s*$")
-_CLAUSE_PUNCT = re.compile(r"[,;:]")
-_SENTENCE_PUNCT = re.compile(r"[.;]")
-_QUOTE_END = re.compile(r"[,”\"’]\s*$")
-_NAME_AFTER = re.compile(r"\s+(?:the\s+)?[A-Z]")
 _PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
-_NOT_ONLY = re.compile(r"not\s+only\s*$")
-_BUT = re.compile(r"\bbut\b|;")
-_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
-_AGENT = re.compile(rf"\b(?:{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA})\b|\b(?:its|their|our|we|they|it)\b")
-_INTO = re.compile(r"\bentered\b|\binto$", re.IGNORECASE)
-_SINCE_PERIOD = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _QUOTE_OR_COMMA = re.compile(r"[,”\"’]")
-_SIDE_RU = re.compile(R.SIDE_WORD_RU)
-_SIDE_UA = re.compile(R.SIDE_WORD_UA)
-# A capital standing for its government ("Moscow said", "Kyiv's General Staff") is a
-# speaker, not a place a claim is about: it is left in the text for the actor lexicon.
-_GOVERNMENT = re.compile(rf"{R.SIDE_WORD_RU}|{R.SIDE_WORD_UA}")
-_PARTIAL_WORDS = re.compile(
-    r"\b(?:partly|partially|largely|mostly|most|much|half|part|parts|"
-    r"bulk|majority|almost|nearly|third|quarter|\d)",
-    re.IGNORECASE,
-)
-CAPTURE_WORDS = re.compile(
-    r"\b(?:captur\w*|seiz\w*|took|taken|fall|fallen|fell|liberat\w*|"
-    r"control\w*|occup\w*|takeover)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -223,10 +191,12 @@ class Extraction:
     regions: list[RegionMention]
     claims: list[CandidateClaim]
     published_from: str = "given"  # given | text | today
+    language: str = "en"  # en | ru | uk, detected from the text
 
     def as_dict(self) -> dict:
         return {
             "published": self.published.isoformat(),
+            "language": self.language,
             "mentions": [m.as_dict() for m in self.mentions],
             "regions": [r.as_dict() for r in self.regions],
             "claims": [c.as_dict(self.text) for c in self.claims],
@@ -296,15 +266,6 @@ def published_from_text(text: str) -> date | None:
 
 # -- the reader ------------------------------------------------------------------------
 @dataclass
-class _Speech:
-    start: int
-    end: int
-    side: str | None
-    label: str
-    is_denial: bool
-
-
-@dataclass
 class _Hit:
     kind: str  # capture | withdrawal | hold | fighting | contested | state rules
     places: list[int]
@@ -325,27 +286,47 @@ class Reader:
         self.gazetteer = gazetteer or Gazetteer.load()
         self.finder = MentionFinder.for_gazetteer(self.gazetteer)
 
-    def read(self, text: str, published: date | None = None, *, publisher: str = "") -> Extraction:
-        """Mentions and candidate claims of ``text`` published on ``published``."""
+    def read(
+        self,
+        text: str,
+        published: date | None = None,
+        *,
+        publisher: str = "",
+        language: str | None = None,
+    ) -> Extraction:
+        """Mentions and candidate claims of ``text`` published on ``published``.
+
+        ``language`` (``en``, ``ru``, ``uk``) is detected from the text when not given.
+        """
+        language = language if language in CUES else detect_language(text)
         published_from = "given"
         if published is None:
             published = published_from_text(text)
             published_from = "text" if published else "today"
             published = published or date.today()
-        found = self.finder.find(text)
+        found = self.finder.find(text, language)
         sentences = split_sentences(text)
         dateline_spans = [(s, e) for s, e, _ in datelines(text)]
         doc = _Document(
-            text, published, sentences, found.mentions, dateline_spans, publisher or PUBLISHER_LABEL
+            CUES[language],
+            text,
+            published,
+            sentences,
+            found.mentions,
+            dateline_spans,
+            publisher or PUBLISHER_LABEL,
         )
         claims = doc.claims()
-        return Extraction(text, published, found.mentions, found.regions, claims, published_from)
+        return Extraction(
+            text, published, found.mentions, found.regions, claims, published_from, language
+        )
 
 
 class _Document:
     """One report being read (state shared by its sentences)."""
 
-    def __init__(self, text, published, sentences, mentions, dateline_spans, publisher):
+    def __init__(self, cues, text, published, sentences, mentions, dateline_spans, publisher):
+        self.R = cues
         self.text = text
         self.published = published
         self.sentences = sentences
@@ -373,10 +354,10 @@ class _Document:
         for m in self.mentions[first:]:
             if m.start >= s.end:
                 break
-            if m.end <= s.end and not _GOVERNMENT.fullmatch(m.text):
+            if m.end <= s.end and not self.R.GOVERNMENT.fullmatch(m.text):
                 items.append((m.start - s.start, m.end - s.start, m.place))
         low_raw = raw.lower()
-        anaphors = ANAPHOR.finditer(raw) if _any_in(low_raw, _ANAPHOR_NOUNS) else ()
+        anaphors = self.R.ANAPHOR.finditer(raw) if _any_in(low_raw, self.R.ANAPHOR_NOUNS) else ()
         for a in anaphors:
             if any(x0 < a.end() and a.start() < x1 for x0, x1, _ in items):
                 continue
@@ -401,12 +382,12 @@ class _Document:
             if not any(a <= s.start + d.start < b for a, b in self.datelines)
         ]
         low = masked_text.lower()
-        may_deny = _any_in(low, R.MAY_DENY)
+        may_deny = _any_in(low, self.R.MAY_DENY)
         # Speakers matter where a claim, a date or a denial can be: skip the rest.
         speeches = (
-            self._speeches(masked_text)
-            if (places or dates or (may_deny and R.DENIAL.search(masked_text)))
-            and _any_in(low, R.MAY_SPEAK)
+            self.R.find_speeches(masked_text)
+            if (places or dates or (may_deny and self.R.DENIAL.search(masked_text)))
+            and _any_in(low, self.R.MAY_SPEAK)
             else []
         )
         info = {
@@ -422,18 +403,20 @@ class _Document:
         }
         if places:  # what the claim rules need, for sentences that can hold a claim
             info.update(
-                conditional=_any_in(low, R.MAY_CONDITION)
-                and bool(R.CONDITIONAL.search(masked_text)),
-                unconfirmed=[u.end() for u in R.UNCONFIRMED.finditer(masked_text)]
-                if _any_in(low, R.MAY_UNCONFIRM)
+                conditional=_any_in(low, self.R.MAY_CONDITION)
+                and bool(self.R.CONDITIONAL.search(masked_text)),
+                unconfirmed=[u.end() for u in self.R.UNCONFIRMED.finditer(masked_text)]
+                if _any_in(low, self.R.MAY_UNCONFIRM)
                 else [],
                 periods=[
                     p for p in find_periods(masked_text, self.published) if p.before_publication
                 ]
-                if _PERIOD_HINT.search(low)
+                if self.R.PERIOD_HINT.search(low)
                 else [],
-                claim_nouns=_claim_nouns(masked_text) if _any_in(low, R.MAY_CLAIM_NOUN) else [],
-                denials=[d.end() for d in R.DENIAL.finditer(masked_text)] if may_deny else [],
+                claim_nouns=_claim_nouns(self.R, masked_text)
+                if _any_in(low, self.R.MAY_CLAIM_NOUN)
+                else [],
+                denials=[d.end() for d in self.R.DENIAL.finditer(masked_text)] if may_deny else [],
             )
         for sp in speeches:
             if sp.side and dates:
@@ -448,7 +431,7 @@ class _Document:
             m = self.mentions[j]
             if sentence - self._sentence_of(m.start) > 2:
                 break
-            if m.end <= pos and m.place is not None and not _GOVERNMENT.fullmatch(m.text):
+            if m.end <= pos and m.place is not None and not self.R.GOVERNMENT.fullmatch(m.text):
                 recent.append(m)
         recent.reverse()
         if not recent:
@@ -458,45 +441,6 @@ class _Document:
         )
         return best[1].place
 
-    def _speeches(self, masked: str) -> list[_Speech]:
-        out = []
-        for m in R.SPEECH.finditer(masked):
-            verb = m.group("verb").lower()
-            before = masked[: m.start()]
-            if not verb.startswith(("according", "citing")) and R.NOUN_BEFORE.search(before):
-                continue
-            if verb.startswith(("according", "citing")):
-                # "according to Ukrainian monitoring group DeepState": the name comes last.
-                phrase = _CLAUSE_PUNCT.split(masked[m.end() : m.end() + 100])[0]
-                pick = _pick(R.actors_in(phrase), first=False)
-            elif _QUOTE_END.search(before[-4:]) and _NAME_AFTER.match(
-                masked[m.end() : m.end() + 8]
-            ):
-                phrase = masked[m.end() : m.end() + 120]
-                phrase = _SENTENCE_PUNCT.split(phrase)[0]
-                pick = _pick(R.actors_in(phrase), first=True)
-            else:
-                window = masked[max(0, m.start() - 110) : m.start()]
-                cut = max(
-                    window.rfind(q)
-                    for q in ("“", '"', "”", " that ", ". ", ";", " - ", " — ", ") -")
-                )
-                if cut >= 0:
-                    window = window[cut + 1 :]
-                actors = R.actors_in(window)
-                pick = actors[-1] if actors else None
-            denial = verb.startswith(("den", "dismiss", "reject", "refut"))
-            out.append(
-                _Speech(
-                    m.start(),
-                    m.end(),
-                    pick.side if pick else None,
-                    pick.label if pick else "",
-                    denial,
-                )
-            )
-        return out
-
     # -- rules -------------------------------------------------------------------------
     def _hits(self, info: dict) -> list[_Hit]:
         masked = info["masked"]
@@ -504,9 +448,9 @@ class _Document:
         if "⟦" not in masked:
             return hits
         first: dict[str, int] = {}
-        for kind, pattern in R.EVENT_RULES + R.STATE_RULES:
+        for kind, pattern in self.R.EVENT_RULES + self.R.STATE_RULES:
             if kind not in first:
-                first[kind] = R.first_needed(info["low"], kind)
+                first[kind] = self.R.first_needed(info["low"], kind)
             if first[kind] < 0:
                 continue
             # A rule that opens with its cue cannot match before the first cue word.
@@ -516,10 +460,10 @@ class _Document:
                 cs, ce = m.span("cue")
                 groups = m.groupdict()
                 if kind == "in_hands":
-                    before = R.BEFORE_PLACE.search(masked, max(0, m.start() - 60), m.start())
+                    before = self.R.BEFORE_PLACE.search(masked, max(0, m.start() - 60), m.start())
                     if before:
                         groups = {**groups, **{k: v for k, v in before.groupdict().items() if v}}
-                part, part2 = R.part_of_groups(groups)
+                part, part2 = self.R.part_of_groups(groups)
                 frac = groups.get("fraction") or (groups.get("degree") or None)
                 window = masked[max(0, cs - 25) : ce + 25]
                 hits.append(
@@ -533,24 +477,24 @@ class _Document:
                         part,
                         part2,
                         frac,
-                        bool(R.FULL_WORDS.search(window)),
+                        bool(self.R.FULL_WORDS.search(window)),
                     )
                 )
                 if kind in ("capture", "held_by", "in_hands", "side_held", "occupied"):
-                    hits[-1].controller = _by_side(groups.get("by"))
+                    hits[-1].controller = _by_side(self.R, groups.get("by"))
         return hits
 
     def _hedged(self, info: dict, hit: _Hit) -> bool:
         masked = info["masked"]
         cs, me = hit.cue_start, hit.match_end
-        if R.NEGATION.search(masked[max(0, cs - 22) : cs]) and not _NOT_ONLY.search(
+        if self.R.NEGATION.search(masked[max(0, cs - 22) : cs]) and not self.R.NOT_ONLY.search(
             masked[max(0, cs - 22) : cs]
         ):
             return True
         if hit.kind in ("held_by", "side_held", "occupied", "in_hands"):
             return any(
                 cs - 60 <= p.start <= me + 40
-                and not _SINCE_PERIOD.search(masked[max(0, p.start - 8) : p.start])
+                and not self.R.SINCE_PERIOD.search(masked[max(0, p.start - 8) : p.start])
                 for p in info["periods"]
             )
         cue = (
@@ -558,21 +502,23 @@ class _Document:
         )
         if (
             hit.kind in ("capture", "hold", "withdrawal", "reached")
-            and cue.endswith("ing")
-            and not R.FINITE_BEFORE.search(masked[max(0, cs - 40) : cs])
+            and self.R.UNASSERTED_FORM.search(cue)
+            and not self.R.FINITE_BEFORE.search(masked[max(0, cs - 40) : cs])
         ):
             if not self._embedding(info, cs)[0]:
                 return True
         if info["conditional"]:
             return True
-        if R.MODAL.search(masked[max(0, cs - 30) : cs]) or R.MODAL.search(masked[me : me + 22]):
+        if self.R.MODAL.search(masked[max(0, cs - 30) : cs]) or self.R.MODAL.search(
+            masked[me : me + 22]
+        ):
             return True
-        if R.ATTEMPT.search(masked[max(0, cs - 50) : cs]):
+        if self.R.ATTEMPT.search(masked[max(0, cs - 50) : cs]):
             return True
         unconfirmed = [u for u in info["unconfirmed"] if u <= cs]
-        if unconfirmed and not _BUT.search(masked[unconfirmed[-1] : cs]):
+        if unconfirmed and not self.R.BUT.search(masked[unconfirmed[-1] : cs]):
             return True
-        if _SINCE.search(masked[max(0, cs - 12) : cs]):
+        if self.R.SINCE.search(masked[max(0, cs - 12) : cs]):
             return True
         for p in info["periods"]:
             if cs - 60 <= p.start <= me + 40:
@@ -582,18 +528,18 @@ class _Document:
     def _agent(self, masked: str, cs: int, speaker: str | None) -> str | None:
         window = masked[max(0, cs - 80) : cs]
         best = None
-        for m in _AGENT.finditer(window):
+        for m in self.R.AGENT.finditer(window):
             best = m
         if best is None:
             return None
         word = best.group(0)
-        if _SIDE_RU.fullmatch(word):
+        if self.R.SIDE_RU.fullmatch(word):
             return "RU"
-        if _SIDE_UA.fullmatch(word):
+        if self.R.SIDE_UA.fullmatch(word):
             return "UA"
         return speaker if speaker in SIDES else None
 
-    def _governing(self, info: dict, pos: int) -> _Speech | None:
+    def _governing(self, info: dict, pos: int) -> Speech | None:
         before = [sp for sp in info["speeches"] if sp.end <= pos]
         if before:
             return before[-1]
@@ -670,7 +616,7 @@ class _Document:
                     claimant = speaker or (controller if controller in SIDES else "OTHER")
                     if not speaker:
                         label = _side_label(claimant)
-                elif hit.kind in ("capture",) and R.CLAIMED_MARK.search(
+                elif hit.kind in ("capture",) and self.R.CLAIMED_MARK.search(
                     masked[max(0, hit.cue_start - 30) : hit.cue_start]
                 ):
                     claimant, label = controller, _side_label(controller)
@@ -708,13 +654,13 @@ class _Document:
             return hit.controller
         agent = self._agent(masked, hit.cue_start, speaker)
         if hit.kind == "capture":
-            if _INTO.search(hit_cue(masked, hit)):
+            if self.R.INTO.search(hit_cue(masked, hit)):
                 return "CONTESTED"
             if hit.controller:
                 return hit.controller
             if agent:
                 return agent
-            if re.match(r"re(?:captur|took|tak|gain)", hit_cue(masked, hit), re.I):
+            if self.R.RETAKE.match(hit_cue(masked, hit)):
                 return "UA"
             return speaker if speaker in SIDES else "RU"
         if hit.kind == "withdrawal":
@@ -725,7 +671,7 @@ class _Document:
 
     def _make(self, place, claimant, label, controller, day, source, hit, evidence):
         part = hit.part
-        fraction = R.fraction_of(hit.fraction_text)
+        fraction = self.R.fraction_of(hit.fraction_text)
         if part == "rest":
             part = None
         if part and hit.part2 and part != hit.part2:
@@ -754,7 +700,7 @@ class _Document:
             partial = (
                 part is not None
                 or (fraction is not None and fraction < 1)
-                or bool(_PARTIAL_WORDS.search(hit.fraction_text or ""))
+                or bool(self.R.PARTIAL_WORDS.search(hit.fraction_text or ""))
                 or hit.part == "rest"
             )
             extent = "partial" if partial else "full"
@@ -776,8 +722,8 @@ class _Document:
     def _denials(self, i: int, objects: set[int], capture_sides) -> list[CandidateClaim]:
         info = self.analysed[i]
         masked = info["masked"]
-        denial = R.DENIAL.search(masked) if info["may_deny"] else None
-        if not denial or info.get("periods") or _AT_THE_TIME.search(masked):
+        denial = self.R.DENIAL.search(masked) if info["may_deny"] else None
+        if not denial or info.get("periods") or self.R.AT_THE_TIME.search(masked):
             return []  # no denial, or one made in the past ("in May 2024", "at the time")
         sp = None
         for s in info["speeches"]:
@@ -789,7 +735,7 @@ class _Document:
         if objects:
             places = [info["places"][k] for k in sorted(objects) if info["places"][k] is not None]
         else:
-            has_capture = bool(CAPTURE_WORDS.search(info["raw"]))
+            has_capture = bool(self.R.CAPTURE_WORDS.search(info["raw"]))
             for p in info["places"]:
                 if p is None:
                     continue
@@ -841,12 +787,12 @@ class _Document:
         return out
 
 
-def _claim_nouns(masked: str) -> list[tuple[int, str | None]]:
+def _claim_nouns(R, masked: str) -> list[tuple[int, str | None]]:
     """(end, side) of each claim noun ("Moscow's claim that", "claims from Moscow that")."""
     out = []
     for m in R.CLAIM_NOUN.finditer(masked):
         before = R.WORD_BEFORE.search(masked, max(0, m.start() - 30), m.start())
-        side = _by_side(m.group("post")) or _by_side(before.group(1) if before else None)
+        side = _by_side(R, m.group("post")) or _by_side(R, before.group(1) if before else None)
         out.append((m.end(), side))
     return out
 
@@ -865,15 +811,7 @@ def _masked_pos(info: dict, raw_pos: int) -> int:
     return raw_pos - shift
 
 
-def _pick(actors: list[R.Actor], first: bool) -> R.Actor | None:
-    specific = [a for a in actors if a.specific]
-    pool = specific or actors
-    if not pool:
-        return None
-    return pool[0] if first else pool[-1]
-
-
-def _by_side(text: str | None) -> str | None:
+def _by_side(R, text: str | None) -> str | None:
     if not text:
         return None
     return R.side_of(text)
@@ -896,7 +834,7 @@ def _combine_parts(claims: list[CandidateClaim]) -> list[CandidateClaim]:
             named = frozenset(c.part for c in partial if c.part and "rest" not in c.rule)
             rest = [c for c in partial if "rest" in c.rule]
             ru = [c for c in partial if c.controller == "RU"]
-            part = R.COMPLEMENT.get(named) if rest else (ru[0].part if ru else None)
+            part = COMPLEMENT.get(named) if rest else (ru[0].part if ru else None)
             merged = replace(
                 partial[0],
                 controller="CONTESTED",
@@ -947,6 +885,7 @@ def _merge(claims: list[CandidateClaim]) -> list[CandidateClaim]:
     return [merged[k] for k in order]
 
 
+CUES = {"en": en, "ru": en, "uk": en}
 _readers: dict[int, Reader] = {}
 
 
@@ -956,8 +895,11 @@ def extract(
     *,
     gazetteer: Gazetteer | None = None,
     publisher: str = "",
+    language: str | None = None,
 ) -> Extraction:
     """Read ``text`` (published on ``published``): mentions and candidate claims.
+
+    ``language`` is ``en``, ``ru`` or ``uk``; when not given it is detected.
 
     >>> ex = extract("Russia's Defence Ministry said on Monday its forces had captured "
     ...              "the village of Krasnohorivka.", date(2025, 12, 3))
@@ -968,4 +910,4 @@ def extract(
     reader = _readers.get(id(gazetteer))
     if reader is None or reader.gazetteer is not gazetteer:
         reader = _readers[id(gazetteer)] = Reader(gazetteer)
-    return reader.read(text, published, publisher=publisher)
+    return reader.read(text, published, publisher=publisher, language=language)

@@ -25,10 +25,13 @@ they are returned apart, and they steer the choice among places of the same name
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
+from statistics import median
 
 import ahocorasick
 from rapidfuzz import fuzz, process
@@ -47,6 +50,7 @@ from ..places import (
     name_key,
     regions,
 )
+from .morph import is_geographic, nominatives
 
 # Population above which a place is known beyond its region: it is taken even when
 # the report names other regions only.
@@ -56,7 +60,8 @@ SENTENCE_REGION_OVERRIDE = 100_000
 VARIANT_SIMILARITY = 70
 MIN_LETTERS_VARIANT = 4
 MIN_LETTERS_OTHER = 5
-CYRILLIC_ENDING_MAX = 3
+NEIGHBOUR_KM = 45.0
+LIST_MIN = 3
 
 NATIONALITIES = {
     "ukrainian",
@@ -390,8 +395,12 @@ class MentionFinder:
         self.gazetteer = gazetteer
         self.entries = trusted_entries(gazetteer)
         self._automaton = ahocorasick.Automaton()
+        self._cyrillic: dict[str, _Entry] = {}
         for key, entry in self.entries.items():
-            word = f" {key}" if entry.cyrillic else f" {key} "
+            if entry.cyrillic:
+                self._cyrillic[key] = entry
+                continue
+            word = f" {key} "
             self._automaton.add_word(word, (len(word), entry))
         self._automaton.make_automaton()
         self._region_spellings = set(regions._by_spelling())
@@ -421,17 +430,7 @@ class MentionFinder:
         found = []
         for end, (length, entry) in self._automaton.iter(bounded):
             start = end - length + 1
-            if entry.cyrillic:
-                stop = end
-                j = end + 1
-                while j < len(bounded) and bounded[j].isalpha() and j - end <= CYRILLIC_ENDING_MAX:
-                    j += 1
-                if j < len(bounded) and bounded[j].isalpha():
-                    continue
-                stop = j - 1
-                found.append((start, stop, entry))
-            else:
-                found.append((start, end - 1, entry))
+            found.append((start, end - 1, entry))
         found.sort(key=lambda m: (m[0], -(m[1] - m[0]), -len(m[2].key)))
         chosen, last_end = [], -1
         for start, end, entry in found:
@@ -510,13 +509,23 @@ class MentionFinder:
             return region
         return None
 
-    def find(self, text: str) -> MentionSet:
-        """Every settlement and region named in ``text``, in order, with places resolved."""
+    def find(self, text: str, lang: str | None = None) -> MentionSet:
+        """Every settlement and region named in ``text``, in order, with places resolved.
+
+        ``lang`` (``en``, ``ru``, ``uk``; detected when not given) chooses the
+        morphological dictionary tried first for Cyrillic names.
+        """
         result = MentionSet()
         if not text:
             return result
         ft = fold(text)
-        region_spans = _region_spans(text)
+        cyrillic = _CYR_LETTER.search(text) is not None
+        if cyrillic and lang not in ("ru", "uk"):
+            from .language import detect_language
+
+            lang = detect_language(text)
+            lang = lang if lang in ("ru", "uk") else "ru"
+        region_spans = _region_spans(text) + (cyrillic_region_spans(text) if cyrillic else [])
         explicit = {r for _, _, r in region_spans}
         raw = []
         headlines: dict[int, bool] = {}
@@ -527,6 +536,10 @@ class MentionFinder:
             if not self._acceptable(text, start, end, entry, headlines):
                 continue
             raw.append((start, end, entry))
+        unknown: list[Mention] = []
+        if cyrillic:
+            cyr, unknown = self._cyrillic_matches(text, lang, region_spans)
+            raw = sorted(raw + cyr, key=lambda m: m[0])
         for s, e, r in region_spans:
             result.regions.append(RegionMention(text[s:e], s, e, r))
         # Settlements that can only be one place in Ukraine give context to the others.
@@ -558,6 +571,10 @@ class MentionFinder:
         self._check_sentence_regions(result, sentence_of)
         taken = [(s_, e_) for s_, e_, _ in raw] + [(s_, e_) for s_, e_, _ in region_spans]
         result.mentions += self._near_misses(text, taken, context, explicit)
+        result.mentions += unknown
+        result.mentions.sort(key=lambda m: m.start)
+        self._check_neighbours(text, result)
+        result.mentions = [_unmapped(m) for m in result.mentions]
         result.mentions.sort(key=lambda m: m.start)
         result.regions.sort(key=lambda r: r.start)
         return result
@@ -607,6 +624,153 @@ class MentionFinder:
                 m.candidates,
                 "no place of that name in the region the sentence names",
             )
+
+    def _cyrillic_matches(
+        self, text: str, lang: str, region_spans: list[tuple[int, int, str]]
+    ) -> tuple[list[tuple[int, int, _Entry]], list[Mention]]:
+        """Cyrillic place names in any grammatical case, and unknown names where the
+        wording says a settlement stands («населенные пункты A, B и C»).
+
+        Every capitalised Cyrillic word (and runs of two or three: «Золотий Колодязь»)
+        is looked up by its nominative forms (:func:`~conflictmap.reader.morph.nominatives`)
+        among the gazetteer's Cyrillic name keys. A word that is part of a longer
+        capitalised name («Владимир Путин»), a quoted name («Восток») or, at the start of
+        a sentence, a word the dictionary knows as something other than a place, is not.
+        """
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _CYR_TOKEN.finditer(text)]
+        slots = _slot_spans(text)
+        in_region = [(s, e) for s, e, _ in region_spans]
+        found: list[tuple[int, int, _Entry]] = []
+        unknown: list[Mention] = []
+        other = "uk" if lang == "ru" else "ru"
+        i = 0
+        while i < len(tokens):
+            start = tokens[i][0]
+            if any(a <= start < b for a, b in in_region):
+                i += 1
+                continue
+            hit = None
+            for n in (3, 2, 1):
+                run = tokens[i : i + n]
+                if len(run) < n or any(
+                    text[run[k][1] : run[k + 1][0]] != " " for k in range(n - 1)
+                ):
+                    continue
+                words = [w for _, _, w in run]
+                entry = self._lookup(words, lang) or self._lookup(words, other)
+                if entry is not None:
+                    hit = (n, entry)
+                    break
+            n = hit[0] if hit else 1
+            end = tokens[i + n - 1][1]
+            in_slot = any(a <= start < b for a, b in slots)
+            if hit and self._largest(hit[1]) < (True, 0) and self._largest(hit[1])[1] < 100_000:
+                hit = None  # a small town abroad: a word that happens to be its name
+            if hit and self._cyrillic_acceptable(text, tokens, i, n, lang, in_slot, in_region):
+                found.append((start, end, hit[1]))
+            elif not hit and in_slot and not _ABBREVIATION.fullmatch(tokens[i][2]):
+                # A run of capitalised words in a settlement slot is one unknown name.
+                while (
+                    i + n < len(tokens)
+                    and n < 3
+                    and text[tokens[i + n - 1][1] : tokens[i + n][0]] == " "
+                    and not any(a <= tokens[i + n][0] < b for a, b in in_region)
+                ):
+                    n += 1
+                end = tokens[i + n - 1][1]
+                unknown.append(
+                    Mention(text[start:end], start, end, None, (), "not in the gazetteer")
+                )
+            i += n
+        return found, unknown
+
+    def _lookup(self, words: list[str], lang: str) -> _Entry | None:
+        """The trusted Cyrillic entry the words' nominative forms name, if any; when
+        several forms name different entries («Димитрове»: Dymytrove, or Dymytrov in the
+        locative), the one whose place is largest (a town is named more than a hamlet)."""
+        if len(words) == 1:
+            forms = nominatives(words[0], lang)
+        else:
+            options = [nominatives(w, lang)[:4] for w in words]
+            forms = tuple(" ".join(combo) for combo in product(*options))
+        hits = []
+        for form in forms:
+            entry = self._cyrillic.get(name_key(form))
+            if entry is not None and entry not in hits:
+                hits.append(entry)
+        if len(hits) <= 1:
+            return hits[0] if hits else None
+        return max(hits, key=self._largest)
+
+    def _largest(self, entry: _Entry) -> tuple[bool, int]:
+        places = [self.gazetteer.get(g) for g in entry.ids]
+        home = [p.population for p in places if p.country == HOME_COUNTRY]
+        return (bool(home), max(home or [p.population for p in places]))
+
+    def _cyrillic_acceptable(self, text, tokens, i, n, lang, in_slot, in_region) -> bool:
+        start, end = tokens[i][0], tokens[i + n - 1][1]
+        first = tokens[i][2]
+        if _ABBREVIATION.fullmatch(first):
+            return False
+        if text[max(0, start - 1) : start] in ("«", "„", "“", '"'):
+            close = _QUOTE_CLOSE.search(text, end, end + 40)
+            if close and not _CLAUSE_MARK.search(text, end, close.start()):
+                return False  # a quoted name: a group of forces, a newspaper
+        if _DIRECTION_AFTER.match(text, end):
+            return False  # «на Покровському напрямку»: a direction, not the settlement
+        if i > 0 and text[tokens[i - 1][1] : start] == " ":
+            if not _sentence_initial(text, tokens[i - 1][0]):
+                return False  # «Владимир Путин», «Андрея Белоусова»
+        if i + n < len(tokens) and text[end : tokens[i + n][0]] == " ":
+            nxt_start = tokens[i + n][0]
+            if not any(a <= nxt_start < b for a, b in in_region):
+                return False
+        if not in_slot and _sentence_initial(text, start) and not is_geographic(first, lang):
+            return False
+        return True
+
+    def _check_neighbours(self, text: str, result: MentionSet) -> None:
+        """Villages named in one list («A, B, C и D») are neighbours: a member placed far
+        from where the list's unambiguous members lie is a namesake, and unresolved."""
+        ms = result.mentions
+        groups: list[list[int]] = []
+        for k, m in enumerate(ms):
+            if groups and _LIST_GAP.fullmatch(text[ms[groups[-1][-1]].end : m.start]):
+                groups[-1].append(k)
+            else:
+                groups.append([k])
+        for group in groups:
+            if len(group) < LIST_MIN:
+                continue
+            placed = [k for k in group if ms[k].place is not None]
+            near = {
+                k: [
+                    j
+                    for j in placed
+                    if _km(ms[k].place.lat, ms[k].place.lon, ms[j].place.lat, ms[j].place.lon)
+                    <= NEIGHBOUR_KM
+                ]
+                for k in placed
+            }
+            if not near:
+                continue
+            core = max(near.values(), key=len)
+            if len(core) < max(LIST_MIN, len(placed) / 3):
+                continue
+            lat = median(ms[j].place.lat for j in core)
+            lon = median(ms[j].place.lon for j in core)
+            for k in placed:
+                p = ms[k].place
+                if _km(p.lat, p.lon, lat, lon) > NEIGHBOUR_KM:
+                    m = ms[k]
+                    ms[k] = Mention(
+                        m.text,
+                        m.start,
+                        m.end,
+                        None,
+                        m.candidates,
+                        "far from the places named with it: another place of that name",
+                    )
 
     def _only_home(self, entry: _Entry) -> Place | None:
         """The one Ukrainian place a name can mean, or None (cached per name)."""
@@ -740,6 +904,115 @@ class MentionFinder:
                 "no place of that name in the regions the text names",
             )
         return Mention(surface, start, end, p, places)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _unmapped(m: Mention) -> Mention:
+    """A register village without coordinates is named with its identity, never placed."""
+    p = m.place
+    if p is None or getattr(p, "mapped", True):
+        return m
+    where = ", ".join(x for x in (getattr(p, "raion", ""), p.oblast) if x)
+    return Mention(m.text, m.start, m.end, None, (p,), f"unmapped: {p.name} ({where})")
+
+
+_QUOTE_CLOSE = re.compile(r"[»“”\"]")
+_CLAUSE_MARK = re.compile(r"[,.;:!?]")
+_DIRECTION_AFTER = re.compile(r"(?i)\s+(?:напрям\w*|направлени\w*|операционн\w*|оперативн\w*)")
+_CYR_LETTER = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_CYR_TOKEN = re.compile(
+    r"(?<![\w'’ʼ-])[А-ЯЁІЇЄҐ][а-яёіїєґА-ЯЁІЇЄҐ'’ʼ]*(?:-[А-ЯЁІЇЄҐа-яёіїєґ][а-яёіїєґА-ЯЁІЇЄҐ'’ʼ]*)*"
+)
+_ABBREVIATION = re.compile(r"[А-ЯЁІЇЄҐ]{2,5}")
+_LIST_GAP = re.compile(
+    r"\s*(?:,\s*(?:(?:и|і|й|та|and)\s+)?|\s(?:и|і|й|та|and|а также|а також)\s+)\s*"
+)
+# Words after which settlement names stand (lists too): «населенные пункты A, B и C».
+_SLOT = re.compile(
+    r"(?i:\b(?:населенн\w*|населен\w*)\s+пункт\w*|\bн\.\s?п\.|\bсел(?:о|а|е|у|ом|і|ах|ами)\b|"
+    r"\bпос[её]л(?:ок|ка|ке|ку|ком)\b|\bселищ(?:е|а|і|у|ем)\b|\bдеревн\w*|\bхутор\w*|"
+    r"\bсмт\b|\bпгт\b)"
+    r"(?:\s+[а-яёіїєґ]\w*){0,2}?\s+"
+    r"(?=[А-ЯЁІЇЄҐ])"
+)
+_SLOT_NAMES = re.compile(
+    r"[А-ЯЁІЇЄҐ][\w'’ʼ-]*(?:\s[А-ЯЁІЇЄҐ][\w'’ʼ-]*){0,2}"
+    r"(?:(?:\s*,\s*|\s+(?:и|і|й|та)\s+)[А-ЯЁІЇЄҐ][\w'’ʼ-]*(?:\s[А-ЯЁІЇЄҐ][\w'’ʼ-]*){0,2})*"
+)
+
+
+def _slot_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the names that follow a settlement word (one or a list)."""
+    out = []
+    if not _SLOT_HINT.search(text):
+        return out
+    for m in _SLOT.finditer(text):
+        names = _SLOT_NAMES.match(text, m.end())
+        if names:
+            out.append((names.start(), names.end()))
+    return out
+
+
+_SLOT_HINT = re.compile(r"(?i)пункт|сел|пос[её]л|деревн|хутор|смт|пгт|н\.\s?п\.")
+
+# Cyrillic region phrases: «Донецкой области», «Донецької області», «ДНР», «на Донеччині».
+_CYR_REGIONS = {
+    "Donetsk": ("донецк", "донецьк", "донеччин"),
+    "Luhansk": ("луганск", "луганськ", "луганщин"),
+    "Kharkiv": ("харьковск", "харківськ", "харківщин", "харьковщин"),
+    "Zaporizhzhia": ("запорожск", "запорізьк", "запоріжжі", "запорожь", "запоріжж"),
+    "Dnipropetrovsk": ("днепропетровск", "дніпропетровськ", "дніпропетровщин", "днепропетровщин"),
+    "Kherson": ("херсонск", "херсонськ", "херсонщин"),
+    "Sumy": ("сумск", "сумськ", "сумщин"),
+    "Mykolaiv": ("николаевск", "миколаївськ", "миколаївщин"),
+    "Kyiv": ("киевск", "київськ", "київщин"),
+    "Chernihiv": ("черниговск", "чернігівськ", "чернігівщин"),
+    "Odesa": ("одесск", "одеськ", "одещин"),
+    "Poltava": ("полтавск", "полтавськ", "полтавщин"),
+    "Kursk": ("курск",),
+    "Belgorod": ("белгородск", "бєлгородськ", "білгородськ"),
+    "Bryansk": ("брянск", "брянськ"),
+}
+_CYR_REGION_STEM = {stem: region for region, stems in _CYR_REGIONS.items() for stem in stems}
+_CYR_REGION = re.compile(
+    r"(?i)\b(?P<stem>"
+    + "|".join(
+        sorted(
+            (s for s in _CYR_REGION_STEM if not s.endswith(("щин", "ччин", "жж", "жі", "жь"))),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\w*\s+(?:област\w*|обл\.|народн\w*\s+республик\w*|краю?\b|кра[йя]\w*)"
+    r"|\b(?P<land>"
+    + "|".join(
+        sorted((s for s in _CYR_REGION_STEM if s.endswith(("щин", "ччин"))), key=len, reverse=True)
+    )
+    + r")\w*"
+    r"|(?<![\w-])(?P<abbr>[ДЛ]НР)(?![\w-])"
+)
+
+
+def cyrillic_region_spans(text: str) -> list[tuple[int, int, str]]:
+    """Region phrases in Russian and Ukrainian text, with the region each names.
+
+    >>> [(r) for _, _, r in cyrillic_region_spans("в Донецкой Народной Республике и на Харківщині")]
+    ['Donetsk', 'Kharkiv']
+    """
+    out = []
+    for m in _CYR_REGION.finditer(text):
+        if m.group("abbr"):
+            region = "Donetsk" if m.group("abbr")[0] == "Д" else "Luhansk"
+        else:
+            region = _CYR_REGION_STEM[(m.group("stem") or m.group("land")).lower()]
+        out.append((m.start(), m.end(), region))
+    return out
 
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s+|\n")
