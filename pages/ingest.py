@@ -105,6 +105,8 @@ for item in reversed(items):
     st.divider()
     st.subheader(view.plain(art.title or art.name or f"Report {item.id}"))
     placed, unresolved = view.mention_summary(ex)
+    language = {"en": "English", "ru": "Russian", "uk": "Ukrainian"}.get(ex.language, ex.language)
+    st.markdown(f"**Language:** {view.plain(language)}")
     st.markdown(f"**Places:** {view.plain(placed) or 'none placed'}")
     if unresolved:
         st.markdown(

@@ -92,7 +92,7 @@ def last_weekday(name: str, published: date) -> date:
 
 
 @lru_cache(maxsize=4096)
-def _read_with_dateparser(text: str) -> tuple[int | None, int, int] | None:
+def _read_with_dateparser(text: str, lang: str = "en") -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of a written date, read once by dateparser."""
     import dateparser
 
@@ -102,14 +102,14 @@ def _read_with_dateparser(text: str) -> tuple[int | None, int, int] | None:
         "RETURN_AS_TIMEZONE_AWARE": False,
         "RELATIVE_BASE": datetime(2000, 1, 1),
     }
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    parsed = dateparser.parse(cleaned, languages=[lang], settings=settings)
     if parsed is None:
         return None
     has_year = re.search(r"\d{4}", text) is not None
     return (parsed.year if has_year else None), parsed.month, parsed.day
 
 
-def parse_calendar_date(text: str, published: date) -> date | None:
+def parse_calendar_date(text: str, published: date, lang: str = "en") -> date | None:
     """A calendar date in ``text`` read with dateparser, never after ``published``.
 
     A date written without its year is the latest such day on or before publication.
@@ -121,7 +121,7 @@ def parse_calendar_date(text: str, published: date) -> date | None:
     >>> parse_calendar_date("2 December 2023", date(2025, 12, 2))
     datetime.date(2023, 12, 2)
     """
-    parts = _read_with_dateparser(text)
+    parts = _read_with_dateparser(text, lang)
     if parts is None:
         return None
     year, month, day = parts
@@ -214,3 +214,85 @@ def find_periods(text: str, published: date) -> list[Period]:
             elif which == "last":
                 out.append(Period(m.start(), m.end(), m.group(0), None, unit != "month"))
     return out
+
+
+# -- Russian and Ukrainian ------------------------------------------------------------
+_CYR_MONTHS = (
+    "январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    "січн|лют|берез|квітн|травн|червн|липн|серпн|вересн|жовтн|листопад|грудн"
+)
+_CYR_DAY_MONTH = re.compile(
+    rf"(?i)\b\d{{1,2}}\s+(?:{_CYR_MONTHS})[а-яіїє]*\b(?:\s+\d{{4}}\s*(?:года|г\.|року|р\.)?)?"
+)
+_CYR_WEEKDAYS = {
+    "понедельник": 0,
+    "вторник": 1,
+    "среду": 2,
+    "среда": 2,
+    "четверг": 3,
+    "пятницу": 4,
+    "пятница": 4,
+    "субботу": 5,
+    "суббота": 5,
+    "воскресенье": 6,
+    "понеділок": 0,
+    "вівторок": 1,
+    "середу": 2,
+    "середа": 2,
+    "четвер": 3,
+    "п'ятницю": 4,
+    "п’ятницю": 4,
+    "пʼятницю": 4,
+    "п'ятниця": 4,
+    "суботу": 5,
+    "субота": 5,
+    "неділю": 6,
+    "неділя": 6,
+}
+_CYR_WEEKDAY = re.compile(
+    r"(?i)\b(?:в|во|у)\s+(" + "|".join(sorted(_CYR_WEEKDAYS, key=len, reverse=True)) + r")\b"
+)
+_CYR_RELATIVE = {
+    "сегодня": 0,
+    "сьогодні": 0,
+    "за сутки": 0,
+    "за минувшие сутки": 0,
+    "за прошедшие сутки": 0,
+    "за добу": 0,
+    "за минулу добу": 0,
+    "з початку доби": 0,
+    "вчера": 1,
+    "вчора": 1,
+    "накануне": 1,
+    "напередодні": 1,
+    "позавчера": 2,
+    "позавчора": 2,
+}
+_CYR_REL = re.compile(
+    r"(?i)(?<![\w-])(" + "|".join(sorted(_CYR_RELATIVE, key=len, reverse=True)) + r")(?![\w-])"
+)
+
+
+def find_dates_cyrillic(text: str, published: date, lang: str) -> list[DateMention]:
+    """Days named in Russian or Ukrainian text («28 декабря», «в понедельник»,
+    «накануне», «за сутки»), resolved against ``published`` like :func:`find_dates`.
+
+    >>> [(d.text, d.day.isoformat()) for d in find_dates_cyrillic(
+    ...     "Накануне, 20 ноября, в понедельник", date(2025, 11, 25), "ru")]
+    [('Накануне', '2025-11-24'), ('20 ноября', '2025-11-20'), ('в понедельник', '2025-11-24')]
+    """
+    found: list[DateMention] = []
+    if _DIGIT.search(text):
+        for m in _CYR_DAY_MONTH.finditer(text):
+            day = parse_calendar_date(m.group(0), published, lang)
+            if day is not None:
+                found.append(DateMention(m.start(), m.end(), m.group(0), day))
+    for m in _CYR_WEEKDAY.finditer(text):
+        target = _CYR_WEEKDAYS[m.group(1).lower()]
+        day = published - timedelta(days=(published.weekday() - target) % 7)
+        found.append(DateMention(m.start(), m.end(), m.group(0), day))
+    for m in _CYR_REL.finditer(text):
+        back = _CYR_RELATIVE[m.group(1).lower()]
+        found.append(DateMention(m.start(), m.end(), m.group(0), published - timedelta(days=back)))
+    found.sort(key=lambda d: d.start)
+    return found

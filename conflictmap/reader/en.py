@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from .cues import Actor, Speech, pick
+from .dates import find_dates  # noqa: F401 (the pipeline asks each cue module)
 
 FLAGS = re.IGNORECASE
 
@@ -657,6 +658,18 @@ CLAUSE_PUNCT = re.compile(r"[,;:]")
 SENTENCE_PUNCT = re.compile(r"[.;]")
 QUOTE_END = re.compile(r"[,”\"’]\s*$")
 NAME_AFTER = re.compile(r"\s+(?:the\s+)?[A-Z]")
+
+
+UNATTRIBUTED_IS_SIDE = False  # an unattributed claim is the report's own
+PRONOUN_LABEL = None
+
+
+def default_controller(cue: str) -> str:
+    """Who holds a place captured with no side named: Russia (the side advancing)."""
+    return "RU"
+
+
+DENIED_NEEDS_SIDE = False
 
 
 def find_speeches(masked: str) -> list[Speech]:

@@ -6,6 +6,14 @@ one of its ``alt`` controllers. Recall counts core gold claims found; precision 
 every prediction that matches no gold claim (core or not) as an error. Dates, extents,
 parts and fractions are scored on matched claims. Mention recall counts the gold
 mentions (canonical names of Ukrainian places) that the reader found and placed.
+
+Both gold formats are read: ``gold.json`` (English) and ``gold_ru_uk.json``, whose
+reports carry a ``language`` and a list of ``hard`` places (named in the text, missing
+from the gazetteer or sharing their name with places elsewhere), each with its oblast
+and ``not_at``, the points of its namesakes. A claim about a hard place matches when
+the reader's place bears that name and lies in that oblast. Every placement (mention
+or claim) at a ``not_at`` point, or of a hard name outside its oblast, is an error,
+counted apart. Figures are reported per language.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..places import Gazetteer, Place
+from ..places import Gazetteer, Place, name_key
 from .extract import CandidateClaim, extract
 
 MATCH_KM = 10.0
@@ -45,9 +53,14 @@ class Tally:
         default_factory=lambda: {k: [0, 0] for k in ("date", "extent", "part", "fraction")}
     )
     errors: list = field(default_factory=list)
+    not_at_errors: int = 0
+    language: str = "en"
+    reports: int = 0
 
     def add(self, other: Tally) -> None:
         for name in (
+            "not_at_errors",
+            "reports",
             "predicted",
             "correct",
             "core_gold",
@@ -98,6 +111,8 @@ class Tally:
                 "gold": self.gold_mentions,
                 "found": self.mentions_found,
             },
+            "not_at_errors": self.not_at_errors,
+            "reports": self.reports,
             "accuracy": {
                 k: (None if self.accuracy(k) is None else round(self.accuracy(k), 4))
                 for k in self.attributes
@@ -107,7 +122,8 @@ class Tally:
 
 
 def _gold_place(gazetteer: Gazetteer, name: str) -> Place:
-    """The place a gold name means: the largest Ukrainian place of that canonical name."""
+    """The place a gold name means: the largest Ukrainian place of that canonical name
+    (LookupError when the gazetteer has none: a hard place)."""
     cands = [c.place for c in gazetteer.candidates(name, limit=50)]
     own = [p for p in cands if p.country == "UA" and gazetteer.is_own_name(p.geonames_id, name)]
     pool = own or [p for p in cands if p.country == "UA"] or cands
@@ -116,8 +132,28 @@ def _gold_place(gazetteer: Gazetteer, name: str) -> Place:
     return max(pool, key=lambda p: p.population)
 
 
-def _matches(pred: CandidateClaim, gold: dict, gplace: Place) -> bool:
-    if distance_km(pred.place, gplace.lat, gplace.lon) > MATCH_KM:
+def _names(place: Place) -> set[str]:
+    return {name_key(place.name)} | {name_key(a) for a in place.aliases}
+
+
+def _same_hard(place: Place, hard: dict) -> bool:
+    """The reader's place is the hard place meant: its name, in its oblast, not a namesake."""
+    if name_key(hard["name"]) not in _names(place) or place.oblast != hard["oblast"]:
+        return False
+    return not any(distance_km(place, lat, lon) <= MATCH_KM for lat, lon in hard.get("not_at", []))
+
+
+def _gap(place: Place, gplace: Place | dict) -> float:
+    if isinstance(gplace, dict):
+        return 0.0
+    return distance_km(place, gplace.lat, gplace.lon)
+
+
+def _matches(pred: CandidateClaim, gold: dict, gplace: Place | dict) -> bool:
+    if isinstance(gplace, dict):
+        if not _same_hard(pred.place, gplace):
+            return False
+    elif distance_km(pred.place, gplace.lat, gplace.lon) > MATCH_KM:
         return False
     if pred.claimant != gold["claimant"]:
         return False
@@ -128,8 +164,14 @@ def score_report(
     claims: list[CandidateClaim], mentions: list, gold: dict, gazetteer: Gazetteer, name: str = ""
 ) -> Tally:
     """Compare one report's reading with its gold annotation."""
-    t = Tally()
-    golds = [(g, _gold_place(gazetteer, g["place"])) for g in gold.get("claims", [])]
+    t = Tally(language=gold.get("language", "en"), reports=1)
+    hard = {h["name"]: h for h in gold.get("hard", [])}
+    golds = []
+    for g in gold.get("claims", []):
+        if g["place"] in hard:
+            golds.append((g, hard[g["place"]]))
+        else:
+            golds.append((g, _gold_place(gazetteer, g["place"])))
     t.predicted = len(claims)
     found_core = set()
     for pred in claims:
@@ -141,7 +183,13 @@ def score_report(
             continue
         t.correct += 1
         # Attributes are scored against the best gold claim: core first, same controller.
-        hits.sort(key=lambda h: (not h[1].get("core", True), h[1]["controller"] != pred.controller))
+        hits.sort(
+            key=lambda h: (
+                not h[1].get("core", True),
+                h[1]["controller"] != pred.controller,
+                _gap(pred.place, golds[h[0]][1]),
+            )
+        )
         i, g = hits[0]
         found_core.update(j for j, gg in hits if gg.get("core", True))
         for wrong in _score_attributes(t, pred, g):
@@ -154,6 +202,16 @@ def score_report(
                 f"{name}: missed {g['place']} {g['claimant']}->{g['controller']} {g['date']}"
             )
     placed = [m.place for m in mentions if m.place is not None]
+    for where, p in [("mention", p) for p in placed] + [("claim", c.place) for c in claims]:
+        for h in hard.values():
+            at = any(distance_km(p, lat, lon) <= MATCH_KM for lat, lon in h.get("not_at", []))
+            elsewhere = name_key(h["name"]) in _names(p) and p.oblast != h["oblast"]
+            if at or elsewhere:
+                t.not_at_errors += 1
+                t.errors.append(
+                    f"{name}: {where} of {h['name']} placed at {p.name} ({p.oblast}), "
+                    + ("a not_at point" if at else f"outside {h['oblast']}")
+                )
     for gname in gold.get("mentions", []):
         gp = _gold_place(gazetteer, gname)
         t.gold_mentions += 1
@@ -174,7 +232,8 @@ def _score_attributes(t: Tally, pred: CandidateClaim, g: dict) -> list[str]:
         if not ok:
             wrong.append(f"{key} {got} (gold {want})")
 
-    mark("date", pred.date.isoformat() == g.get("date"), pred.date.isoformat(), g.get("date"))
+    if g.get("date") is not None:  # a report without a visible date: not scored
+        mark("date", pred.date.isoformat() == g.get("date"), pred.date.isoformat(), g.get("date"))
     mark("extent", (pred.extent or None) == (g.get("extent") or None), pred.extent, g.get("extent"))
     mark("part", (pred.part or None) == (g.get("part") or None), pred.part, g.get("part"))
     gf, pf = g.get("fraction"), pred.fraction
@@ -204,19 +263,35 @@ def evaluate(
         published = (
             date.fromisoformat(annotation["published"]) if annotation.get("published") else None
         )
-        ex = extract(text, published, gazetteer=gazetteer)
+        ex = extract(text, published, gazetteer=gazetteer, language=annotation.get("language"))
         t = score_report(ex.claims, ex.mentions, annotation, gazetteer, name)
         per[name] = t
         total.add(t)
     return total, per
 
 
+def by_language(per: dict[str, Tally]) -> dict[str, Tally]:
+    """The reports' tallies summed per language (``en``, ``ru``, ``uk``)."""
+    out: dict[str, Tally] = {}
+    for t in per.values():
+        out.setdefault(t.language, Tally(language=t.language)).add(t)
+    return out
+
+
 def format_report(total: Tally, per: dict[str, Tally]) -> str:
-    """Human-readable figures: per report, then totals and the errors."""
-    lines = [f"{'report':45} {'P':>6} {'R':>6} {'F1':>6} {'mentR':>6}"]
+    """Human-readable figures: per report, per language, then totals and the errors."""
+    lines = [f"{'report':45} {'lang':>4} {'P':>6} {'R':>6} {'F1':>6} {'mentR':>6} {'notAt':>5}"]
     for name, t in per.items():
         lines.append(
-            f"{name:45} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f} {t.mention_recall:6.3f}"
+            f"{name:45} {t.language:>4} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f} "
+            f"{t.mention_recall:6.3f} {t.not_at_errors:5d}"
+        )
+    lines.append("")
+    for lang, t in sorted(by_language(per).items()):
+        lines.append(
+            f"{lang}: {t.reports} reports  claims P {t.precision:.3f} R {t.recall:.3f} "
+            f"F1 {t.f1:.3f}  mentions recall {t.mention_recall:.3f}  "
+            f"not_at errors {t.not_at_errors}"
         )
     lines.append("")
     lines.append(
@@ -227,6 +302,9 @@ def format_report(total: Tally, per: dict[str, Tally]) -> str:
     lines.append(
         f"mentions recall {total.mention_recall:.3f}  "
         f"({total.mentions_found}/{total.gold_mentions})"
+    )
+    lines.append(
+        f"not_at   errors {total.not_at_errors} (placed at a namesake or outside the oblast)"
     )
     for k in ("date", "extent", "part", "fraction"):
         right, n = total.attributes[k]

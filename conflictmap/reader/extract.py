@@ -34,10 +34,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..places import Gazetteer, Place
-from . import en
+from ..places import HOME_COUNTRY, Gazetteer, Place
+from . import en, ru, uk
 from .cues import Speech
-from .dates import find_dates, find_periods, parse_calendar_date
+from .dates import find_periods, parse_calendar_date
 from .en import COMPLEMENT
 from .language import detect_language
 from .mentions import Mention, MentionFinder, RegionMention
@@ -80,7 +80,7 @@ _ABBREVIATIONS = {
     "est",
     "jr",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]»]*\s+(?=[\"“‘'(\[«„]?[A-Z0-9А-ЯЁІЇЄҐ])")
 _DATELINES = (
     re.compile(r"^[ \t]*(?:date|published|updated|posted)\s*:?\s*(\d{4}-\d{2}-\d{2})", re.I | re.M),
     re.compile(
@@ -340,6 +340,7 @@ class _Document:
             if m.place is not None:
                 self._counts[m.place.geonames_id] = self._counts.get(m.place.geonames_id, 0) + 1
         self.side_dates: dict[str, list[date]] = {}
+        self.last_speaker: tuple[str | None, str] = (None, "")
         self.analysed = [self._analyse(i) for i in range(len(sentences))]
 
     # -- per-sentence preparation ------------------------------------------------------
@@ -378,7 +379,7 @@ class _Document:
         masked_text = "".join(masked)
         dates = [
             d
-            for d in find_dates(raw, self.published)
+            for d in self.R.find_dates(raw, self.published)
             if not any(a <= s.start + d.start < b for a, b in self.datelines)
         ]
         low = masked_text.lower()
@@ -386,7 +387,12 @@ class _Document:
         # Speakers matter where a claim, a date or a denial can be: skip the rest.
         speeches = (
             self.R.find_speeches(masked_text)
-            if (places or dates or (may_deny and self.R.DENIAL.search(masked_text)))
+            if (
+                places
+                or dates
+                or self.R.UNATTRIBUTED_IS_SIDE
+                or (may_deny and self.R.DENIAL.search(masked_text))
+            )
             and _any_in(low, self.R.MAY_SPEAK)
             else []
         )
@@ -418,6 +424,12 @@ class _Document:
                 else [],
                 denials=[d.end() for d in self.R.DENIAL.finditer(masked_text)] if may_deny else [],
             )
+        for sp in speeches:
+            if self.R.PRONOUN_LABEL and sp.label == self.R.PRONOUN_LABEL:
+                sp.side, sp.label = self.last_speaker  # «Он добавил»: the last one named
+            elif sp.side in SIDES:
+                self.last_speaker = (sp.side, sp.label)
+        info["last_side"] = self.last_speaker[0]
         for sp in speeches:
             if sp.side and dates:
                 self.side_dates.setdefault(sp.side, []).extend(d.day for d in dates)
@@ -604,6 +616,8 @@ class _Document:
                 if hit.kind == "capture":
                     objects.update(hit.places)
                 if embedded and hit.kind in ("capture", "hold"):
+                    if claim_side is None and self.R.DENIED_NEEDS_SIDE:
+                        continue  # a capture named only to be denied: the denial says it
                     claimant = claim_side or (controller if controller in SIDES else None)
                     if claimant is None or (
                         gov and gov.is_denial and gov.side == claimant and claim_side is None
@@ -614,11 +628,21 @@ class _Document:
                     continue
                 elif gov is not None:
                     claimant = speaker or (controller if controller in SIDES else "OTHER")
+                    if (
+                        speaker == "OTHER"
+                        and self.R.UNATTRIBUTED_IS_SIDE
+                        and controller in SIDES
+                        and hit.kind != "fighting"
+                    ):
+                        claimant, label = controller, _side_label(controller)
                     if not speaker:
                         label = _side_label(claimant)
                 elif hit.kind in ("capture",) and self.R.CLAIMED_MARK.search(
                     masked[max(0, hit.cue_start - 30) : hit.cue_start]
                 ):
+                    claimant, label = controller, _side_label(controller)
+                elif self.R.UNATTRIBUTED_IS_SIDE and controller in SIDES:
+                    # «освободили», «утримують»: the speaking side's own words, relayed.
                     claimant, label = controller, _side_label(controller)
                 else:
                     if hit.kind in ("fighting", "reached"):
@@ -630,7 +654,7 @@ class _Document:
                 day, source = self._date(info, anchor, claimant, embedded)
                 for k in hit.places:
                     place = info["places"][k]
-                    if place is None:
+                    if place is None or place.country != HOME_COUNTRY:
                         continue
                     claim = self._make(
                         place, claimant, label, controller, day, source, hit, evidence
@@ -660,9 +684,11 @@ class _Document:
                 return hit.controller
             if agent:
                 return agent
-            if self.R.RETAKE.match(hit_cue(masked, hit)):
+            if self.R.RETAKE.match(hit_cue(masked, hit)) and not self.R.UNATTRIBUTED_IS_SIDE:
                 return "UA"
-            return speaker if speaker in SIDES else "RU"
+            if speaker in SIDES:
+                return speaker
+            return self.R.default_controller(hit_cue(masked, hit))
         if hit.kind == "withdrawal":
             return OTHER_SIDE.get(agent or "UA")
         if hit.kind == "hold":
@@ -757,6 +783,8 @@ class _Document:
             agents = {c for p in places for c in capture_sides.get(p.geonames_id, ())}
             if len(agents) == 1:
                 side = OTHER_SIDE[agents.pop()]
+        if side is None and self.R.UNATTRIBUTED_IS_SIDE and places:
+            side = info["last_side"] or self.R.OWN_SIDE  # the report's own side denies
         if side is None:
             return []
         anchor = sp.start if sp else denial.start()
@@ -885,7 +913,7 @@ def _merge(claims: list[CandidateClaim]) -> list[CandidateClaim]:
     return [merged[k] for k in order]
 
 
-CUES = {"en": en, "ru": en, "uk": en}
+CUES = {"en": en, "ru": ru, "uk": uk}
 _readers: dict[int, Reader] = {}
 
 

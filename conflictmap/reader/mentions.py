@@ -574,6 +574,7 @@ class MentionFinder:
         result.mentions += unknown
         result.mentions.sort(key=lambda m: m.start)
         self._check_neighbours(text, result)
+        self._check_list_regions(text, result)
         result.mentions = [_unmapped(m) for m in result.mentions]
         result.mentions.sort(key=lambda m: m.start)
         result.regions.sort(key=lambda r: r.start)
@@ -729,6 +730,64 @@ class MentionFinder:
             return False
         return True
 
+    def _check_near_towns(self, ms: list[Mention], placed: list[int]) -> None:
+        """In a short list, a village whose name several places share is taken only near
+        the towns listed with it."""
+        towns = [ms[k].place for k in placed if ms[k].place.population >= TOWN_POPULATION]
+        if not towns:
+            return
+        for k in placed:
+            m = ms[k]
+            p = m.place
+            home = sum(c.country == HOME_COUNTRY for c in m.candidates)
+            if p.population >= TOWN_POPULATION or home < 2:
+                continue
+            if min(_km(p.lat, p.lon, t.lat, t.lon) for t in towns) > NEIGHBOUR_KM:
+                ms[k] = Mention(
+                    m.text,
+                    m.start,
+                    m.end,
+                    None,
+                    m.candidates,
+                    "far from the towns named with it: another place of that name",
+                )
+
+    def _check_list_regions(self, text: str, result: MentionSet) -> None:
+        """A region named right after a place or a list («A, B и C Донецкой Народной
+        Республики», «A (ДНР)», «Вовчанська в Харківській області») or right before one
+        («населені пункти Донецької області A, B») decides for each of them: a place of
+        the name outside that region is not the one meant."""
+        ms = result.mentions
+        for r in result.regions:
+            governed: list[int] = []
+            before = [k for k, m in enumerate(ms) if m.end <= r.start]
+            if before and _REGION_GAP_BEFORE.fullmatch(text[ms[before[-1]].end : r.start]):
+                k = before[-1]
+                governed.append(k)
+                while k > 0 and _LIST_GAP.fullmatch(text[ms[k - 1].end : ms[k].start]):
+                    k -= 1
+                    governed.append(k)
+            after = [k for k, m in enumerate(ms) if m.start >= r.end]
+            if after and _REGION_GAP_AFTER.fullmatch(text[r.end : ms[after[0]].start]):
+                k = after[0]
+                governed.append(k)
+                while k + 1 < len(ms) and _LIST_GAP.fullmatch(text[ms[k].end : ms[k + 1].start]):
+                    k += 1
+                    governed.append(k)
+            for k in governed:
+                m = ms[k]
+                p = m.place
+                if p is None or p.oblast == r.region or p.population >= SENTENCE_REGION_OVERRIDE:
+                    continue
+                ms[k] = Mention(
+                    m.text,
+                    m.start,
+                    m.end,
+                    None,
+                    m.candidates,
+                    "no place of that name in the region named with it",
+                )
+
     def _check_neighbours(self, text: str, result: MentionSet) -> None:
         """Villages named in one list («A, B, C и D») are neighbours: a member placed far
         from where the list's unambiguous members lie is a namesake, and unresolved."""
@@ -756,6 +815,7 @@ class MentionFinder:
                 continue
             core = max(near.values(), key=len)
             if len(core) < max(LIST_MIN, len(placed) / 3):
+                self._check_near_towns(ms, placed)
                 continue
             lat = median(ms[j].place.lat for j in core)
             lon = median(ms[j].place.lon for j in core)
@@ -925,6 +985,8 @@ def _unmapped(m: Mention) -> Mention:
 _QUOTE_CLOSE = re.compile(r"[»“”\"]")
 _CLAUSE_MARK = re.compile(r"[,.;:!?]")
 _DIRECTION_AFTER = re.compile(r"(?i)\s+(?:напрям\w*|направлени\w*|операционн\w*|оперативн\w*)")
+_REGION_GAP_BEFORE = re.compile(r"\s*\(?\s*(?:(?:в|во|у|на|in)\s+(?:the\s+)?)?")
+_REGION_GAP_AFTER = re.compile(r"\s*:?\s*")
 _CYR_LETTER = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
 _CYR_TOKEN = re.compile(
     r"(?<![\w'’ʼ-])[А-ЯЁІЇЄҐ][а-яёіїєґА-ЯЁІЇЄҐ'’ʼ]*(?:-[А-ЯЁІЇЄҐа-яёіїєґ][а-яёіїєґА-ЯЁІЇЄҐ'’ʼ]*)*"

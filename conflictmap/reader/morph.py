@@ -37,10 +37,10 @@ def looks_ukrainian_word(word: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def nominatives(word: str, lang: str) -> tuple[str, ...]:
-    """Lower-case nominative forms of a Cyrillic word, most likely first.
+    """Lower-case forms of a Cyrillic word: itself, then its nominatives, likeliest first.
 
-    >>> nominatives("Покровска", "ru")[0], nominatives("Гуляйполем", "uk")[0]
-    ('покровск', 'гуляйполе')
+    >>> nominatives("Покровска", "ru"), nominatives("Гуляйполем", "uk")
+    (('покровска', 'покровск'), ('гуляйполем', 'гуляйполе'))
     """
     low = word.lower()
     out = [low]
