@@ -1,12 +1,15 @@
 """The conflict-claims map: ``streamlit run app.py``.
 
 Navigation over the pages in pages/ (the map first); the ingest and assessment pages
-are included when their files exist. Pages stay thin: they call ui/ and conflictmap/.
+are included when their files exist; the sign-in box is on every page's sidebar.
+Pages stay thin: they call ui/ and conflictmap/.
 """
 
 from pathlib import Path
 
 import streamlit as st
+
+from ui import auth
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -23,4 +26,6 @@ for name, title in (("ingest", "Read reports"), ("assessment", "Independent asse
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"pages/{name}.py", title=title))
 
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+auth.sidebar()  # who is signed in, on every page
+navigation.run()

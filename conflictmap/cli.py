@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "conflictmap.commands.snapshot",
     "conflictmap.commands.changes",
     "conflictmap.commands.assessment",
+    "conflictmap.commands.users",
 ]
 
 
@@ -46,6 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CommandError, ValueError, LookupError, FileNotFoundError) as exc:
+    except (CommandError, ValueError, LookupError, FileNotFoundError, PermissionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,8 @@ from conflictmap.assessment import (
     import_uploads,
     stored_summary,
 )
-from ui import data
+from conflictmap.ledger import NotAllowed
+from ui import auth, data
 
 st.title("Independent assessment")
 st.caption(
@@ -28,28 +29,37 @@ st.caption(
 
 ws = data.workspace()
 
-with st.form("assessment_import", clear_on_submit=True):
-    uploads = st.file_uploader(
-        "DeepStateMap files",
-        type=["geojson", "json"],
-        accept_multiple_files=True,
-        key="assessment_files",
-    )
-    on = st.date_input(
-        "Date (leave empty to take it from each file)",
-        value=None,
-        format="YYYY-MM-DD",
-        key="assessment_date",
-    )
-    submitted = st.form_submit_button("Import")
+if auth.can("assess"):
+    with st.form("assessment_import", clear_on_submit=True):
+        uploads = st.file_uploader(
+            "DeepStateMap files",
+            type=["geojson", "json"],
+            accept_multiple_files=True,
+            key="assessment_files",
+        )
+        on = st.date_input(
+            "Date (leave empty to take it from each file)",
+            value=None,
+            format="YYYY-MM-DD",
+            key="assessment_date",
+        )
+        submitted = st.form_submit_button("Import")
+else:
+    st.caption(auth.refusal("assess"))
+    submitted = False
 
 if submitted:
     if not uploads:
         st.warning("Choose one or more files first.")
     else:
         try:
-            results = import_uploads(ws.ledger, [(f.name, f.getvalue()) for f in uploads], on=on)
-        except DeepStateError as exc:
+            results = import_uploads(
+                ws.ledger,
+                [(f.name, f.getvalue()) for f in uploads],
+                on=on,
+                author=auth.current_author(),
+            )
+        except (DeepStateError, NotAllowed) as exc:
             st.error(str(exc))
         else:
             st.success(f"Imported {len(results)} file(s).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflictmap.ledger import ImportRejected
+from conflictmap.ledger import ImportRejected, NotAllowed
 from conflictmap.reader import ReviewError, records_from_rows
-from ui import data
+from ui import auth, data
 from ui import ingest_view as view
 
 st.title("Read reports")
@@ -145,11 +145,15 @@ for item in reversed(items):
         on_click=view.remove,
         args=(item.id,),
     )
-    if b1.button("Add the ticked claims to the ledger", key=f"add_{item.id}", type="primary"):
+    if not auth.can("add"):
+        b1.caption(auth.refusal("add"))
+    elif b1.button("Add the ticked claims to the ledger", key=f"add_{item.id}", type="primary"):
         try:
             records = records_from_rows(edited.to_dict("records"), source, gaz)
-            result = ws.ledger.import_records(records, art.name or "the report")
-        except (ReviewError, ImportRejected) as exc:
+            result = ws.ledger.import_records(
+                records, art.name or "the report", author=auth.current_author()
+            )
+        except (ReviewError, ImportRejected, NotAllowed) as exc:
             st.error(str(exc))
         else:
             st.session_state[view.ADDED].add(item.id)

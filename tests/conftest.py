@@ -165,3 +165,16 @@ def hostile_ws(tmp_path_factory, gazetteer):
         ]
     )
     return ws
+
+
+@pytest.fixture
+def fast_password_hashes(monkeypatch):
+    """argon2id with light parameters, so tables of cases that add many users stay quick
+    (the same library and algorithm; production keeps argon2-cffi's default profile)."""
+    from argon2 import PasswordHasher
+
+    from conflictmap.ledger import users
+
+    monkeypatch.setattr(
+        users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

@@ -416,26 +416,35 @@ def claim_verdicts(
 
 
 # -- storing ------------------------------------------------------------------------------
-def import_files(ledger: Ledger, paths, *, on: date | None = None):
+def import_files(ledger: Ledger, paths, *, on: date | None = None, author: str | None = None):
     """Read DeepStateMap files and store every assessment in one transaction.
 
     All or nothing: when any file is bad, :class:`conflictmap.assessment.deepstate.DeepStateError`
     is raised naming it and nothing is written. Returns the list of
-    :class:`conflictmap.assessment.deepstate.ReadResult`, one per file.
+    :class:`conflictmap.assessment.deepstate.ReadResult`, one per file. ``author`` must be
+    allowed to import assessments (checked before any file is read).
     """
     from .deepstate import merge_results, read_file
 
+    author = ledger.require(author, "assess")
     results = [read_file(Path(p), on=on) for p in paths]
-    ledger.add_assessments(merge_results(results))
+    ledger.add_assessments(merge_results(results), author=author)
     return results
 
 
-def import_uploads(ledger: Ledger, uploads: list[tuple[str, bytes]], *, on: date | None = None):
+def import_uploads(
+    ledger: Ledger,
+    uploads: list[tuple[str, bytes]],
+    *,
+    on: date | None = None,
+    author: str | None = None,
+):
     """Like :func:`import_files` for (file name, content) pairs (an upload form)."""
     from .deepstate import merge_results, read_bytes
 
+    author = ledger.require(author, "assess")
     results = [read_bytes(data, name, on=on) for name, data in uploads]
-    ledger.add_assessments(merge_results(results))
+    ledger.add_assessments(merge_results(results), author=author)
     return results
 
 

@@ -8,7 +8,7 @@ import json
 import math
 import sys
 
-from ..ledger import csv_text, parse_date
+from ..ledger import csv_text, os_author, parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -104,7 +104,7 @@ def cmd_import(args) -> int:
     from ..assessment import import_files
 
     on = parse_date(args.date, "--date", required=False)
-    results = import_files(_ledger(args), args.files, on=on)
+    results = import_files(_ledger(args), args.files, on=on, author=os_author())
     for r in results:
         print(r.describe())
     print(

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 from ..ledger import CONTROL_COLUMNS as COLUMNS
-from ..ledger import LAYERS, control_table, csv_text, parse_date
+from ..ledger import LAYERS, control_table, csv_text, os_author, parse_date
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,7 +91,7 @@ def cmd_control(args) -> int:
 
 
 def cmd_claims_import(args) -> int:
-    result = workspace(args).ledger.import_file(args.file)
+    result = workspace(args).ledger.import_file(args.file, author=os_author())
     print(f"imported {len(result.added)} claim(s); {len(result.skipped)} already present")
     return 0
 

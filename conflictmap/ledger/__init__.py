@@ -3,7 +3,9 @@
 :class:`Ledger` is the one place that writes; :class:`ControlIndex` and
 :func:`control_layers` answer "what does each side claim on this day";
 :func:`changes_between` answers "what changed between two days";
-:func:`csv_text` writes tables with spreadsheet formulas neutralised.
+:func:`csv_text` writes tables with spreadsheet formulas neutralised; :class:`Users`
+and :func:`require` say who may write (viewers read, editors add, correct and retract,
+admins also manage users and assessments).
 """
 
 from .changes import CHANGE_COLUMNS, changes_between
@@ -13,10 +15,44 @@ from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
 from .store import ImportRejected, Ledger, StoredAssessment
 from .tabular import csv_text
+from .users import (
+    ACTION_WORDS,
+    ACTIONS,
+    ANONYMOUS,
+    LOCAL,
+    ROLES,
+    Actor,
+    NotAllowed,
+    TooManyAttempts,
+    User,
+    UserError,
+    Users,
+    can,
+    hash_password,
+    os_author,
+    require,
+    verify_password,
+)
 
 __all__ = [
     "CHANGE_COLUMNS",
     "CHANGE_KINDS",
+    "ACTIONS",
+    "ACTION_WORDS",
+    "ANONYMOUS",
+    "LOCAL",
+    "ROLES",
+    "Actor",
+    "NotAllowed",
+    "TooManyAttempts",
+    "User",
+    "UserError",
+    "Users",
+    "can",
+    "hash_password",
+    "os_author",
+    "require",
+    "verify_password",
     "CONTROL_COLUMNS",
     "LAYERS",
     "LAYER_TITLES",

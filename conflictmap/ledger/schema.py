@@ -1,6 +1,7 @@
 """Database tables (SQLAlchemy Core). Works on SQLite and PostgreSQL alike."""
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -55,4 +56,31 @@ meta = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# People who may sign in, and their role. Never deleted (history names them): disabled.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(10), nullable=False),
+    # An argon2 hash with its own salt; empty for someone who signs in only through the
+    # newsroom's identity provider.
+    Column("password_hash", String(200), nullable=False, default=""),
+    Column("email", String(320), unique=True),  # lower case; the identity provider's email
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+# Every change to a user (created, role, password, disabled, enabled): who, when, what.
+user_changes = Table(
+    "user_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, index=True),
+    Column("change", String(20), nullable=False),
+    Column("value", String(320), nullable=False, default=""),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", DateTime, nullable=False),
 )

@@ -29,8 +29,10 @@ from ..places import Gazetteer
 from . import schema
 from .claims import RECORD_FIELDS, Claim, ClaimError, claim_from_record
 from .tabular import csv_text
+from .users import Users, os_author
 
 DB_ENV = "CONFLICTMAP_DB"
+SEED_AUTHOR = "system:seed"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
@@ -119,14 +121,33 @@ class Ledger:
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(self.url)
-        self.gazetteer = gazetteer or Gazetteer.load()
+        self._gazetteer = gazetteer
         schema.metadata.create_all(self.engine)
+        self.users = Users(self.engine)
         if seed_file is not None:
             self.seed(seed_file)
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer claims are validated against (loaded when first needed)."""
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.load()
+        return self._gazetteer
+
     # -- writing -----------------------------------------------------------------
-    def add(self, claims: Iterable[Claim]) -> AddResult:
-        """Add claims in one transaction; claims already stored are skipped."""
+    def require(self, author: str | None, action: str) -> str:
+        """The author (the operating-system user when None) if they may do ``action``;
+        :class:`~conflictmap.ledger.users.NotAllowed` otherwise. Every write calls it."""
+        author = os_author() if author is None else author
+        self.users.require(author, action)
+        return author
+
+    def add(self, claims: Iterable[Claim], *, author: str | None = None) -> AddResult:
+        """Add claims in one transaction; claims already stored are skipped.
+
+        ``author`` (a user's name, ``os:NAME``, ``local``...; the operating-system user
+        when None) must be allowed to add claims."""
+        author = self.require(author, "add")
         claims = list(claims)
         result = AddResult()
         unique: dict[str, Claim] = {}
@@ -165,14 +186,18 @@ class Ledger:
             raise ImportRejected(source, errors)
         return claims
 
-    def import_records(self, records: list[dict], source: str = "input") -> AddResult:
-        """Validate and add records all or nothing."""
-        return self.add(self.validate_records(records, source))
+    def import_records(
+        self, records: list[dict], source: str = "input", *, author: str | None = None
+    ) -> AddResult:
+        """Validate and add records all or nothing (``author`` as for :meth:`add`)."""
+        author = self.require(author, "add")
+        return self.add(self.validate_records(records, source), author=author)
 
-    def import_file(self, path: str | Path) -> AddResult:
+    def import_file(self, path: str | Path, *, author: str | None = None) -> AddResult:
         """Import a CSV, GeoJSON or JSON file of claims, all or nothing."""
+        author = self.require(author, "add")
         path = Path(path)
-        return self.import_records(read_claim_records(path), path.name)
+        return self.import_records(read_claim_records(path), path.name, author=author)
 
     def seed(self, path: Path = CLAIMS_FILE) -> AddResult:
         """Add the curated claims file unless this version of it was seeded already."""
@@ -182,7 +207,7 @@ class Ledger:
             done = conn.scalar(select(schema.meta.c.value).where(schema.meta.c.key == key))
         if done == digest:
             return AddResult()
-        result = self.import_file(path)
+        result = self.import_file(path, author=SEED_AUTHOR)
         with self.engine.begin() as conn:
             conn.execute(schema.meta.delete().where(schema.meta.c.key == key))
             conn.execute(insert(schema.meta), [{"key": key, "value": digest}])
@@ -248,8 +273,12 @@ class Ledger:
         return {"type": "FeatureCollection", "features": features}
 
     # -- assessments -------------------------------------------------------------
-    def add_assessments(self, items: list[StoredAssessment], *, replace: bool = True) -> int:
-        """Store assessment geometries in one transaction; same date and kind is replaced."""
+    def add_assessments(
+        self, items: list[StoredAssessment], *, replace: bool = True, author: str | None = None
+    ) -> int:
+        """Store assessment geometries in one transaction; same date and kind is replaced.
+        ``author`` must be allowed to import assessments (an admin)."""
+        self.require(author, "assess")
         t = schema.assessments
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.engine.begin() as conn:
