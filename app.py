@@ -1,8 +1,8 @@
 """The conflict-claims map: ``streamlit run app.py``.
 
 Navigation over the pages in pages/ (the map first); the ingest and assessment pages
-are included when their files exist; the sign-in box is on every page's sidebar.
-Pages stay thin: they call ui/ and conflictmap/.
+are included when their files exist, People (users and roles) for admins only. The
+sign-in box is in every page's sidebar. Pages stay thin: they call ui/ and conflictmap/.
 """
 
 from pathlib import Path
@@ -25,6 +25,8 @@ pages = [
 for name, title in (("ingest", "Read reports"), ("assessment", "Independent assessment")):
     if (PAGES / f"{name}.py").exists():
         pages.append(st.Page(f"pages/{name}.py", title=title))
+if auth.can("manage_users"):
+    pages.append(st.Page("pages/people.py", title="People"))
 
 navigation = st.navigation(pages)
 auth.sidebar()  # who is signed in, on every page

@@ -73,6 +73,8 @@ if len(summary):
 else:
     st.info(
         "None yet. Import files above, or run `python -m conflictmap assessment import FILE...`."
+        if auth.can("assess")
+        else "None yet. An admin imports them here or with `conflictmap assessment import`."
     )
 
 dates = data.claim_dates()

@@ -10,7 +10,7 @@ Every write names its author, a string:
 
 - a user's name (``alice``): the user's role decides;
 - ``os:NAME``: the command line, run by that operating-system user (an admin);
-- ``system:WHAT``: the app itself (seeding the curated claims);
+- ``system`` or ``system:WHAT``: the app itself (seeding the curated claims);
 - ``local``: a browser on the machine itself while no user exists (local mode); once
   the first user exists, ``local`` may write nothing.
 
@@ -59,6 +59,7 @@ ACTION_WORDS = {
 
 LOCAL = "local"
 ANONYMOUS = "anonymous"
+SYSTEM = "system"
 TRUSTED_PREFIXES = ("os:", "system:")
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 EMAIL_PATTERN = re.compile(r"[^@\s]{1,200}@[^@\s]{1,100}")
@@ -161,7 +162,7 @@ def verify_password(stored_hash: str, password: str) -> bool:
 def check_name(name: str) -> str:
     """The user name in lower case, or :class:`UserError` naming what is wrong."""
     clean = (name or "").strip().lower()
-    if clean in (LOCAL, ANONYMOUS):
+    if clean in (LOCAL, ANONYMOUS, SYSTEM):
         raise UserError(f"user name {clean!r} is reserved")
     if not NAME_PATTERN.fullmatch(clean):
         raise UserError(
@@ -299,7 +300,7 @@ class Users:
         """The actor an author string stands for; :class:`NotAllowed` if it stands for
         no one who may act (an unknown or disabled user, ``local`` once users exist)."""
         author = (author or "").strip()
-        if author.startswith(TRUSTED_PREFIXES) and len(author) > 4:
+        if author == SYSTEM or (author.startswith(TRUSTED_PREFIXES) and len(author) > 4):
             return Actor(author, "admin")
         if author == LOCAL:
             if not self.local_mode():

@@ -238,3 +238,47 @@ def test_without_a_provider_only_the_password_form(ws):
     with_users(ws)
     at = AppTest.from_function(sidebar_script, default_timeout=60).run()
     assert [b.label for b in at.sidebar.button] == ["Sign in"]
+
+
+PEOPLE = str(ROOT / "pages" / "people.py")
+
+
+@pytest.mark.parametrize(
+    "signed_in, may_manage",
+    [("ann", True), ("edith", False), ("vera", False), (None, False)],
+)
+def test_the_people_page_only_for_admins(ws, signed_in, may_manage):
+    with_users(ws)
+    at = AppTest.from_file(PEOPLE, default_timeout=60)
+    if signed_in:
+        at.session_state["auth_user"] = signed_in
+    at.run()
+    assert not at.exception
+    assert any(b.label == "Add" for b in at.button) is may_manage
+    if not may_manage:
+        assert at.info and "Read only" in at.info[0].value
+        assert not at.dataframe  # nobody's email is shown to them
+
+
+def test_an_admin_adds_changes_and_disables_people(ws):
+    with_users(ws)
+    at = AppTest.from_file(PEOPLE, default_timeout=60)
+    at.session_state["auth_user"] = "ann"
+    at.run()
+    at.text_input(key="people_name").set_value("Neil")
+    at.selectbox(key="people_role").set_value("editor")
+    at.text_input(key="people_password").set_value("neil's password")
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value == "Added neil (editor)."
+    assert ws.ledger.users.authenticate("neil", "neil's password").role == "editor"
+    at.selectbox(key="people_who").set_value("neil")
+    at.selectbox[-1].set_value("disable")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert ws.ledger.users.get("neil").disabled
+    assert ws.ledger.users.changes("neil")[-1]["changed_by"] == "ann"
+    at.selectbox(key="people_who").set_value("ann")
+    at.selectbox[-1].set_value("make viewer")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert "last active admin" in at.error[0].value
+    assert ws.ledger.users.get("ann").role == "admin"

@@ -102,12 +102,13 @@ def wait_until_up(url: str, timeout: float = 90.0) -> None:
 
 
 @contextmanager
-def running_app(db: Path, log: Path):
-    """``streamlit run app.py`` on a free port with ``CONFLICTMAP_DB=db``; yields its URL.
+def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
+    """``streamlit run app.py`` on a free port (or ``port``) with ``CONFLICTMAP_DB=db``
+    and extra Streamlit options ``args``; yields its URL.
 
     The server is polled until it answers, and stopped on exit.
     """
-    port = free_port()
+    port = port or free_port()
     # No usage-statistics flag here: .streamlit/config.toml must keep the app offline.
     env = {**os.environ, "CONFLICTMAP_DB": str(db)}
     with open(log, "w") as out:
@@ -124,6 +125,7 @@ def running_app(db: Path, log: Path):
                 str(port),
                 "--server.address",
                 "127.0.0.1",
+                *args,
             ],
             cwd=ROOT,
             env=env,
