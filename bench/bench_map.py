@@ -3,6 +3,13 @@ visible, for the seeded ledger and for a synthetic ledger of 1,000 places; each 
 a full re-render of the map (bench/full_rerender_app.py) measured in the same run.
 
     python bench/bench_map.py [--places 1000] [--rounds 2] [--loads 5]
+    python bench/bench_map.py --front [--claims 50000 --front-places 3000 --steps 10]
+
+``--front`` uses the whole front instead of the 1,000 places: daily bulletins over three
+years (bench/synthetic.py ``bulletin_records``), steps the slider ``--steps`` dates
+each way, and also measures the "What changed" view (changing its start date -> list
+and map redrawn), each export (server-side, in this process) and each server's peak
+memory, against the issue's targets.
 
 Times are taken in the page itself (performance.now()): from the key press on the
 slider (or the navigation start) to the first animation frame in which the map's frame
@@ -21,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from synthetic import synthetic_records  # noqa: E402
+from synthetic import bulletin_records, synthetic_records  # noqa: E402
 
 from conflictmap.workspace import Workspace  # noqa: E402
 
@@ -161,7 +169,9 @@ def measure_loads(browser, url: str, day, shapes: int, n: int) -> list[float]:
     return out
 
 
-def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[list, list]:
+def measure_steps(
+    browser, url: str, dates, shapes: dict, rounds: int, steps: int | None = None
+) -> tuple[list, list]:
     """Key press on the slider -> the map shows the date the slider moved to, with all
     its shapes; down to the first date and back up, ``rounds`` + 1 times (the first
     pass is reported apart: it may meet dates not computed yet). (first pass, rest)"""
@@ -173,7 +183,8 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
     by_day = {d.isoformat(): n for d, n in shapes.items()}
     first, rest, current = [], [], dates[-1].isoformat()
     for r in range(rounds + 1):
-        for key in ["ArrowLeft"] * (len(dates) - 1) + ["ArrowRight"] * (len(dates) - 1):
+        k = len(dates) - 1 if steps is None else min(steps, len(dates) - 1)
+        for key in ["ArrowLeft"] * k + ["ArrowRight"] * k:
             page.wait_for_function(IDLE, polling=50, timeout=60_000)
             page.wait_for_timeout(150)  # let the map settle, as a person would
             before = page.evaluate(CAPTION)
@@ -195,12 +206,84 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
     return first, rest
 
 
-def ledger(folder: Path, places: int) -> dict[str, Path]:
-    """The seeded ledger and a synthetic one of ``places`` places."""
+def ledger(folder: Path, places: int, front: tuple[int, int] | None = None) -> dict[str, Path]:
+    """The seeded ledger and a synthetic one of ``places`` places (or, with ``front``
+    = (claims, places), daily bulletins over the whole front)."""
     seeded, big = folder / "seeded.sqlite", folder / f"places{places}.sqlite"
     Workspace(str(seeded))
+    if front is not None:
+        claims, n_places = front
+        Workspace(str(big), seed=False).ledger.import_records(bulletin_records(claims, n_places))
+        return {"seeded ledger": seeded, FRONT: big}
     Workspace(str(big), seed=False).ledger.import_records(synthetic_records(places))
     return {"seeded ledger": seeded, f"{places} places": big}
+
+
+FRONT = "whole front"
+CHANGES_FRAME = "iframe[title='st.iframe']"
+CHANGES_SHOWN = (
+    """([since, shapes]) => {
+  const h = [...document.querySelectorAll("h3")].find((e) => e.textContent.includes(" from "));
+  if (!h || !h.textContent.includes("from " + since)) return false;
+  const f = document.querySelector("%s");
+  const d = f && f.contentDocument;
+  if (!d) return false;
+  const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
+  return n >= shapes ? performance.now() : false;
+}"""
+    % CHANGES_FRAME
+)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The peak resident memory of a process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_changes(browser, url: str, ws, until, starts: list) -> list[float]:
+    """On the "What changed" page: type a new start date -> the headline and the map of
+    the changes show it. One fresh page, one timing per start date."""
+    context, page = new_page(browser)
+    first = starts[0]
+    page.goto(url + f"/changes?since={first.isoformat()}&until={until.isoformat()}")
+    n = len(ws.changes(first, until))
+    page.wait_for_function(CHANGES_SHOWN, arg=[first.isoformat(), n], timeout=180_000)
+    page.evaluate(MARK_KEYDOWN)
+    out = []
+    for since in starts[1:]:
+        page.wait_for_function(IDLE, polling=50, timeout=60_000)
+        n = len(ws.changes(since, until))
+        box = page.locator("[data-testid='stDateInput'] input").first
+        box.click()
+        box.fill(since.isoformat())
+        box.press("Enter")
+        handle = page.wait_for_function(
+            CHANGES_SHOWN, arg=[since.isoformat(), n], polling="raf", timeout=60_000
+        )
+        out.append(float(handle.json_value()) - page.evaluate("window.__t0"))
+    context.close()
+    return out
+
+
+def measure_exports(ws, day, since) -> dict[str, float]:
+    """Seconds (wall) to make each export of the map of ``day`` and of the changes
+    since ``since``, as a download button does on the server."""
+    from conflictmap.render import FORMATS, render, render_changes, take_snapshot
+
+    out = {}
+    for fmt in FORMATS:
+        t = time.perf_counter()
+        render(take_snapshot(ws, day), fmt)
+        out[f"map {fmt}"] = time.perf_counter() - t
+    changes = ws.changes(since, day)
+    for fmt in ("csv", "geojson", "png", "pdf", "html"):
+        t = time.perf_counter()
+        render_changes(ws, changes, since, day, fmt)
+        out[f"changes {fmt}"] = time.perf_counter() - t
+    return out
 
 
 def summary(values: list[float]) -> str:
@@ -216,6 +299,10 @@ def main() -> int:
     parser.add_argument("--places", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2, help="passes over the dates measured")
     parser.add_argument("--loads", type=int, default=5, help="page loads measured")
+    parser.add_argument("--front", action="store_true", help="the whole front (see above)")
+    parser.add_argument("--claims", type=int, default=50_000)
+    parser.add_argument("--front-places", type=int, default=3_000)
+    parser.add_argument("--steps", type=int, default=10, help="slider steps each way (--front)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -226,10 +313,14 @@ def main() -> int:
     results: dict[tuple, dict] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        for name, db in ledger(Path(tmp), args.places).items():
+        front = (args.claims, args.front_places) if args.front else None
+        for name, db in ledger(Path(tmp), args.places, front).items():
             ws = Workspace(str(db))
             dates = ws.claim_dates()
-            shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in dates}
+            big = name == FRONT
+            # On the whole front, only the dates the slider visits are counted.
+            visited = dates[-(args.steps + 1) :] if big else dates
+            shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in visited}
             print(
                 f"\n{name}: {len(ws.index)} claims, {len(dates)} claim dates, "
                 f"{max(shapes.values())} shapes on the busiest date",
@@ -242,14 +333,42 @@ def main() -> int:
                     loads = measure_loads(
                         browser, server.url, dates[-1], shapes[dates[-1]], args.loads
                     )
-                    first, steps = measure_steps(browser, server.url, dates, shapes, args.rounds)
+                    first, steps = measure_steps(
+                        browser,
+                        server.url,
+                        visited,
+                        shapes,
+                        args.rounds,
+                        args.steps if big else None,
+                    )
+                    changes = []
+                    if big and app.startswith("incremental"):
+                        starts = [dates[-1] - timedelta(days=k) for k in (14, 7, 3, 30, 10, 2)]
+                        changes = measure_changes(browser, server.url, ws, dates[-1], starts)
+                    memory = peak_memory_mb(server.proc.pid)
                 finally:
                     server.close()
-                results[(name, app)] = {"load": loads, "first": first, "steps": steps}
+                results[(name, app)] = {
+                    "load": loads,
+                    "first": first,
+                    "steps": steps,
+                    "changes": changes,
+                    "memory": memory,
+                }
+                if changes:
+                    print(f"  {app:22s} changes view    {summary(changes)}", flush=True)
+                print(f"  {app:22s} server memory   peak {memory:6.0f} MB", flush=True)
                 print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
                 print(f"  {app:22s}   (first pass)  {summary(first)}", flush=True)
                 print(f"  {app:22s} load -> map     {summary(loads)}", flush=True)
         browser.close()
+        if args.front:
+            ws = Workspace(str(Path(tmp) / f"places{args.places}.sqlite"), seed=False)
+            day = ws.claim_dates()[-1]
+            exports = measure_exports(ws, day, day - timedelta(days=14))
+            print(f"\nExports of the whole front ({day}; changes over 14 days), wall:")
+            for what, secs in exports.items():
+                print(f"  {what:16s} {secs:6.2f} s")
 
     print("\nRatios (full re-render / incremental, medians; above 1 = incremental faster):")
     for name in dict.fromkeys(n for n, _ in results):
@@ -267,15 +386,29 @@ def main() -> int:
         )
     targets = [
         ("seeded ledger", "steps", 100),
-        (f"{args.places} places", "steps", 150),
+        (FRONT if args.front else f"{args.places} places", "steps", 150),
         ("seeded ledger", "load", 1500),
     ]
+    if args.front:
+        targets += [(FRONT, "load", 2000), (FRONT, "changes", 500)]
     print("\nTargets:")
     for name, what, limit in targets:
         value = statistics.median(results[(name, "incremental (app.py)")][what])
         print(
             f"  {name:16s} {what:6s} median {value:6.0f} ms  target < {limit} ms  "
             f"{'met' if value < limit else 'NOT met'}"
+        )
+    if args.front:
+        for app in ("incremental (app.py)", "full re-render"):
+            mem = results[(FRONT, app)]["memory"]
+            print(
+                f"  {FRONT:16s} memory {app:22s} peak {mem:6.0f} MB  target < 1536 MB  "
+                f"{'met' if mem < 1536 else 'NOT met'}"
+            )
+        worst = max(exports.items(), key=lambda kv: kv[1])
+        print(
+            f"  {FRONT:16s} slowest export ({worst[0]}) {worst[1]:.2f} s  target < 3 s  "
+            f"{'met' if worst[1] < 3 else 'NOT met'}"
         )
     return 0
 

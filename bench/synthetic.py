@@ -66,3 +66,63 @@ def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) ->
                     }
                 )
     return records
+
+
+def bulletin_records(
+    n_claims: int = 50_000, n_places: int = 3_000, days: int = 1_095, seed: int = 11
+) -> list[dict]:
+    """Daily-bulletin claims: ``n_claims`` over ``n_places`` places and ``days`` days
+    (three years by default), as the two sides' daily reports and third-party maps
+    would make them. Each place has a front-line state that drifts (held, contested,
+    taken, sometimes a part or a share); each day a few dozen places are reported on,
+    by one side, both, or a third party, mostly repeating what it said last time."""
+    rng = random.Random(seed)
+    gaz = Gazetteer.load()
+    # The front-line oblasts first, then the rest of Ukraine, largest places first.
+    places = sorted(
+        (p for p in gaz if p.country == "UA"),
+        key=lambda p: (p.oblast not in FRONT_OBLASTS, -p.population),
+    )[:n_places]
+    start = date(2023, 1, 1)
+    state = {p.geonames_id: rng.choice(["UA", "UA", "UA", "RU"]) for p in places}
+    per_day = n_claims / days
+    records: list[dict] = []
+    day_index = 0
+    while len(records) < n_claims:
+        day = start + timedelta(days=day_index % days)
+        n_today = max(1, int(rng.gauss(per_day, per_day / 4)))
+        for p in rng.sample(places, min(len(places), n_today // 2 + 1)):
+            if len(records) >= n_claims:
+                break
+            gid = p.geonames_id
+            if rng.random() < 0.08:  # the front moves here
+                state[gid] = rng.choice(["RU", "UA", "CONTESTED"])
+            for claimant in rng.sample(("RU", "UA", "OTHER"), rng.randint(1, 2)):
+                controller = state[gid]
+                if claimant == "UA" and controller == "RU" and rng.random() < 0.5:
+                    controller = "CONTESTED"  # a denial
+                part = rng.choice(PARTS) if controller != "CONTESTED" else None
+                fraction = (
+                    round(rng.uniform(0.2, 0.95), 2)
+                    if part is None and controller != "CONTESTED" and rng.random() < 0.1
+                    else None
+                )
+                records.append(
+                    {
+                        "place": p.name,
+                        "geonames_id": gid,
+                        "claimant": claimant,
+                        "claimant_org": f"Synthetic {claimant} bulletin",
+                        "controller": controller,
+                        "extent": "partial" if part or fraction else "full",
+                        "part": part or "",
+                        "fraction": fraction,
+                        "claim_date": day.isoformat(),
+                        "source_publisher": f"Bench agency {rng.randint(1, 40)}",
+                        "source_url": f"https://example.org/bulletin/{day}/{gid}/{claimant}",
+                        "source_title": f"Synthetic bulletin of {day}",
+                        "note": "Synthetic benchmark claim; not a real report.",
+                    }
+                )
+        day_index += 1
+    return records[:n_claims]

@@ -14,7 +14,9 @@ from conflictmap.render import mapview
 from conflictmap.workspace import Workspace
 
 _LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
-_LAYERS_MAX = 512
+# Layers of one date take about 5 MB for 3,000 places: keep at most this many dates
+# (the newest are warmed first), so a whole front stays well under a gigabyte.
+_LAYERS_MAX = 128
 _LOCK = threading.Lock()
 _WARMING: set[tuple] = set()
 
@@ -73,7 +75,7 @@ def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFram
 
 
 def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
-    for day in reversed(dates):
+    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
         _layers(ws, ver, day)
 
 

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .claims import describe_control
-from .control import ControlIndex, layer_rows
+from .control import ControlIndex
 
 CHANGE_COLUMNS = [
     "place_id",
@@ -142,17 +142,24 @@ def _source_text(rec: dict) -> str:
     return f"{publisher}: {title}" if title else publisher
 
 
-def _place_status(index: ControlIndex, as_of: date) -> dict[int, str]:
-    """Per place: 'contested', 'agreed', or whose claim alone stands ('RU only'...)."""
-    rows = layer_rows(index.latest(as_of))
-    out: dict[int, str] = {}
-    for layer, label in (("other", "third party only"), ("ru", "RU only"), ("ua", "UA only")):
-        for pid in rows[layer]["place_id"]:
-            out[int(pid)] = label
-    for layer in ("contested", "agreed"):
-        for pid in rows[layer]["place_id"]:
-            out[int(pid)] = layer
-    return out
+def place_status(ru: tuple | None, ua: tuple | None, other: tuple | None) -> str:
+    """How the map shows a place from the two sides' states (and a third party's):
+    'contested', 'agreed', 'RU only', 'UA only', 'third party only' or 'no claim'
+    (the rules of :func:`conflictmap.ledger.control.layer_rows`)."""
+    if ru is not None and ua is not None:
+        disputed = ru[0] != ua[0] or "CONTESTED" in (ru[0], ua[0])
+        partial = "partial" in (ru[1], ua[1])
+        return "contested" if disputed or partial else "agreed"
+    side = ru or ua
+    if side is not None:
+        if side[0] == "CONTESTED" or side[1] == "partial":
+            return "contested"
+        return "RU only" if ru is not None else "UA only"
+    return "third party only" if other is not None else "no claim"
+
+
+def _status(states: dict, pid: int) -> str:
+    return place_status(*(states.get((pid, c)) for c in ("RU", "UA", "OTHER")))
 
 
 def changes_between(index: ControlIndex, start: date, end: date, places=None) -> pd.DataFrame:
@@ -178,29 +185,39 @@ def changes_between(index: ControlIndex, start: date, end: date, places=None) ->
     window = after[after["claim_date"] > start]
     if not len(window):
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    key = ["place_id", "claimant"]
-    before = frame.iloc[before_pos].set_index(key)
-    changed_keys = list(zip(window["place_id"].astype(int), window["claimant"]))
-    # The window's claims, for the claims and sources behind each change.
+    columns = ["place_id", "claimant", *_STATE_COLUMNS, "claim_date"]
+
+    def states(rows: pd.DataFrame) -> dict:
+        recs = rows[columns].to_dict("records")
+        return {(int(r["place_id"]), r["claimant"]): r for r in recs}
+
+    before = states(frame.iloc[before_pos])
+    after_by_key = states(after)
+    state_before = {k: _state(r) for k, r in before.items()}
+    state_after = {k: _state(r) for k, r in after_by_key.items()}
+    changed = [
+        k
+        for k in zip(window["place_id"].astype(int), window["claimant"])
+        if state_before.get(k) != state_after[k]
+    ]
+    if not changed:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    # The window's claims about the changed (place, claimant) pairs: what lies behind.
     dates = frame["claim_date"]
     in_window = frame[(dates > start) & (dates <= end)]
-    in_window = in_window[
-        pd.MultiIndex.from_arrays([in_window["place_id"].astype(int), in_window["claimant"]]).isin(
-            changed_keys
-        )
-    ]
-    behind = {k: g.to_dict("records") for k, g in in_window.groupby(key, sort=False)}
-    after_by_key = {(int(r["place_id"]), r["claimant"]): r for r in after.to_dict("records")}
-    status_before = _place_status(index, start)
-    status_after = _place_status(index, end)
+    keys = pd.MultiIndex.from_arrays([in_window["place_id"].astype(int), in_window["claimant"]])
+    behind: dict[tuple, list[dict]] = {}
+    for rec in in_window[keys.isin(changed)].to_dict("records"):
+        behind.setdefault((int(rec["place_id"]), rec["claimant"]), []).append(rec)
+    changed_set = set(changed)
     rows = []
     for rec in window.to_dict("records"):
         pid, claimant = int(rec["place_id"]), rec["claimant"]
-        old = before.loc[(pid, claimant)] if (pid, claimant) in before.index else None
-        s_before, s_after = _state(old), _state(rec)
-        if s_before == s_after:
+        if (pid, claimant) not in changed_set:
             continue
-        opp = after_by_key.get((pid, OPPONENT.get(claimant, "")))
+        old = before.get((pid, claimant))
+        s_before, s_after = state_before.get((pid, claimant)), state_after[(pid, claimant)]
+        opp = state_after.get((pid, OPPONENT.get(claimant, "")))
         claims = sorted(
             behind.get((pid, claimant), [rec]),
             key=lambda r: (r["claim_date"], str(r["claim_id"])),
@@ -211,7 +228,7 @@ def changes_between(index: ControlIndex, start: date, end: date, places=None) ->
                 "place_id": pid,
                 "place": place.name if place is not None else rec["place"],
                 "claimant": claimant,
-                "kind": change_kind(claimant, s_before, s_after, _state(opp)),
+                "kind": change_kind(claimant, s_before, s_after, opp),
                 "before": _describe(s_before),
                 "after": _describe(s_after),
                 "controller_before": s_before[0] if s_before else None,
@@ -224,8 +241,8 @@ def changes_between(index: ControlIndex, start: date, end: date, places=None) ->
                 "fraction_after": s_after[3],
                 "claim_date_before": old["claim_date"].isoformat() if old is not None else None,
                 "claim_date_after": rec["claim_date"].isoformat(),
-                "status_before": status_before.get(pid, "no claim"),
-                "status_after": status_after.get(pid, "no claim"),
+                "status_before": _status(state_before, pid),
+                "status_after": _status(state_after, pid),
                 "claim_ids": " | ".join(str(c["claim_id"]) for c in claims),
                 "claimant_orgs": " | ".join(
                     o for o in dict.fromkeys(_clean(c.get("claimant_org")) for c in claims) if o

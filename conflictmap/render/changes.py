@@ -12,7 +12,6 @@ labels and paper sizes are the map's.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date
 from typing import TYPE_CHECKING
@@ -106,13 +105,14 @@ def changes_geojson(changes: pd.DataFrame, since: date, until: date, footprints)
         geometry=change_shapes(changes, footprints),
         crs=4326,
     )
-    data = json.loads(gdf.to_json(na="null", drop_id=True))
-    data["changes"] = {
+    from .snapshot import feature_collection
+
+    member = {
         "since": since.isoformat(),
         "until": until.isoformat(),
         "headline": headline(changes, since, until),
     }
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return feature_collection(gdf, {"changes": member})
 
 
 def _source_of(row) -> dict:

@@ -51,6 +51,8 @@ WIDTH_IN = 11.0  # PNG and SVG width, inches (PDF: the paper's, see styles.PAPER
 MAP_HEIGHT_IN = 7.2
 DPI = {"png": 130, "svg": 72, "pdf": 72}
 PX_TO_PT = 0.75  # a Leaflet pixel in points
+MAX_LABELS = 400  # place names tried, largest places first
+FORCE_LABELS_UP_TO = 60  # with this few places every name is drawn, crowded or not
 MIN_MAP_IN = 4.2  # the least height of the map on a page
 MIN_VIEW_M = 60_000  # the smallest view, so a single town keeps its surroundings
 DEFAULT_VIEW = (36.4, 47.6, 38.6, 49.2)  # lon/lat box of the eastern front
@@ -251,11 +253,25 @@ def _draw_overlay(ax, overlay, epsg):
         )
 
 
-def _draw_layer(ax, name, gdf, epsg, z):
-    """One layer in the live map's styles (:func:`styles.path_style`), row by row."""
-    if not len(gdf):
+def _projected(snap, epsg) -> dict:
+    """The visible layers in the map's UTM zone, projected once per figure."""
+    key = ("_projected", epsg)
+    cache = snap.__dict__.setdefault("_static_cache", {})
+    if key not in cache:
+        cache[key] = {name: gdf.to_crs(epsg) for name, gdf in snap.layers.items() if len(gdf)}
+    return cache[key]
+
+
+def _draw_layer(ax, name, proj, z, tolerance: float = 0.0):
+    """One layer (already projected) in the live map's styles (:func:`styles.path_style`).
+    Shapes are simplified to ``tolerance`` metres (about half a pixel): no visible
+    change, far fewer vertices to draw on a map of the whole front."""
+    if proj is None or not len(proj):
         return
-    proj = gdf.to_crs(epsg)
+    if tolerance > 0:
+        proj = proj.set_geometry(
+            shapely.simplify(np.asarray(proj.geometry.values, dtype=object), tolerance)
+        )
     if name == "contested":
         style = path_style(name)
         _polygons(
@@ -285,22 +301,16 @@ def _draw_layer(ax, name, gdf, epsg, z):
         if not len(rows):
             continue
         styles = [path_style(name, c, flag) for c in rows["controller"]]
+        style = styles[0]
+        # One collection per layer and outline: fills and edges drawn in one pass.
         _polygons(
             ax,
             rows.geometry,
             facecolors=[_rgba(st["fillColor"], st["fillOpacity"]) for st in styles],
-            edgecolors="none",
-            zorder=z,
-        )
-        style = styles[0]
-        _polygons(
-            ax,
-            rows.geometry,
-            facecolors="none",
             edgecolors=style["color"],
             linewidths=style["weight"] * PX_TO_PT,
             linestyles=[_dash(style.get("dashArray"), style["weight"])],
-            zorder=z + 0.1,
+            zorder=z,
         )
 
 
@@ -466,8 +476,11 @@ def figure(snap, paper: str | None = None):
     cities, region_labels = _draw_backdrop(ax, snap, extent, epsg)
     if snap.overlay is not None:
         _draw_overlay(ax, snap.overlay, epsg)
+    projected = _projected(snap, epsg)
+    px = ax.get_window_extent().width
+    tolerance = 0.5 * (extent[2] - extent[0]) / max(px, 1)
     for z, name in enumerate(n for n in DRAW_ORDER if n in snap.visible):
-        _draw_layer(ax, name, snap.layers[name], epsg, 10 + z)
+        _draw_layer(ax, name, projected.get(name), 10 + z, tolerance)
     _draw_labels(ax, snap, epsg, cities, region_labels)
     ax.add_artist(
         ScaleBar(
@@ -535,8 +548,35 @@ _OFFSETS = (
 )
 
 
+class _Placed:
+    """Boxes already drawn (display pixels), bucketed in a grid so that checking a new
+    box looks only at its neighbours (thousands of labels stay fast)."""
+
+    CELL = 64.0
+
+    def __init__(self, boxes=()):
+        self._cells: dict[tuple[int, int], list] = {}
+        for box in boxes:
+            self.append(box)
+
+    def _keys(self, box):
+        c = self.CELL
+        for i in range(int(box.x0 // c), int(box.x1 // c) + 1):
+            for j in range(int(box.y0 // c), int(box.y1 // c) + 1):
+                yield (i, j)
+
+    def append(self, box) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def overlaps(self, box) -> bool:
+        return any(
+            box.overlaps(other) for key in self._keys(box) for other in self._cells.get(key, ())
+        )
+
+
 def _overlaps(bbox, placed) -> bool:
-    return any(bbox.overlaps(other) for other in placed)
+    return placed.overlaps(bbox)
 
 
 def _share_labels(snap) -> list[tuple[int, str]]:
@@ -561,10 +601,8 @@ def _place_boxes(snap, epsg) -> dict:
     notes: dict = {}
     for pid, text in _share_labels(snap):
         notes.setdefault(pid, []).append(text)
-    for gdf in snap.layers.values():
-        if not len(gdf):
-            continue
-        bounds = gdf.to_crs(epsg).bounds.to_numpy()
+    for gdf in _projected(snap, epsg).values():
+        bounds = gdf.bounds.to_numpy()
         changes = gdf["change"] if "change" in gdf.columns else [None] * len(gdf)
         for pid, name, b, change in zip(gdf["place_id"], gdf["place"], bounds, changes):
             pid = int(pid)
@@ -589,9 +627,29 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     frame = ax.get_window_extent(renderer)
     boxes = _place_boxes(snap, epsg)
     shapes = [Bbox(ax.transData.transform([(b[0], b[1]), (b[2], b[3])])) for _, b in boxes.values()]
-    placed = list(shapes)
-    for name, (x0, y0, x1, y1) in boxes.values():
+    placed = _Placed(shapes)
+    # Every place gets a marker; names go to the largest places first, and on a
+    # crowded map a name that finds no free spot is left out rather than put by
+    # another place.
+    few = len(boxes) <= FORCE_LABELS_UP_TO
+    centres = np.array([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b in boxes.values()])
+    if len(centres):
+        ax.scatter(centres[:, 0], centres[:, 1], s=2.5**2, color="#111111", zorder=29, lw=0)
+    gaz = snap.workspace.gazetteer if snap.workspace is not None else None
+
+    def population(pid) -> int:
+        try:
+            return gaz.get(int(pid)).population if gaz is not None else 0
+        except (KeyError, LookupError):
+            return 0
+
+    order = sorted(boxes, key=lambda pid: -population(pid))[:MAX_LABELS]
+    for pid in order:
+        name, (x0, y0, x1, y1) = boxes[pid]
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        centre = ax.transData.transform((cx, cy))
+        if not (frame.x0 <= centre[0] <= frame.x1 and frame.y0 <= centre[1] <= frame.y1):
+            continue
         anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
         for side, offset, ha, va in _OFFSETS:
             text = _label(
@@ -610,11 +668,10 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
                 halo=3,
             )
             bbox = text.get_window_extent(renderer)
-            if not _overlaps(bbox, placed) or side == _OFFSETS[-1][0]:
+            if not _overlaps(bbox, placed) or (few and side == _OFFSETS[-1][0]):
                 placed.append(bbox)
                 break
             _drop(text)
-        ax.plot([cx], [cy], marker="o", markersize=2.5, color="#111111", zorder=29)
 
     def fits(text) -> bool:
         bbox = text.get_window_extent(renderer)
