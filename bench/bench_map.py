@@ -151,7 +151,7 @@ def new_page(browser):
     return context, context.new_page()
 
 
-def shown_at(page, day, shapes: int, timeout: float = 120_000) -> float:
+def shown_at(page, day, shapes: int, timeout: float = 600_000) -> float:
     handle = page.wait_for_function(
         SHOWN, arg=[day.isoformat(), shapes], polling="raf", timeout=timeout
     )

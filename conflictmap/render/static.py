@@ -634,7 +634,8 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     few = len(boxes) <= FORCE_LABELS_UP_TO
     centres = np.array([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for _, b in boxes.values()])
     if len(centres):
-        ax.scatter(centres[:, 0], centres[:, 1], s=2.5**2, color="#111111", zorder=29, lw=0)
+        size = 2.5 if few else 1.2  # on a crowded map the dots must not hide the fills
+        ax.scatter(centres[:, 0], centres[:, 1], s=size**2, color="#111111", zorder=29, lw=0)
     gaz = snap.workspace.gazetteer if snap.workspace is not None else None
 
     def population(pid) -> int:
@@ -668,7 +669,14 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
                 halo=3,
             )
             bbox = text.get_window_extent(renderer)
-            if not _overlaps(bbox, placed) or (few and side == _OFFSETS[-1][0]):
+            inside = (
+                frame.x0 <= bbox.x0
+                and bbox.x1 <= frame.x1
+                and frame.y0 <= bbox.y0
+                and bbox.y1 <= frame.y1
+            )
+            free = inside and not _overlaps(bbox, placed)
+            if free or (few and side == _OFFSETS[-1][0]):
                 placed.append(bbox)
                 break
             _drop(text)
