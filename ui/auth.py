@@ -60,27 +60,33 @@ def _host_is_loopback(host: str) -> bool:
         return False
 
 
-def client_is_local() -> bool:
-    """True when this browser session comes from the machine itself.
+def is_local_client(headers: Mapping[str, str], ip: str | None) -> bool:
+    """True when a connection with these request headers and peer address (Streamlit
+    reports a loopback peer as None) comes from the machine itself.
 
-    The connection's peer address must be loopback (Streamlit reports that as no
-    address), the Host header a loopback name (not a rebound DNS name), and no proxy
-    header present (behind a reverse proxy every visitor would look local).
+    The Host header must be a loopback name (not a rebound DNS name), and no proxy
+    header may be present (behind a reverse proxy every visitor would look local).
+    Without headers there is no browser connection at all.
     """
-    headers = st.context.headers
-    if not headers:  # no browser connection behind this run
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if not lowered:
         return False
-    if any(h in headers for h in FORWARDING_HEADERS):
+    if any(h in lowered for h in FORWARDING_HEADERS):
         return False
-    if not _host_is_loopback(headers.get("host", "")):
+    if not _host_is_loopback(lowered.get("host", "")):
         return False
-    ip = st.context.ip_address
     if ip is None:
         return True
     try:
         return ipaddress.ip_address(ip).is_loopback
     except ValueError:
         return False
+
+
+def client_is_local() -> bool:
+    """True when this browser session comes from the machine itself (see
+    :func:`is_local_client`)."""
+    return is_local_client(st.context.headers, st.context.ip_address)
 
 
 def identity_providers() -> list[tuple[str | None, str]]:
