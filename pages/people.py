@@ -51,8 +51,9 @@ with st.form("people_add", clear_on_submit=True):
     c1, c2 = st.columns(2)
     name = c1.text_input("User name", key="people_name")
     role = c2.selectbox("Role", ROLES, index=1, key="people_role")
-    email = c1.text_input("Email (for the identity provider's sign-in)", key="people_email")
-    password = c2.text_input(
+    c3, c4 = st.columns(2)
+    email = c3.text_input("Email (for the identity provider's sign-in)", key="people_email")
+    password = c4.text_input(
         "Password (empty: identity provider only)",
         type="password",
         key="people_password",

@@ -30,6 +30,7 @@ def app_with_users(tmp_path_factory, gazetteer):
     ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer)
     ws.ledger.users.add("edith", "editor", password="edith's password", by=OS)
     ws.ledger.users.add("vera", "viewer", password="vera's password", by=OS)
+    ws.ledger.users.add("ann", "admin", password="ann's password", by=OS)
     with running_app(db, folder / "streamlit.log") as url:
         yield url, ws
 
@@ -135,8 +136,23 @@ def test_the_sign_in_box_at_desktop_and_phone_sizes(
         open_sign_in(page)
         box = sidebar.get_by_label("User name").bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
-        sidebar.get_by_label("User name").fill("edith")
+        sidebar.get_by_label("User name").fill("ann")
         page.screenshot(path=str(screenshot_dir / f"sign_in_{width}x{height}.png"))
+        # An admin finds People in the navigation, with everyone's role.
+        expect(
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="People")
+        ).to_have_count(0)
+        sign_in(page, "ann", "ann's password")
+        expect(sidebar.get_by_text("Signed in as ann (admin)")).to_be_visible(timeout=30_000)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="People").click()
+        expect(page.get_by_role("heading", name="People")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("button", name="Add")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+        expect(page.get_by_test_id("stSelectbox")).to_have_count(3)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+        if width < 640:  # the sidebar covers the page on a phone: close it
+            page.get_by_test_id("stSidebarCollapseButton").click()
+        page.screenshot(path=str(screenshot_dir / f"people_{width}x{height}.png"), full_page=True)
     finally:
         context.close()
 
