@@ -207,29 +207,50 @@ def _draw_backdrop(ax, snap, extent, epsg):
 
 
 def _shared_edges(geoms) -> list:
-    """The boundaries two areas share (borders), leaving out coasts and outer edges."""
-    # make_valid can leave a GeometryCollection (a polygon and a stray line), whose
-    # boundary is undefined: keep only its polygons.
-    geoms = np.asarray(
-        [
-            shapely.union_all(
-                shapely.get_parts(g)[shapely.get_dimensions(shapely.get_parts(g)) == 2]
-            )
-            if g is not None and g.geom_type == "GeometryCollection"
-            else g
-            for g in geoms
-        ],
-        dtype=object,
-    )
+    """The boundaries two areas share (borders), leaving out coasts and outer edges.
+
+    An area repaired by ``make_valid`` may be a collection of polygons and stray lines,
+    which has no boundary: only its polygons count.
+    """
+    geoms = np.array([_areas(g) for g in geoms], dtype=object)
     rings = shapely.boundary(geoms)
     out = []
     for i in range(len(rings)):
         for j in range(i + 1, len(rings)):
             if shapely.intersects(geoms[i], geoms[j]):
-                edge = shapely.line_merge(shapely.intersection(rings[i], rings[j]))
-                if edge is not None and not edge.is_empty:
+                edge = _linework(shapely.intersection(rings[i], rings[j]))
+                if edge is not None:
                     out.append(edge)
     return out
+
+
+def _areas(geom):
+    """The polygons of a geometry as one (Multi)Polygon; an empty polygon when none."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    if geom is None or geom.is_empty:
+        return Polygon()
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [p for g in polys for p in shapely.get_parts(g)]
+    return MultiPolygon(parts) if parts else Polygon()
+
+
+def _linework(geom):
+    """The lines of a geometry, merged (None when it holds none).
+
+    Two areas that touch only at corners share points, not lines, and
+    ``line_merge`` of a mix of points and lines gives nothing usable.
+    """
+    if geom is None or geom.is_empty:
+        return None
+    parts = shapely.get_parts(geom)
+    lines = [g for g in shapely.get_parts(parts) if g.geom_type == "LineString" and not g.is_empty]
+    if not lines:
+        return None
+    merged = shapely.line_merge(shapely.multilinestrings(lines))
+    return None if merged is None or merged.is_empty else merged
 
 
 def _box(extent):

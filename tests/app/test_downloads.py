@@ -4,12 +4,14 @@ files they make."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.render.snapshot import FORMATS, View
 from tests.render.test_snapshot import AFTER
+from tests.render.test_static import corner_ws  # noqa: F401 (a fixture)
 from ui.downloads import LABELS, _maker, _view
 
 
@@ -102,3 +104,9 @@ def test_paper_setting_under_the_map(db_url, choice):
 def test_pdf_button_uses_the_paper(ws, paper, size):
     data = _maker(ws, AFTER, ("contested",), None, None, "pdf", paper)()
     assert b"/MediaBox [ 0 0 " + size in data
+
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_image_buttons_work_with_claims_on_huliaipole_and_dnipro(corner_ws, fmt, magic):  # noqa: F811
+    make = _maker(corner_ws, date(2025, 12, 1), ("ru",), None, None, fmt, "a4")
+    assert make().startswith(magic)

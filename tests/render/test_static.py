@@ -202,3 +202,39 @@ def test_pdf_page_is_the_paper_landscape(ws, paper, size):
 def test_unknown_paper_is_refused(ws):
     with pytest.raises(ValueError, match="a4, letter"):
         S.take_snapshot(ws, AFTER, paper="a3")
+
+
+@pytest.fixture(scope="module")
+def corner_ws(tmp_path_factory, gazetteer):
+    """The curated ledger plus one ordinary claim each on Huliaipole and on Dnipro: the
+    map then takes in countries whose areas touch only at a corner."""
+    from conflictmap.workspace import Workspace
+
+    db = tmp_path_factory.mktemp("cornerdb") / "ledger.sqlite"
+    ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer)
+    ws.ledger.import_records(
+        [
+            {"place": p, "claimant": c, "controller": c, "claim_date": "2025-11-30"}
+            | {"source_publisher": "Agency", "oblast": o}
+            for p, c, o in (("Huliaipole", "RU", "Zaporizhzhia"), ("Dnipro", "UA", ""))
+        ]
+    )
+    return ws
+
+
+@pytest.mark.parametrize("layers", [("ru",), ("ru", "ua", "other", "contested", "agreed")])
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_claims_on_huliaipole_and_dnipro_make_images(corner_ws, layers, fmt, magic):
+    data = S.render(S.take_snapshot(corner_ws, date(2025, 12, 1), layers), fmt)
+    assert data.startswith(magic) and len(data) > 10_000
+
+
+def test_an_area_repaired_into_polygons_and_lines_keeps_its_border():
+    from shapely.geometry import GeometryCollection, LineString, box
+
+    from conflictmap.render.static import _shared_edges
+
+    # what make_valid gives for a country with a sliver: a polygon and a stray line
+    repaired = GeometryCollection([box(1, 0, 2, 1), LineString([(2, 0), (3, 0)])])
+    edges = _shared_edges(np.array([box(0, 0, 1, 1), repaired], dtype=object))
+    assert [(e.geom_type, round(e.length, 6)) for e in edges] == [("LineString", 1.0)]
