@@ -48,6 +48,14 @@
     return e;
   }
 
+  /* Leaflet's layer control puts each layer's name into the page as HTML: names carry
+   * text from imported files (the assessment's source), so they go in escaped. */
+  CM.escapeHtml = function (text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  };
+
   function sub(parent, text) {
     if (!text) return;
     parent.appendChild(document.createElement("br"));
@@ -485,7 +493,9 @@
   CM.overlays = CM.overlays || {};
   CM.makeControl = function (map, bases) {
     var order = (CM.config.order || []).concat(["assessment"]);
-    CM.control = L.control.layers(bases, {}, {
+    var safeBases = {};
+    Object.keys(bases).forEach(function (name) { safeBases[CM.escapeHtml(name)] = bases[name]; });
+    CM.control = L.control.layers(safeBases, {}, {
       collapsed: false, autoZIndex: false, sortLayers: true,
       sortFunction: function (a, b, nameA, nameB) {
         return order.indexOf(CM.layerKeys[nameA]) - order.indexOf(CM.layerKeys[nameB]);
@@ -516,11 +526,12 @@
   CM.registerOverlay = function (proxy, info) {
     if (!CM.control) return;
     var prev = CM.overlays[info.key];
-    CM.layerKeys[info.title] = info.key;
-    if (prev && prev.proxy === proxy && prev.title === info.title) return;
+    var title = CM.escapeHtml(info.title);
+    CM.layerKeys[title] = info.key;
+    if (prev && prev.proxy === proxy && prev.title === title) return;
     if (prev) CM.control.removeLayer(prev.proxy);
-    CM.overlays[info.key] = { proxy: proxy, title: info.title };
-    CM.control.addOverlay(proxy, info.title);
+    CM.overlays[info.key] = { proxy: proxy, title: title };
+    CM.control.addOverlay(proxy, title);
     if (!info.show) {
       // streamlit-folium adds every group after its scripts ran: remove it after that.
       Promise.resolve().then(function () {

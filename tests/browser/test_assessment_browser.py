@@ -94,3 +94,67 @@ def test_import_then_read_the_claims_against_deepstate(
     expect(frame.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in
     page.screenshot(path=str(screenshot_dir / "assessment_pokrovsk_popup_2025-12-02.png"))
     assert page.blocked_requests == []
+
+
+PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+HOSTILE_FILE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"kind": "occupied", "date": "2025-12-02", "source": PWN},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[37.0, 48.2], [37.3, 48.2], [37.3, 48.4], [37.0, 48.4], [37.0, 48.2]]
+                ],
+            },
+        }
+    ],
+}
+NOT_PWNED = "() => window.__pwned === undefined"
+# Open the tooltip of the assessment's shape (claims drawn above it would catch a hover).
+OPEN_ASSESSMENT_TIP = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  map.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.tip && l.getTooltip()) {
+      l.openTooltip(l.getBounds().getCenter());
+    }
+  });
+}"""
+
+
+def test_hostile_assessment_source_shows_as_text(page, app_url, tmp_path, screenshot_dir):
+    """A DeepStateMap file whose source is markup: uploaded, listed, drawn, named in the
+    layer control and in the shapes' tooltips, and never run."""
+    import json
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    path = tmp_path / "occupied_2025-12-02.geojson"
+    path.write_text(json.dumps(HOSTILE_FILE))
+    page.goto(app_url + "/assessment")
+    expect(page.get_by_role("heading", name="Independent assessment")).to_be_visible(timeout=60_000)
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Imported 1 file(s).")).to_be_visible(timeout=60_000)
+    page.screenshot(path=str(screenshot_dir / "assessment_page_hostile_source.png"), full_page=True)
+    assert page.evaluate(NOT_PWNED)
+
+    page.goto(app_url + "/?date=2025-12-02&layers=ru,contested,assessment")
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    control = frame.locator(".leaflet-control-layers label", has_text="Independent assessment")
+    expect(control).to_contain_text(PWN, timeout=60_000)  # the markup, shown as text
+    expect(control.locator("img, script")).to_have_count(0)
+    expect(control.locator("input")).to_be_checked()
+    shape = frame.locator(".leaflet-cm-assessment-pane path").first
+    expect(shape).to_be_attached()
+    inner = next(f for f in page.frames if "st_folium" in f.url)
+    inner.evaluate(OPEN_ASSESSMENT_TIP)
+    tip = frame.locator(".cm-tip", has_text="assessed")
+    expect(tip).to_contain_text(PWN)
+    expect(tip.locator("img, script")).to_have_count(0)
+    page.screenshot(path=str(screenshot_dir / "assessment_map_hostile_source.png"))
+    assert inner.evaluate(NOT_PWNED) and page.evaluate(NOT_PWNED)
+    assert dialogs == [] and page.blocked_requests == []

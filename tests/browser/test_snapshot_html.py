@@ -163,3 +163,20 @@ def test_map_page_buttons_download_every_format(page, app_server, tmp_path, scre
         download.save_as(path)
         assert check(path.read_bytes()), fmt
     assert page.blocked_requests == []
+
+
+def test_hostile_assessment_source_shows_as_text(page, ws, tmp_path):
+    """The layer control names the assessment by its source: as text, never run."""
+    from tests.render.test_html_export import PWN, hostile_overlay
+
+    snap = S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay())
+    path = S.write(snap, tmp_path / "hostile-assessment.html")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_snapshot(page, path)
+    label = page.locator(".leaflet-control-layers label", has_text="Independent assessment")
+    label.wait_for()
+    assert PWN in label.inner_text()
+    assert label.locator("img, script").count() == 0
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert dialogs == [] and page.blocked_requests == []

@@ -132,3 +132,32 @@ def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
     literal = text.replace("\\u007b", "{")
     assert literal.count(JINJA) >= 5
     assert f"Assessment: {JINJA}" in literal  # the caption, from the overlay's source
+
+
+PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+def hostile_overlay():
+    import shapely
+
+    from conflictmap.assessment.overlay import AssessmentOverlay
+
+    return AssessmentOverlay(AFTER, PWN, {"occupied": shapely.box(37.0, 48.2, 37.3, 48.4)})
+
+
+@pytest.mark.parametrize(
+    "fmt, escaped",
+    [
+        ("html", "\\u003cimg src=x"),  # in the map's JSON
+        ("html", "&lt;img src=x"),  # in the page's title and description
+        ("svg", "&lt;img src=x"),  # SVG text
+        ("kml", "&amp;lt;img src=x"),  # escaped HTML inside XML
+    ],
+)
+def test_hostile_assessment_source_is_never_markup(ws, fmt, escaped):
+    """The source of an imported assessment reaches the layer name, the caption, the
+    tooltips and the sources: in every export it is text."""
+    data = S.render(S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay()), fmt)
+    text = data.decode("utf-8")
+    assert "<img src=x" not in text and "<script>window.__pwned" not in text
+    assert escaped in text
