@@ -127,3 +127,14 @@ def test_streamlit_config_keeps_the_app_offline():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["toolbarMode"] == "viewer"
     assert {"base", "primaryColor", "backgroundColor", "textColor"} <= set(config["theme"])
+
+
+def test_streamlit_config_shows_visitors_no_tracebacks_and_caps_uploads():
+    from streamlit import config as st_config
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    # a value this Streamlit accepts (its own description lists them)
+    described = st_config.get_config_options()["client.showErrorDetails"].description
+    assert '"none"' in described
+    assert 0 < config["server"]["maxUploadSize"] <= 64
