@@ -152,7 +152,7 @@ def test_hostile_assessment_source_shows_as_text(page, app_url, tmp_path, screen
     expect(shape).to_be_attached()
     inner = next(f for f in page.frames if "st_folium" in f.url)
     inner.evaluate(OPEN_ASSESSMENT_TIP)
-    tip = frame.locator(".cm-tip", has_text="assessed")
+    tip = frame.locator(".cm-tip", has_text="assessed").first
     expect(tip).to_contain_text(PWN)
     expect(tip.locator("img, script")).to_have_count(0)
     page.screenshot(path=str(screenshot_dir / "assessment_map_hostile_source.png"))
