@@ -96,7 +96,15 @@ def test_bad_pasted_text_writes_nothing(page_db, text, message):
     assert page_db.ledger.count() == before
 
 
-def test_unreachable_url_gets_a_message(page_db):
+@pytest.fixture
+def allow_loopback(monkeypatch):
+    """The local test server's address allowed, as an intranet host would be."""
+    from conflictmap.reader.addresses import ALLOW_ENV
+
+    monkeypatch.setenv(ALLOW_ENV, "127.0.0.1")
+
+
+def test_unreachable_url_gets_a_message(page_db, allow_loopback):
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     at.text_input(key="ingest_url").set_value(f"http://127.0.0.1:{closed_port()}/story")
     next(b for b in at.button if b.label == "Fetch and read").click().run()
@@ -198,7 +206,7 @@ def fetch_on_page(url):
     return at
 
 
-def test_article_from_a_url_is_read_with_its_source(page_db, article_server):
+def test_article_from_a_url_is_read_with_its_source(page_db, article_server, allow_loopback):
     at = fetch_on_page(article_server + "/article")
     assert not at.error
     assert at.subheader[0].value == "Russia claims Toretsk"
@@ -210,8 +218,30 @@ def test_article_from_a_url_is_read_with_its_source(page_db, article_server):
     )
 
 
-def test_page_without_an_article_writes_nothing(page_db, article_server):
+def test_page_without_an_article_writes_nothing(page_db, article_server, allow_loopback):
     before = page_db.ledger.count()
     at = fetch_on_page(article_server + "/menu")
     assert any("no article" in e.value for e in at.error)
     assert not at.subheader and page_db.ledger.count() == before
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("/article", "loopback"),  # the very server the tests above read from
+        ("http://localhost/", "localhost"),
+        ("http://2130706433/", "unusual spelling"),
+        ("http://169.254.169.254/latest/meta-data/", "metadata"),
+        ("http://[::ffff:10.0.0.1]/", "private"),
+    ],
+)
+def test_a_visitor_cannot_reach_this_machine_through_the_page(
+    page_db, article_server, monkeypatch, url, message
+):
+    from conflictmap.reader.addresses import ALLOW_ENV
+
+    monkeypatch.delenv(ALLOW_ENV, raising=False)
+    at = fetch_on_page(article_server + url if url.startswith("/") else url)
+    assert not at.exception
+    assert any("refused" in e.value and message in e.value for e in at.error)
+    assert not at.subheader
