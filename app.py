@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth
+from ui.guard import run_page
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -30,4 +31,4 @@ if auth.can("manage_users"):
 
 navigation = st.navigation(pages)
 auth.sidebar()  # who is signed in, on every page
-navigation.run()
+run_page(navigation)

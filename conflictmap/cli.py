@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CommandError, ValueError, LookupError, FileNotFoundError, PermissionError) as exc:
+    except (CommandError, ValueError, LookupError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        ledger = getattr(args, "ledger_used", None)
+        for note in ledger.unusable_records(scan=False) if ledger is not None else ():
+            print(f"warning: {note}", file=sys.stderr)

@@ -46,7 +46,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from ..ledger import StoredAssessment
+from ..ledger import StoredAssessment, coordinate_problem, date_range
 
 KINDS = ("occupied", "grey_zone", "liberated")
 MAX_BYTES = 64 * 1024 * 1024
@@ -249,6 +249,9 @@ def _geometry(raw, name: str, n: int) -> tuple[BaseGeometry | None, bool]:
     """A feature's polygonal geometry in 2-D (None for points and lines), repaired."""
     if not isinstance(raw, dict) or "type" not in raw:
         raise DeepStateError(name, f"feature {n} has no geometry")
+    why = coordinate_problem(raw)
+    if why:
+        raise DeepStateError(name, f"feature {n}: geometry.{why}")
     try:
         geom = shape(raw)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
@@ -345,6 +348,11 @@ def parse(data, name: str, *, on: date | None = None) -> ReadResult:
         on = next(iter(dates), None) or date_from_filename(name)
     if on is None:
         raise DeepStateError(name, "no date in the features or the file name; give --date")
+    first, last = date_range()
+    if not first <= on <= last:
+        raise DeepStateError(
+            name, f"date {on.isoformat()} is outside {first.isoformat()} .. {last.isoformat()}"
+        )
     fmt = "raw" if "raw" in formats else "processed"
     source = " | ".join(dict.fromkeys(sources)) if sources else default_source(name, fmt)
     shapes, counts = {}, Counter()
@@ -369,17 +377,25 @@ def read_bytes(data: bytes, name: str, *, on: date | None = None) -> ReadResult:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DeepStateError(name, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise DeepStateError(name, "JSON nested too deeply") from None
     return parse(obj, name, on=on)
 
 
 def read_file(path: str | Path, *, on: date | None = None) -> ReadResult:
     """Read one DeepStateMap file (either format) from disk."""
     path = Path(path)
+    if path.is_dir():
+        raise DeepStateError(path.name, "is a directory, not a file")
     if not path.is_file():
         raise DeepStateError(path.name, "file does not exist")
-    if path.stat().st_size > MAX_BYTES:
-        raise DeepStateError(path.name, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-    return read_bytes(path.read_bytes(), path.name, on=on)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DeepStateError(path.name, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeepStateError(path.name, f"cannot be read ({exc.strerror or exc})") from None
+    return read_bytes(data, path.name, on=on)
 
 
 def merge_results(results: list[ReadResult]) -> list[StoredAssessment]:

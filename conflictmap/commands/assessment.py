@@ -52,15 +52,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _workspace(args):
-    from conflictmap.workspace import Workspace
+    from .core import workspace
 
-    return Workspace(args.db)
+    return workspace(args)
 
 
 def _ledger(args):
     from ..ledger import Ledger
 
-    return Ledger(args.db)
+    args.ledger_used = Ledger(args.db)  # the command line reports the records it left out
+    return args.ledger_used
 
 
 def resolve_place(gazetteer, text: str, context: str = ""):

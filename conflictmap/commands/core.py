@@ -44,7 +44,9 @@ def workspace(args):
     """The Workspace for these arguments (imported late: keeps --help fast)."""
     from conflictmap.workspace import Workspace
 
-    return Workspace(args.db)
+    ws = Workspace(args.db)
+    args.ledger_used = ws.ledger  # the command line reports the records it left out
+    return ws
 
 
 def parse_layers(text: str) -> tuple[str, ...]:

@@ -10,9 +10,10 @@ admins also manage users and assessments).
 
 from .changes import CHANGE_COLUMNS, changes_between
 from .changes import KINDS as CHANGE_KINDS
-from .claims import ClaimError, parse_date
+from .claims import ClaimError, date_range, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
+from .coordinates import coordinate_problem, geometry_problem
 from .store import ImportRejected, Ledger, StoredAssessment
 from .tabular import csv_text
 from .users import (
@@ -64,7 +65,10 @@ __all__ = [
     "changes_between",
     "control_layers",
     "control_table",
+    "coordinate_problem",
     "csv_text",
+    "date_range",
     "describe_row",
+    "geometry_problem",
     "parse_date",
 ]

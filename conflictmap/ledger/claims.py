@@ -15,7 +15,7 @@ import hashlib
 import math
 import re
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from ..places import Gazetteer, normalise_part
 
@@ -24,6 +24,7 @@ CONTROLLERS = ("RU", "UA", "CONTESTED")
 EXTENTS = ("full", "partial")
 NOTE_MAX = 500
 TEXT_MAX = 300
+FIRST_DATE = date(2014, 1, 1)
 
 
 class ClaimError(ValueError):
@@ -119,14 +120,41 @@ FIELD_NAMES = [f.name for f in fields(Claim)]
 RECORD_FIELDS = ["id"] + FIELD_NAMES
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(record: dict, name: str, limit: int = TEXT_MAX) -> str:
     value = record.get(name)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, (dict, list)):
+        raise ClaimError(name, "a list or an object, not text")
     value = str(value).strip()
     if len(value) > limit:
-        raise ClaimError(name, f"longer than {limit} characters")
+        raise ClaimError(name, f"longer than {limit} characters ({len(value):,})")
+    bad = _CONTROL.search(value)
+    if bad:
+        what = "a NUL character" if bad.group() == "\x00" else f"control character {bad.group()!r}"
+        raise ClaimError(name, f"contains {what} at position {bad.start() + 1}")
     return value
+
+
+def date_range() -> tuple[date, date]:
+    """The dates a claim or a source may carry: 2014-01-01 to tomorrow (UTC)."""
+    return FIRST_DATE, datetime.now(UTC).date() + timedelta(days=1)
+
+
+def parse_claim_date(value, field: str, *, required: bool = True) -> date | None:
+    """:func:`parse_date`, refusing dates outside :func:`date_range`."""
+    day = parse_date(value, field, required=required)
+    first, last = date_range()
+    if day is not None and not first <= day <= last:
+        raise ClaimError(
+            field,
+            f"{day.isoformat()} is outside {first.isoformat()} .. {last.isoformat()} "
+            "(the war since 2014, up to tomorrow)",
+        )
+    return day
 
 
 def parse_date(value, field: str, *, required: bool = True) -> date | None:
@@ -177,14 +205,15 @@ def _choice(record: dict, name: str, allowed: tuple) -> str:
 
 def _place(record: dict, gazetteer: Gazetteer) -> tuple[int, str]:
     raw_id = record.get("place_id", record.get("geonames_id"))
+    id_field = "place_id" if "place_id" in record else "geonames_id"
     name = _text(record, "place")
     if raw_id not in (None, "") and not (isinstance(raw_id, float) and math.isnan(raw_id)):
         try:
             gid = int(float(raw_id))
-        except (TypeError, ValueError):
-            raise ClaimError("place_id", f"{raw_id!r} is not a GeoNames id") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ClaimError(id_field, f"{raw_id!r} is not a GeoNames id") from None
         if gid not in gazetteer:
-            raise ClaimError("place_id", f"{gid} is not in the gazetteer")
+            raise ClaimError(id_field, f"{gid} is not in the gazetteer")
         return gid, gazetteer.get(gid).name
     if not name:
         raise ClaimError("place", "missing (give a place name or a geonames_id)")
@@ -231,14 +260,14 @@ def claim_from_record(record: dict, gazetteer: Gazetteer) -> Claim:
         place=place,
         claimant=claimant,
         controller=controller,
-        claim_date=parse_date(record.get("claim_date", record.get("date")), "claim_date"),
+        claim_date=parse_claim_date(record.get("claim_date", record.get("date")), "claim_date"),
         claimant_org=_text(record, "claimant_org"),
         extent=extent,
         fraction=fraction,
         part=part,
         source_publisher=publisher,
         source_url=url,
-        source_published=parse_date(
+        source_published=parse_claim_date(
             record.get("source_published"), "source_published", required=False
         ),
         source_title=_text(record, "source_title"),

@@ -10,10 +10,7 @@ and the same claim (place, claimant, controller, date, source) is never stored t
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,12 +25,13 @@ from ..paths import CLAIMS_FILE, DATA
 from ..places import Gazetteer
 from . import schema
 from .claims import RECORD_FIELDS, Claim, ClaimError, claim_from_record
+from .coordinates import geometry_problem
+from .records import ImportRejected, read_claim_records
 from .tabular import csv_text
 from .users import Users, os_author
 
 DB_ENV = "CONFLICTMAP_DB"
 SEED_AUTHOR = "system:seed"
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def database_url(value: str | None = None) -> str:
@@ -48,17 +46,6 @@ def database_url(value: str | None = None) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
-
-
-class ImportRejected(ValueError):
-    """An import was refused as a whole; ``errors`` lists (row number, message)."""
-
-    def __init__(self, source: str, errors: list[tuple[int, str]]):
-        self.source = source
-        self.errors = errors
-        shown = "; ".join(f"row {n}: {msg}" for n, msg in errors[:10])
-        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        super().__init__(f"{source}: nothing imported, {len(errors)} bad row(s): {shown}{more}")
 
 
 @dataclass
@@ -99,6 +86,21 @@ def _claim_from_row(row) -> Claim:
     )
 
 
+def _stored_geometry(wkb) -> tuple[object, str | None]:
+    """A stored geometry, or why it cannot be used."""
+    try:
+        geom = shapely.from_wkb(wkb)
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        return None, f"its geometry cannot be read ({exc})"
+    why = geometry_problem(geom)
+    return geom, (f"left out: {why}" if why else None)
+
+
+def _assessment_label(row) -> str:
+    source = (row.source or "").strip()
+    return f"assessment {row.assessed_on.isoformat()} {row.kind} ({source[:80]})"
+
+
 def _row_from_claim(claim: Claim, now: datetime) -> dict:
     rec = claim.as_record()
     rec["claim_date"] = claim.claim_date
@@ -122,6 +124,7 @@ class Ledger:
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = create_engine(self.url)
         self._gazetteer = gazetteer
+        self._unusable: dict[str, str] = {}
         schema.metadata.create_all(self.engine)
         self.users = Users(self.engine)
         if seed_file is not None:
@@ -176,6 +179,9 @@ class Ledger:
         """Validate every record; raise ImportRejected listing every bad row."""
         claims, errors = [], []
         for n, rec in enumerate(records, start=1):
+            if not isinstance(rec, dict):
+                errors.append((n, "not a record of claim fields"))
+                continue
             try:
                 claims.append(claim_from_record(rec, self.gazetteer))
             except ClaimError as exc:
@@ -281,6 +287,12 @@ class Ledger:
         self.require(author, "assess")
         t = schema.assessments
         now = datetime.now(UTC).replace(tzinfo=None)
+        for a in items:
+            why = geometry_problem(a.geometry)
+            if why:
+                raise ValueError(
+                    f"assessment {a.assessed_on.isoformat()} {a.kind}: {why}; nothing stored"
+                )
         with self.engine.begin() as conn:
             for a in items:
                 if replace:
@@ -312,10 +324,24 @@ class Ledger:
         if on:
             q = q.where(t.c.assessed_on == on)
         with self.engine.connect() as conn:
-            return [
-                StoredAssessment(r.assessed_on, r.kind, r.source, shapely.from_wkb(r.geometry_wkb))
-                for r in conn.execute(q)
-            ]
+            rows = list(conn.execute(q))
+        out = []
+        for r in rows:
+            geom, why = _stored_geometry(r.geometry_wkb)
+            if why:
+                self._unusable[_assessment_label(r)] = why
+                continue
+            out.append(StoredAssessment(r.assessed_on, r.kind, r.source, geom))
+        return out
+
+    def unusable_records(self, *, scan: bool = True) -> list[str]:
+        """Stored records left out because they cannot be used, each with its reason
+        (e.g. an assessment stored by an older version with a coordinate of 1e308).
+        Every page and export carries on without them; this says which they are.
+        With ``scan=False``, only those met so far."""
+        if scan:
+            self.assessments()
+        return [f"{label}: {why}" for label, why in sorted(self._unusable.items())]
 
     def assessment_dates(self) -> list[date]:
         """Dates with at least one stored assessment, oldest first."""
@@ -329,35 +355,3 @@ class Ledger:
         with self.engine.connect() as conn:
             row = conn.execute(select(func.count(), func.max(t.c.imported_at))).one()
         return int(row[0]), str(row[1])
-
-
-def read_claim_records(path: Path) -> list[dict]:
-    """Records from a claims file (.csv, .geojson or .json); ValueError if unreadable."""
-    path = Path(path)
-    if not path.exists():
-        raise ImportRejected(path.name, [(0, "file does not exist")])
-    if path.stat().st_size > MAX_IMPORT_BYTES:
-        raise ImportRejected(path.name, [(0, f"file is larger than {MAX_IMPORT_BYTES} bytes")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(path.name, [(0, "file is not UTF-8 text")]) from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return list(csv.DictReader(io.StringIO(text)))
-    if suffix in (".geojson", ".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ImportRejected(path.name, [(0, f"not valid JSON: {exc}")]) from None
-        if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-            return [dict(f.get("properties") or {}) for f in data.get("features", [])]
-        if isinstance(data, list) and all(isinstance(r, dict) for r in data):
-            return data
-        raise ImportRejected(
-            path.name, [(0, "expected a GeoJSON FeatureCollection or a list of claims")]
-        )
-    raise ImportRejected(
-        path.name, [(0, f"unsupported file type {suffix!r} (use .csv, .geojson or .json)")]
-    )
