@@ -10,6 +10,7 @@ import pytest
 from conflictmap.render import snapshot as S
 from conflictmap.render.html_export import timeline_dates
 from tests.payloads import HOSTILE
+from tests.render.test_html_export import SOURCES, hostile_overlay
 from tests.render.test_snapshot import AFTER
 
 PANE_COUNTS = """() => {
@@ -165,18 +166,17 @@ def test_map_page_buttons_download_every_format(page, app_server, tmp_path, scre
     assert page.blocked_requests == []
 
 
-def test_hostile_assessment_source_shows_as_text(page, ws, tmp_path):
+@pytest.mark.parametrize("source", SOURCES)
+def test_hostile_assessment_source_shows_as_text(page, ws, tmp_path, source):
     """The layer control names the assessment by its source: as text, never run."""
-    from tests.render.test_html_export import PWN, hostile_overlay
-
-    snap = S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay())
+    snap = S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay(source))
     path = S.write(snap, tmp_path / "hostile-assessment.html")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_snapshot(page, path)
     label = page.locator(".leaflet-control-layers label", has_text="Independent assessment")
     label.wait_for()
-    assert PWN in label.inner_text()
-    assert label.locator("img, script").count() == 0
+    assert source in label.inner_text()
+    assert label.locator("img, script, svg, iframe, a, style").count() == 0
     assert page.evaluate("() => window.__pwned === undefined")
     assert dialogs == [] and page.blocked_requests == []

@@ -137,12 +137,36 @@ def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
 PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
 
 
-def hostile_overlay():
+SOURCES = [
+    PWN,
+    "<svg onload=window.__pwned=1>",
+    "</script><script>window.__pwned=1</script>",
+    '"><iframe src="javascript:window.__pwned=1">',
+    "<a href=javascript:window.__pwned=1>DeepState</a>",
+    "]]><script>window.__pwned=1</script><![CDATA[",
+    "<style>*{display:none}</style>",
+    "<!--<script>window.__pwned=1</script>-->",
+]
+
+
+def hostile_overlay(source: str = PWN):
     import shapely
 
     from conflictmap.assessment.overlay import AssessmentOverlay
 
-    return AssessmentOverlay(AFTER, PWN, {"occupied": shapely.box(37.0, 48.2, 37.3, 48.4)})
+    return AssessmentOverlay(AFTER, source, {"occupied": shapely.box(37.0, 48.2, 37.3, 48.4)})
+
+
+@pytest.mark.parametrize("fmt", ["html", "svg", "kml"])
+@pytest.mark.parametrize("source", SOURCES)
+def test_no_assessment_source_becomes_markup(ws, fmt, source):
+    """Whatever markup a source holds, no tag of it reaches an export as a tag."""
+    data = S.render(S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay(source)), fmt)
+    text = data.decode("utf-8")
+    for tag in ("<img", "<svg onload", "<script>window", "<iframe", "<a href=javascript"):
+        if tag in source:
+            assert tag not in text, tag
+    assert "<style>*{display" not in text and "<!--<script>" not in text
 
 
 @pytest.mark.parametrize(
