@@ -251,7 +251,7 @@ def _geometry(raw, name: str, n: int) -> tuple[BaseGeometry | None, bool]:
         raise DeepStateError(name, f"feature {n} has no geometry")
     why = coordinate_problem(raw)
     if why:
-        raise DeepStateError(name, f"feature {n}: geometry.{why}")
+        raise DeepStateError(name, f"feature {n} has a broken geometry: geometry.{why}")
     try:
         geom = shape(raw)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:

@@ -41,7 +41,7 @@ def with_point(i, lon, lat):
 BAD = [
     (
         occupied(with_point(1, 1e308, 48.2)),
-        "feature 1: geometry.coordinates[0][1][0]: longitude 1e+308",
+        "feature 1 has a broken geometry: geometry.coordinates[0][1][0]: longitude 1e+308",
     ),
     (
         occupied(with_point(2, 500, 48.4)),
