@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from conflictmap.reader.addresses import ALLOW_ENV, refusal
+from conflictmap.reader.addresses import ALLOW_ENV, refusal, resolve
 from conflictmap.reader.fetch import (
     MAX_BYTES,
     MAX_REDIRECTS,
@@ -220,10 +220,31 @@ def test_addresses_that_are_not_public_are_refused(no_allow_list, url, why):
 def test_a_name_is_judged_by_the_addresses_it_resolves_to(no_allow_list):
     name = socket.gethostname()  # this machine's own name
     answers = {info[4][0] for info in socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)}
-    if all(refusal(a) is None for a in answers):
-        pytest.skip(f"{name} resolves to public addresses here")
-    with pytest.raises(FetchError, match=f"'{name}' resolves to"):
-        fetch(f"http://{name}/")
+    if all(refusal(a) is None for a in answers):  # a public name: it passes the check
+        assert resolve(name, 80).address in answers
+    else:
+        with pytest.raises(FetchError, match=f"'{name}' resolves to"):
+            fetch(f"http://{name}/")
+
+
+def test_every_address_a_name_resolves_to_is_checked(no_allow_list, monkeypatch):
+    """A name answering a public address and a private one is refused, whichever
+    comes first (the resolver itself cannot be asked for such a name here)."""
+    real = socket.getaddrinfo
+
+    def two_answers(host, port, *args, **kwargs):
+        if host != "mixed.test":
+            return real(host, port, *args, **kwargs)
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_answers)
+    with pytest.raises(
+        FetchError, match=r"'mixed.test' resolves to a private address \(10.0.0.5\)"
+    ):
+        fetch("http://mixed.test/")
 
 
 @pytest.mark.parametrize("address", ["1.1.1.1", "2606:4700:4700::1111", "93.184.215.14"])
