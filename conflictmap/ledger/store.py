@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from ..paths import CLAIMS_FILE, DATA
 from ..places import Gazetteer
 from . import schema
-from .claims import RECORD_FIELDS, Claim, ClaimError, claim_from_record
+from .claims import RECORD_FIELDS, Claim, ClaimError, claim_from_record, date_range
 from .coordinates import geometry_problem
 from .records import ImportRejected, read_claim_records
 from .tabular import csv_text
@@ -244,7 +244,25 @@ class Ledger:
             q = q.where(t.c.claim_date <= end)
         q = q.order_by(t.c.claim_date, t.c.place, t.c.claimant, t.c.id)
         with self.engine.connect() as conn:
-            return [_claim_from_row(r) for r in conn.execute(q)]
+            return self._usable(_claim_from_row(r) for r in conn.execute(q))
+
+    def _usable(self, claims) -> list[Claim]:
+        """The claims a page can use; the others (stored by an older version, or whose
+        place the gazetteer no longer has) are left out and noted for
+        :meth:`unusable_records`."""
+        first, last = date_range()
+        out = []
+        for c in claims:
+            if c.place_id not in self.gazetteer:
+                why = f"place {c.place_id} is not in the gazetteer"
+            elif not first <= c.claim_date <= last:
+                why = f"its date is outside {first.isoformat()} .. {last.isoformat()}"
+            else:
+                out.append(c)
+                continue
+            label = f"claim {c.id} ({c.place}, {c.claimant}, {c.claim_date.isoformat()})"
+            self._unusable[label] = f"left out: {why}"
+        return out
 
     def count(self) -> int:
         """Number of stored claims."""

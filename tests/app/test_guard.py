@@ -85,3 +85,23 @@ def test_a_stored_record_that_cannot_be_used_is_named_and_the_page_carries_on(un
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes
     assert NAMED.split(" (")[0] in warnings and "Old import" in warnings
     assert at.title or at.get("component_instance")
+
+
+@pytest.mark.parametrize("page", ["pages/claims.py", "pages/map.py", "pages/timeline.py"])
+def test_stored_claims_that_cannot_be_used_are_named_on_the_pages(
+    db_url, gazetteer, monkeypatch, page
+):
+    from tests.ledger.test_bad_input import store_unusable_claims
+
+    store_unusable_claims(db_url, gazetteer)
+    monkeypatch.setenv("CONFLICTMAP_DB", db_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    if page != "pages/map.py":
+        at.switch_page(page).run()
+    st.cache_resource.clear()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "9999-12-31): left out" in warnings and "place 999999999" in warnings
+    assert "9999" not in " ".join(str(s.value) for s in at.select_slider)

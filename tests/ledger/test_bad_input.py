@@ -201,3 +201,44 @@ def test_a_good_file_still_imports(any_db_url, gazetteer, tmp_path):
     ledger = Ledger(any_db_url, gazetteer=gazetteer, seed_file=None)
     path = write(tmp_path, "good.csv", HEADER + f"\rPokrovsk,RU,RU,{TOMORROW},Wire\r")
     assert len(ledger.import_file(path).added) == 1
+
+
+def store_unusable_claims(url: str, gazetteer) -> None:
+    """Claims as an older version could store them: dated 9999-12-31, or on a place the
+    gazetteer no longer has."""
+    from sqlalchemy import insert
+
+    from conflictmap.ledger.claims import claim_from_record
+
+    ledger = Ledger(url, gazetteer=gazetteer)
+    base = claim_from_record(ROW, gazetteer).as_record()
+    base.update(source_published=None, added_at=datetime(2025, 12, 1))
+    rows = [
+        {**base, "id": "future0000000001", "claim_date": datetime(9999, 12, 31).date()},
+        {**base, "id": "noplace000000001", "place_id": 999999999, "place": "Gone"},
+    ]
+    rows[1]["claim_date"] = datetime(2025, 11, 30).date()
+    with ledger.engine.begin() as conn:
+        conn.execute(insert(schema.claims), rows)
+    ledger.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["snapshot", "--date", "2025-12-02", "--out", "{tmp}/map.png"],
+        ["snapshot", "--date", "2025-12-02", "--out", "{tmp}/map.html"],
+        ["control", "--date", "2025-12-02", "--format", "csv"],
+        ["claims", "export"],
+    ],
+)
+def test_stored_claims_that_cannot_be_used_are_named_and_left_out(
+    any_db_url, gazetteer, tmp_path, capsys, args
+):
+    store_unusable_claims(any_db_url, gazetteer)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(["--db", any_db_url, *args]) == 0
+    out, err = capsys.readouterr()
+    assert "9999-12-31): left out: its date is outside 2014-01-01" in err
+    assert "(Gone, RU, 2025-11-30): left out: place 999999999 is not in the gazetteer" in err
+    assert "9999-12-31" not in out
