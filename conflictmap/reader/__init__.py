@@ -7,14 +7,16 @@ from text, files (:func:`from_file`) or the web (:func:`fetch_article`).
 """
 
 from .article import Article, ArticleError, from_file, from_text
-from .evaluate import evaluate, format_report
+from .evaluate import by_language, evaluate, format_report
 from .extract import Extraction, extract
 from .fetch import FetchError, fetch_article
+from .language import LANGUAGES, detect_language
 from .mentions import MentionFinder
 from .review import COLUMNS as REVIEW_COLUMNS
 from .review import ReviewError, read_article, records_from_rows, review_rows
 
 __all__ = [
+    "LANGUAGES",
     "REVIEW_COLUMNS",
     "Article",
     "ArticleError",
@@ -22,6 +24,8 @@ __all__ = [
     "FetchError",
     "MentionFinder",
     "ReviewError",
+    "by_language",
+    "detect_language",
     "evaluate",
     "extract",
     "fetch_article",

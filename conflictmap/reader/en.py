@@ -141,7 +141,7 @@ FIGHTING = re.compile(
     FLAGS,
 )
 CONTESTED_STATE = re.compile(
-    rf"(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|remains|remain|remained)\s+)?"
+    rf"(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|remains|remain|remained|as)\s+)?"
     r"(?:(?:still|now)\s+)?(?P<cue>contested|in\s+the\s+gr[ae]y\s+zone)",
     FLAGS,
 )
@@ -160,6 +160,12 @@ SIDE_HELD = re.compile(
 )
 OCCUPIED = re.compile(
     rf"(?<![-\w])(?P<cue>occupied)\s+(?:[\w'’-]+\s+){{0,2}}?(?P<places>{PLACE_LIST})",
+    FLAGS,
+)
+UNDER_CONTROL_OF = re.compile(
+    rf"(?P<places>{PLACE_LIST})\s+(?:(?:is|are|was|were|remains?|remained|stays?|now|still|"
+    r"firmly|fully|completely)\s+)*(?P<cue>(?:under|in)\s+(?:the\s+)?(?:full\s+|firm\s+|"
+    r"complete\s+)?control\s+of)\s+(?P<by>[^,.;⟦]{1,50})",
     FLAGS,
 )
 IN_HANDS = re.compile(
@@ -203,7 +209,7 @@ NEEDS = {  # substrings of the lower-cased sentence; one must occur for the rule
     "fighting": ("battle", "fight", "clash", "combat", "hostilit", "assault", "warfare"),
     "contested": ("contested", "grey", "gray"),
     "reached": ("reach", "entered", "fighting"),
-    "held_by": ("held by", "controlled by", "occupied by"),
+    "held_by": ("held by", "controlled by", "occupied by", "control of"),
     "side_held": ("held", "controlled", "occupied"),
     "occupied": ("occupied",),
     "in_hands": ("hands", "control", "occupation"),
@@ -290,6 +296,7 @@ EVENT_RULES = (
 )
 STATE_RULES = (
     ("held_by", HELD_BY),
+    ("held_by", UNDER_CONTROL_OF),
     ("side_held", SIDE_HELD),
     ("occupied", OCCUPIED),
     ("in_hands", IN_HANDS),
@@ -301,7 +308,7 @@ DENIAL = re.compile(
     r"|(?:has|have|had)\s+not\s+(?:fallen|been\s+(?:captured|taken|seized|lost))"
     r"|(?:has|have|had|did)\s+not\s+(?:capture|captured|take|taken|seize|seized)"
     r"|(?:was|were|is|are)\s+not\s+(?:captured|taken|seized|lost)|never\s+(?:fell|been\s+captured)"
-    r"|untrue|not\s+true|fake|a\s+lie"
+    r"|untrue|not\s+true|fake|a\s+lie|(?:is|are|was|were)\s+false"
     r"|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
     r"|lying\s+(?:again|about)|(?:spread\w*|tell\w*|told|more|outright|blatant)\s+lies"
     r"|(?:do|does|did)\s+not\s+(?:correspond|match)\s+"
@@ -389,6 +396,7 @@ _ACTORS = [
         "OTHER",
         "analysts",
         r"analysts?|think\s+tank|monitoring\s+group|open[- ]source|OSINT|"
+        r"(?:pro-)?(?:Russian|Ukrainian)\s+(?:military\s+|war\s+)?bloggers?|"
         r"military\s+bloggers?|milbloggers?|war\s+bloggers?|observers?|researchers?|"
         r"(?:battlefield\s+|pro-Ukrainian\s+|pro-Russian\s+|independent\s+)?maps|"
         r"Black\s+Bird\s+Group|Critical\s+Threats|Rybar|"
@@ -669,7 +677,7 @@ def default_controller(cue: str) -> str:
     return "RU"
 
 
-DENIED_NEEDS_SIDE = False
+DENIED_NEEDS_SIDE = True  # a capture named only to be denied needs its claimant named
 
 
 def find_speeches(masked: str) -> list[Speech]:

@@ -630,6 +630,7 @@ class _Document:
                     claimant = speaker or (controller if controller in SIDES else "OTHER")
                     if (
                         speaker == "OTHER"
+                        and gov.label == "news agency"  # a relay, not its own assessment
                         and self.R.UNATTRIBUTED_IS_SIDE
                         and controller in SIDES
                         and hit.kind != "fighting"

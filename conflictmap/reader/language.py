@@ -13,17 +13,18 @@ import re
 
 LANGUAGES = ("en", "ru", "uk")
 
-_LETTERS = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+")
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэъё")
 _UK_WORDS = frozenset(
-    "та що від як це його її їх також які який яка було були буде між після через для "
-    "щодо вже ще під час році україни українські наших захисників й і".split()
+    "та що від як це його її їх також які який яка було були буде між після "
+    "щодо вже ще під році україни українські наших захисників й і".split()
 )
 _RU_WORDS = frozenset(
     "и что от как это его их также которые который которая было были будет между после "
-    "через для уже еще под время году россии российские был".split()
+    "уже еще под время году россии российские был".split()
 )
 
 
@@ -37,12 +38,10 @@ def detect_language(text: str) -> str:
     >>> detect_language("Сили оборони утримують позиції в місті, повідомили в Генштабі.")
     'uk'
     """
-    sample = text[:20_000]
-    letters = _LETTERS.findall(sample)
-    if not letters:
-        return "en"
-    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
-    if cyrillic < 0.3 * len(letters):
+    sample = text[:4000]
+    latin = len(_LATIN.findall(sample))
+    cyrillic = len(_CYRILLIC.findall(sample))
+    if not cyrillic or cyrillic < 0.3 * (latin + cyrillic):
         return "en"
     low = sample.lower()
     uk = sum(low.count(ch) for ch in _UK_LETTERS)

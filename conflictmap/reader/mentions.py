@@ -346,7 +346,19 @@ def trusted_entries(gazetteer: Gazetteer) -> dict[str, _Entry]:
                     keep.append(gid)
             elif kind == "other":
                 others = home_names.get(key, set()) - {gid}
-                if letters >= MIN_LETTERS_OTHER and not is_english and not generic and not others:
+                # "Paris" is a former name of a village in Odesa oblast, and the name of
+                # places abroad: in the news it means one abroad, never the village.
+                abroad = gazetteer.get(gid).population < TOWN_POPULATION and any(
+                    k in ("own", "variant") and gazetteer.get(g).country != HOME_COUNTRY
+                    for g, k in per.items()
+                )
+                if (
+                    letters >= MIN_LETTERS_OTHER
+                    and not is_english
+                    and not generic
+                    and not others
+                    and not abroad
+                ):
                     keep.append(gid)
         if keep:
             entries[key] = _Entry(
@@ -396,6 +408,7 @@ class MentionFinder:
         self.entries = trusted_entries(gazetteer)
         self._automaton = ahocorasick.Automaton()
         self._cyrillic: dict[str, _Entry] = {}
+        self._lookups: dict[tuple, _Entry | None] = {}
         for key, entry in self.entries.items():
             if entry.cyrillic:
                 self._cyrillic[key] = entry
@@ -492,8 +505,13 @@ class MentionFinder:
         key: str,
         explicit: set[str],
         sentence_places: list[Place],
+        previous: tuple[int, _Entry] | None = None,
     ) -> str | None:
-        """The region a bare region-like name stands for here, or None for a settlement."""
+        """The region a bare region-like name stands for here, or None for a settlement.
+
+        ``previous`` is the settlement name just before in the sentence (its end and
+        entry): "Huliaipole and Zaliznychne in Zaporizhzhia" names the region when a
+        place of the name before lies in it."""
         if key not in self._region_spellings:
             return None
         region = regions._by_spelling()[key]
@@ -507,6 +525,10 @@ class MentionFinder:
                 return region
         if region in explicit and _CONTAINER_BEFORE.search(before):
             return region
+        if previous is not None and _IN_GAP.fullmatch(text[previous[0] : start]):
+            places = map(self.gazetteer.get, previous[1].ids)
+            if any(p.oblast == region and p.country == HOME_COUNTRY for p in places):
+                return region
         return None
 
     def find(self, text: str, lang: str | None = None) -> MentionSet:
@@ -551,7 +573,8 @@ class MentionFinder:
         for i, (start, end, entry) in enumerate(raw):
             here = sentences[i]
             same = [only[j] for j in range(i) if only[j] is not None and sentences[j] == here]
-            region = self._region_role(text, start, end, entry.key, explicit, same)
+            previous = (raw[i - 1][1], raw[i - 1][2]) if i and sentences[i - 1] == here else None
+            region = self._region_role(text, start, end, entry.key, explicit, same, previous)
             if region:
                 result.regions.append(RegionMention(text[start:end], start, end, region))
                 explicit.add(region)
@@ -686,6 +709,14 @@ class MentionFinder:
         return found, unknown
 
     def _lookup(self, words: list[str], lang: str) -> _Entry | None:
+        key = (tuple(words), lang)
+        if key not in self._lookups:
+            if len(self._lookups) > 200_000:
+                self._lookups.clear()
+            self._lookups[key] = self._lookup_uncached(words, lang)
+        return self._lookups[key]
+
+    def _lookup_uncached(self, words: list[str], lang: str) -> _Entry | None:
         """The trusted Cyrillic entry the words' nominative forms name, if any; when
         several forms name different entries («Димитрове»: Dymytrove, or Dymytrov in the
         locative), the one whose place is largest (a town is named more than a hamlet)."""
@@ -717,6 +748,8 @@ class MentionFinder:
             close = _QUOTE_CLOSE.search(text, end, end + 40)
             if close and not _CLAUSE_MARK.search(text, end, close.start()):
                 return False  # a quoted name: a group of forces, a newspaper
+        if _SPEECH_BEFORE.search(text, max(0, start - 24), start):
+            return False  # «заявил Песков»: who speaks, not a place
         if _DIRECTION_AFTER.match(text, end):
             return False  # «на Покровському напрямку»: a direction, not the settlement
         if i > 0 and text[tokens[i - 1][1] : start] == " ":
@@ -982,9 +1015,14 @@ def _unmapped(m: Mention) -> Mention:
     return Mention(m.text, m.start, m.end, None, (p,), f"unmapped: {p.name} ({where})")
 
 
+_SPEECH_BEFORE = re.compile(
+    r"(?i)(?:заявил|сказал|сообщил|отметил|добавил|подчеркнул|пояснил|уточнил|заявив|сказав|"
+    r"повідомив|зазначив|додав|наголосив|пояснив|уточнив|підкреслив)\w*\s+$"
+)
 _QUOTE_CLOSE = re.compile(r"[»“”\"]")
 _CLAUSE_MARK = re.compile(r"[,.;:!?]")
 _DIRECTION_AFTER = re.compile(r"(?i)\s+(?:напрям\w*|направлени\w*|операционн\w*|оперативн\w*)")
+_IN_GAP = re.compile(r"\s+in\s+(?:the\s+)?", re.IGNORECASE)
 _REGION_GAP_BEFORE = re.compile(r"\s*\(?\s*(?:(?:в|во|у|на|in)\s+(?:the\s+)?)?")
 _REGION_GAP_AFTER = re.compile(r"\s*:?\s*")
 _CYR_LETTER = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
@@ -1042,23 +1080,19 @@ _CYR_REGIONS = {
     "Bryansk": ("брянск", "брянськ"),
 }
 _CYR_REGION_STEM = {stem: region for region, stems in _CYR_REGIONS.items() for stem in stems}
-_CYR_REGION = re.compile(
-    r"(?i)\b(?P<stem>"
-    + "|".join(
-        sorted(
-            (s for s in _CYR_REGION_STEM if not s.endswith(("щин", "ччин", "жж", "жі", "жь"))),
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")\w*\s+(?:област\w*|обл\.|народн\w*\s+республик\w*|краю?\b|кра[йя]\w*)"
-    r"|\b(?P<land>"
-    + "|".join(
-        sorted((s for s in _CYR_REGION_STEM if s.endswith(("щин", "ччин"))), key=len, reverse=True)
-    )
-    + r")\w*"
-    r"|(?<![\w-])(?P<abbr>[ДЛ]НР)(?![\w-])"
+_CYR_REGION_WORD = re.compile(
+    r"(?i)(?<![\w’'-])([\w’'-]+)\s+(?:област\w*|обл\.|народн\w*\s+республик\w*|кра[йюяе]\w*)"
 )
+_CYR_LAND = re.compile(r"(?i)(?<![\w’'-])[\w’'-]+(?:щин|ччин)\w*")
+_CYR_ABBR = re.compile(r"(?<![\w-])([ДЛ])НР(?![\w-])")
+
+
+def _region_of_stem(word: str, lands: bool) -> str | None:
+    low = word.lower()
+    for stem, region in _CYR_REGION_STEM.items():
+        if stem.endswith(("щин", "ччин")) == lands and low.startswith(stem):
+            return region
+    return None
 
 
 def cyrillic_region_spans(text: str) -> list[tuple[int, int, str]]:
@@ -1068,12 +1102,19 @@ def cyrillic_region_spans(text: str) -> list[tuple[int, int, str]]:
     ['Donetsk', 'Kharkiv']
     """
     out = []
-    for m in _CYR_REGION.finditer(text):
-        if m.group("abbr"):
-            region = "Donetsk" if m.group("abbr")[0] == "Д" else "Luhansk"
-        else:
-            region = _CYR_REGION_STEM[(m.group("stem") or m.group("land")).lower()]
-        out.append((m.start(), m.end(), region))
+    for m in _CYR_REGION_WORD.finditer(text):
+        region = _region_of_stem(m.group(1), False)
+        if region:
+            out.append((m.start(), m.end(), region))
+    if "щин" in text or "ччин" in text:
+        for m in _CYR_LAND.finditer(text):
+            region = _region_of_stem(m.group(0), True)
+            if region:
+                out.append((m.start(), m.end(), region))
+    if "НР" in text:
+        for m in _CYR_ABBR.finditer(text):
+            out.append((m.start(), m.end(), "Donetsk" if m.group(1) == "Д" else "Luhansk"))
+    out.sort()
     return out
 
 

@@ -245,3 +245,31 @@ def test_a_visitor_cannot_reach_this_machine_through_the_page(
     assert not at.exception
     assert any("refused" in e.value and message in e.value for e in at.error)
     assert not at.subheader
+
+
+BULLETIN = (
+    "Подразделения группировки войск «Центр» активными действиями освободили населенные "
+    "пункты Родинское и Удачное Донецкой Народной Республики, сообщили в Минобороны России."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "places"),
+    [
+        (BULLETIN, "Russian", {"Rodynske", "Udachne"}),
+        (
+            "Генштаб ЗСУ спростував заяви про захоплення Куп'янська: місто перебуває під "
+            "контролем Сил оборони.",
+            "Ukrainian",
+            {"Kupiansk"},
+        ),
+        (REPORT, "English", {"Huliaipole"}),
+    ],
+)
+def test_the_language_is_shown_and_claims_proposed(page_db, text, language, places):
+    at = paste(text)
+    assert not at.exception and not at.error
+    assert any(m.value == f"**Language:** {language}" for m in at.markdown)
+    add_button(at).click().run()
+    stored = {c.place for c in page_db.ledger.claims() if c.source_publisher == "Example Wire"}
+    assert stored == places

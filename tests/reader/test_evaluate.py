@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conflictmap.reader.evaluate import evaluate, score_report
+from conflictmap.reader.evaluate import by_language, evaluate, score_report
 from conflictmap.reader.extract import extract
 
 
@@ -93,3 +93,39 @@ def test_development_set_meets_the_targets(shared_dir, gazetteer):
     assert len(per) >= 7
     assert total.f1 >= 0.9
     assert total.mention_recall >= 0.95
+
+
+@pytest.mark.shared
+def test_russian_and_ukrainian_set_meets_the_targets(shared_dir, gazetteer):
+    folder = shared_dir / "reports" / "ru_uk"
+    total, per = evaluate(folder / "gold_ru_uk.json", folder, gazetteer)
+    langs = by_language(per)
+    assert set(langs) == {"ru", "uk"}
+    for t in langs.values():
+        assert t.f1 >= 0.9 and t.mention_recall >= 0.95
+    assert total.not_at_errors == 0
+
+
+HARD = {
+    "language": "uk",
+    "mentions": [],
+    "hard": [{"name": "Rubizhne", "oblast": "Donetsk", "not_at": [[49.0085, 38.3797]]}],
+    "claims": [gold_claim("Rubizhne", "UA", "UA", day=None, core=False)],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_at_errors", "correct"),
+    [
+        # the region named with it decides: the Luhansk namesake is never taken
+        ("Українські військові звільнили Рубіжне Донецької області.", 0, 0),
+        # without a region the city in Luhansk oblast is taken: a not_at placement
+        ("Українські військові звільнили Рубіжне.", 2, 0),
+    ],
+)
+def test_hard_places_are_scored(text, not_at_errors, correct, gazetteer):
+    ex = extract(text, date(2025, 11, 1))
+    t = score_report(ex.claims, ex.mentions, HARD, gazetteer, "r")
+    assert t.language == "uk"
+    assert t.not_at_errors == not_at_errors
+    assert t.correct == correct
