@@ -190,7 +190,8 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
                 "source_publisher": HOSTILE,
                 "source_title": "{{ 7*7 }}",
             }
-        ]
+        ],
+        author="test",
     )
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
