@@ -13,7 +13,7 @@ import streamlit as st
 from . import data
 
 REVISION = "ledger_revision"
-EVERY_S = 5
+EVERY_S = 2
 
 
 @st.fragment(run_every=EVERY_S)
