@@ -199,7 +199,9 @@ def ledger(folder: Path, places: int) -> dict[str, Path]:
     """The seeded ledger and a synthetic one of ``places`` places."""
     seeded, big = folder / "seeded.sqlite", folder / f"places{places}.sqlite"
     Workspace(str(seeded))
-    Workspace(str(big), seed=False).ledger.import_records(synthetic_records(places), author="test")
+    Workspace(str(big), seed=False).ledger.import_records(
+        synthetic_records(places), author="os:test"
+    )
     return {"seeded ledger": seeded, f"{places} places": big}
 
 

@@ -155,7 +155,7 @@ def hostile_ws(tmp_path_factory, gazetteer):
     db = tmp_path_factory.mktemp("hostiledb") / "ledger.sqlite"
     ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer, seed=False)
     ws.ledger.import_records(
-        author="test",
+        author="os:test",
         records=[
             {
                 "place": "Toretsk",

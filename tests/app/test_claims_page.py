@@ -54,12 +54,12 @@ def test_a_claim_entered_by_hand_is_stored_with_its_author(page_db):
     assert page_db.ledger.count() == before + 1
     (claim,) = [c for c in page_db.ledger.claims() if c.source_url == GOOD["hand_url"]]
     (first,) = page_db.ledger.history(claim.id)
-    assert (first.author, first.kind) == ("local editor", "hand")
+    assert (first.author, first.kind) == ("local", "hand")
     table = at.dataframe[0].value
-    assert table.loc[table["id"] == claim.id, "entered_by"].tolist() == ["local editor"]
+    assert table.loc[table["id"] == claim.id, "entered_by"].tolist() == ["local"]
     # The activity log lists the batch.
     log = next(d.value for d in at.dataframe if "batch" in d.value.columns)
-    assert log.iloc[0]["write"] == "hand" and log.iloc[0]["who"] == "local editor"
+    assert log.iloc[0]["write"] == "hand" and log.iloc[0]["who"] == "local"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_correct_and_withdraw_from_the_page(page_db):
     assert any("Corrected claim" in s.value for s in at.success)
     history = at.dataframe[0].value
     assert history["version"].tolist() == [1, 2]
-    assert history.iloc[1]["who"] == "local editor"
+    assert history.iloc[1]["who"] == "local"
     assert history.iloc[1]["why"] == "misread the denial"
     assert page_db.ledger.get(pokrovsk.id).claim.controller == "CONTESTED"
     # Withdraw it: a reason is required.

@@ -191,7 +191,7 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
                 "source_title": "{{ 7*7 }}",
             }
         ],
-        author="test",
+        author="os:test",
     )
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -93,7 +93,7 @@ def test_two_servers_see_each_others_writes(browser, pg_url, tmp_path, screensho
 
         # Its history and the activity log, on the Claims page, desktop and phone.
         (entered,) = ledger.history(claim.id)
-        assert (entered.author, entered.kind) == ("local editor", "hand")
+        assert (entered.author, entered.kind) == ("local", "hand")
         for width, height, name in [(1440, 900, "desktop"), (390, 844, "phone")]:
             page = new_page(browser, width, height)
             page.goto(server_a + "/claims")

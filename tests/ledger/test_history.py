@@ -133,10 +133,10 @@ def test_retract_leaves_map_and_exports_but_keeps_history(ledger):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda lg: lg.correct("0000000000000000", {"note": "x"}, author="a", reason="r"),
-        lambda lg: lg.retract("0000000000000000", author="a", reason="r"),
+        lambda lg: lg.correct("0000000000000000", {"note": "x"}, author="os:anna", reason="r"),
+        lambda lg: lg.retract("0000000000000000", author="os:anna", reason="r"),
         lambda lg: lg.history("0000000000000000"),
-        lambda lg: lg.undo(999, author="a"),
+        lambda lg: lg.undo(999, author="os:anna"),
     ],
 )
 def test_unknown_ids_are_lookup_errors(ledger, call):
@@ -148,7 +148,7 @@ def test_every_write_is_a_batch_with_its_author(ledger, tmp_path):
     ledger.import_file(write_csv(tmp_path / "wire.csv", [ROW]), author="os:alice")
     (claim,) = ledger.claims()
     ledger.correct(claim.id, {"fraction": "0.3"}, author="os:bob", reason="recount")
-    ledger.enter({**ROW, "claim_date": "2025-12-12"}, author="local editor")
+    ledger.enter({**ROW, "claim_date": "2025-12-12"}, author="local")
     ledger.add_assessments(
         [
             StoredAssessment(
@@ -163,7 +163,7 @@ def test_every_write_is_a_batch_with_its_author(ledger, tmp_path):
     assert got == [
         ("retraction", "os:carol", f"claim {claim.id}", "1 withdrawn"),
         ("assessment", "os:alice", "deepstate.geojson", "1 assessment(s) stored"),
-        ("hand", "local editor", "entered by hand", "1 added"),
+        ("hand", "local", "entered by hand", "1 added"),
         ("correction", "os:bob", f"claim {claim.id}", "1 changed"),
         ("import", "os:alice", "wire.csv", "1 added"),
     ]
@@ -172,9 +172,9 @@ def test_every_write_is_a_batch_with_its_author(ledger, tmp_path):
     assert who[claim.id][0] == "os:alice" and who[claim.id][2:] == (3, "os:carol")
 
 
-@pytest.mark.parametrize("author", ["", "   ", None, "x" * 201])
+@pytest.mark.parametrize("author", ["", "   ", "x" * 201, "nobody-we-know"])
 def test_a_write_needs_an_author(ledger, author):
-    with pytest.raises(ValueError, match="author"):
+    with pytest.raises((ValueError, PermissionError)):
         ledger.import_records([ROW], author=author)
     assert ledger.count() == 0 and ledger.batches() == []
 

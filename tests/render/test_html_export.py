@@ -121,7 +121,7 @@ def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
                 "note": JINJA,
             }
         ],
-        author="test",
+        author="os:test",
     )
     overlay = AssessmentOverlay(
         date(2025, 11, 30), JINJA, {"occupied": shapely.box(37.7, 48.3, 37.9, 48.5)}
