@@ -213,9 +213,13 @@ def ledger(folder: Path, places: int, front: tuple[int, int] | None = None) -> d
     Workspace(str(seeded))
     if front is not None:
         claims, n_places = front
-        Workspace(str(big), seed=False).ledger.import_records(bulletin_records(claims, n_places))
+        Workspace(str(big), seed=False).ledger.import_records(
+            bulletin_records(claims, n_places), author="os:test"
+        )
         return {"seeded ledger": seeded, FRONT: big}
-    Workspace(str(big), seed=False).ledger.import_records(synthetic_records(places))
+    Workspace(str(big), seed=False).ledger.import_records(
+        synthetic_records(places), author="os:test"
+    )
     return {"seeded ledger": seeded, f"{places} places": big}
 
 

@@ -45,9 +45,10 @@ with paste:
         go = st.form_submit_button("Read the text")
     if go:
         try:
-            view.read_pasted(
+            item = view.read_pasted(
                 text, published, gaz, {"publisher": publisher, "url": url, "title": title}
             )
+            view.drop_known(item, ws.ledger, gaz)
         except view.ERRORS as exc:
             st.error(str(exc))
 
@@ -72,6 +73,8 @@ with upload:
         else:
             bar = st.progress(0.0, text="Reading...")
             done, errors = view.read_uploads(files, up_published, gaz, bar)
+            for item in done:
+                view.drop_known(item, ws.ledger, gaz)
             for message in errors:
                 st.error(message)
             if done:
@@ -92,7 +95,7 @@ with link:
     if go_url:
         with st.spinner("Fetching the page..."):
             try:
-                view.read_url(page_url, url_published, gaz)
+                view.drop_known(view.read_url(page_url, url_published, gaz), ws.ledger, gaz)
             except view.ERRORS as exc:
                 st.error(str(exc))
 
@@ -123,6 +126,11 @@ for item in reversed(items):
         st.markdown(view.highlighted(art.text, ex), unsafe_allow_html=True)
     if item.id in st.session_state[view.ADDED]:
         st.success("Added to the ledger.")
+    if item.known:
+        st.info(
+            f"{item.known} claim(s) of this report are in the ledger already and are not "
+            f"proposed again."
+        )
     if not ex.claims:
         st.info(
             "The reader proposes no claim for this report. Add rows below by hand if it "
@@ -148,16 +156,19 @@ for item in reversed(items):
     if not auth.can("add"):
         b1.caption(auth.refusal("add"))
     elif b1.button("Add the ticked claims to the ledger", key=f"add_{item.id}", type="primary"):
+        rows = edited.to_dict("records")
         try:
-            records = records_from_rows(edited.to_dict("records"), source, gaz)
+            records = records_from_rows(rows, source, gaz)
             result = ws.ledger.import_records(
-                records, art.name or "the report", author=auth.current_author()
+                records,
+                art.url or art.name or "the report",
+                author=auth.current_author(),
+                kind="review",
             )
-        except (ReviewError, ImportRejected, NotAllowed) as exc:
+        except (ReviewError, NotAllowed) as exc:
             st.error(str(exc))
+        except ImportRejected as exc:
+            st.error(view.rejected_message(exc, rows))
         else:
             st.session_state[view.ADDED].add(item.id)
-            st.success(
-                f"Added {len(result.added)} claim(s) to the ledger; "
-                f"{len(result.skipped)} were there already."
-            )
+            st.success(view.added_message(result, len(records)))

@@ -8,6 +8,7 @@ from conflictmap.assessment import annotate_as_of
 from conflictmap.render import ASSESSMENT
 from ui.data import workspace
 from ui.downloads import render_page_downloads
+from ui.follow import follow_ledger
 from ui.live_map import show_map
 from ui.sidebar import map_sidebar, map_view
 from ui.state import show_notices
@@ -21,3 +22,4 @@ if ASSESSMENT in view.visible and view.as_of is not None:
 show_map(view, layers=layers, overlay=overlay)
 render_page_downloads(view, overlay=overlay)  # one button per export format
 map_sidebar(view)  # the date slider and layer switches (after the map: it loads first)
+follow_ledger()  # a claim added elsewhere shows within seconds, without a click

@@ -122,15 +122,20 @@ def any_db_url(request, tmp_path):
     """A fresh database on each engine: a SQLite file, then a PostgreSQL schema."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    from sqlalchemy import create_engine
-
-    from conflictmap.ledger.schema import metadata
-
     url = request.getfixturevalue("pg_url")
-    engine = create_engine(url)
-    metadata.drop_all(engine)
-    engine.dispose()
+    empty_pg(url)
     return url
+
+
+def empty_pg(url: str) -> None:
+    """Drop everything in the PostgreSQL database (tables, the migration version, types)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +155,8 @@ def hostile_ws(tmp_path_factory, gazetteer):
     db = tmp_path_factory.mktemp("hostiledb") / "ledger.sqlite"
     ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer, seed=False)
     ws.ledger.import_records(
-        [
+        author="os:test",
+        records=[
             {
                 "place": "Toretsk",
                 "claimant": "RU",
@@ -162,7 +168,7 @@ def hostile_ws(tmp_path_factory, gazetteer):
                 "note": HOSTILE,
                 "oblast": "Donetsk",
             }
-        ]
+        ],
     )
     return ws
 

@@ -21,6 +21,22 @@ def test_every_command_is_in_the_readme(command):
     assert f"`{command}" in README
 
 
+def subcommands():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    found = []
+    for name, group in sorted(sub.choices.items()):
+        for action in group._actions:
+            if action.__class__.__name__ == "_SubParsersAction":
+                found += [f"{name} {verb}" for verb in sorted(action.choices)]
+    return found
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_subcommand_is_in_the_readme(command):
+    assert f"`{command}" in README
+
+
 def settings_in_code():
     found = set()
     for path in (ROOT / "conflictmap").rglob("*.py"):

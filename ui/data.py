@@ -56,6 +56,11 @@ def version() -> tuple:
     return _workspace().ledger.version()
 
 
+def revision() -> int:
+    """The ledger's revision (grows with every write, from any process): cheap to poll."""
+    return _workspace().ledger.revision()
+
+
 def claim_dates() -> list[date]:
     """Distinct claim dates, oldest first."""
     return _workspace().claim_dates()

@@ -30,6 +30,7 @@ from conflictmap.reader import (
     from_file,
     from_text,
     read_article,
+    records_from_rows,
     review_rows,
 )
 
@@ -63,6 +64,7 @@ class Item:
     article: Article
     extraction: Extraction
     rows: list[dict] = field(default_factory=list)
+    known: int = 0  # claims the report makes that the ledger holds already (not proposed)
 
 
 def init() -> None:
@@ -117,6 +119,62 @@ def read_url(url: str, published: date | None, gazetteer) -> Item:
     """Fetch and read a web page (FetchError/ArticleError/ReviewError on failure)."""
     article = fetch_article(url)
     return _keep(article, published, gazetteer)
+
+
+def source_of(item: Item) -> dict:
+    """The source the item's claims are stored with (as the page shows it first)."""
+    return {
+        "publisher": item.article.publisher,
+        "url": item.article.url,
+        "title": item.article.title,
+        "published": item.extraction.published.isoformat(),
+    }
+
+
+def drop_known(item: Item, ledger, gazetteer) -> int:
+    """Leave out of the review the claims the ledger holds already (a report read
+    again proposes nothing that is there); returns how many were left out."""
+    try:
+        records = records_from_rows(
+            [{**r, "accept": True} for r in item.rows], source_of(item), gazetteer
+        )
+    except ReviewError:  # no source yet: nothing of it can be stored
+        return 0
+    stored = ledger.already_stored(records)
+    keep = [row for row, claim_id in zip(item.rows, stored) if claim_id is None]
+    item.known += len(item.rows) - len(keep)
+    item.rows = keep
+    return item.known
+
+
+def added_message(result, ticked: int) -> str:
+    """What became of every ticked row: added, corrected, there already, withdrawn."""
+    parts = [f"Added {len(result.added)} claim(s) to the ledger"]
+    if result.corrected:
+        parts.append(f"{len(result.corrected)} corrected a claim stored before with other details")
+    parts.append(f"{len(result.skipped)} were there already")
+    if result.withdrawn:
+        parts.append(f"{len(result.withdrawn)} had been withdrawn and stay withdrawn")
+    accounted = (
+        len(result.added) + len(result.corrected) + len(result.skipped) + len(result.withdrawn)
+    )
+    text = "; ".join(parts) + f" ({accounted} of {ticked} ticked row(s))."
+    if result.batch:
+        text += f" Batch {result.batch}: undo it on the Claims page."
+    return text
+
+
+def rejected_message(exc, rows: list[dict]) -> str:
+    """An import refusal with the review table's own row numbers and places."""
+    numbers = [n for n, row in enumerate(rows, start=1) if row.get("accept")]
+    lines = []
+    for n, message in exc.errors:
+        if 1 <= n <= len(numbers):
+            row = rows[numbers[n - 1] - 1]
+            lines.append(f"row {numbers[n - 1]} ({row.get('place') or 'no place'}): {message}")
+        else:
+            lines.append(message)
+    return "Nothing was added. " + "; ".join(lines)
 
 
 def highlighted(text: str, ex: Extraction) -> str:

@@ -15,6 +15,8 @@ ledger's shapes, places and claims reach the browser once, as a cached script (s
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -29,11 +31,12 @@ MAP_KEY = "claims_map"
 MAP_HEIGHT = 700
 RETURNED = ["center", "zoom", "selected_layers"]
 SHOWN_KEYS = "live_map_keys"  # the layer keys the map's control offered last time
+MOUNTED = "live_map_mounted"  # the component key the map was last drawn under
 
 
-def _on_map_change() -> None:
+def _on_map_change(key: str = MAP_KEY) -> None:
     """Keep the view, and follow the user's switching in the map's layer control."""
-    value = st.session_state.get(MAP_KEY) or {}
+    value = st.session_state.get(key) or {}
     center, zoom = value.get("center"), value.get("zoom")
     if center:
         st.session_state[state.MAP_CENTER] = (center["lat"], center["lng"])
@@ -66,14 +69,22 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
         with_assessment=data.has_assessments(),
     )
     focus = state.take_focus()
+    # A new ledger version brings a new bank (a new script file): the frame must load it,
+    # so the component gets a key of its own per version, and a remounted map keeps the
+    # view the user had.
+    key = f"{MAP_KEY}_{data.version()[1]}"
+    remounted = st.session_state.get(MOUNTED) not in (None, key)
+    st.session_state[MOUNTED] = key
+    if focus is None and remounted and st.session_state.get(state.MAP_CENTER):
+        focus = (*st.session_state[state.MAP_CENTER], st.session_state.get(state.MAP_ZOOM))
     return st_folium(
         base,
-        key=MAP_KEY,
+        key=key,
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=RETURNED,
         feature_group_to_add=groups,
         center=focus[:2] if focus else None,
         zoom=focus[2] if focus else None,
-        on_change=_on_map_change,
+        on_change=functools.partial(_on_map_change, key),
     )

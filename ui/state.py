@@ -11,6 +11,10 @@ Keys (read them from ``st.session_state``; set them only through this module):
 ``map_zoom``              the map's current zoom level (``None`` until reported)
 ``map_focus``             ``(lat, lon, zoom)`` the map should move to once (set by the
                           claims page), else ``None``
+``ledger_revision``       the ledger revision the map last showed (ui/follow.py reruns the
+                          page when the ledger moves on)
+``claims_notice``         the message of the Claims page's last write, shown once
+                          (ui/claims_view.py)
 ========================  ==================================================================
 
 The date and the layers live in the URL too (``?date=2025-12-01&layers=ru,ua,contested``)

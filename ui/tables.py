@@ -51,9 +51,11 @@ def safe_url(url) -> str | None:
     return text if _HTTP.match(text) else None
 
 
-def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
+def claims_table(frame: pd.DataFrame, authorship: dict | None = None) -> pd.DataFrame:
     """One row per claim, newest first: date, place, claimant, claim, source and note,
-    plus place_id, lat and lon for the map."""
+    who entered it and how many versions it has (from ``authorship``, see
+    :meth:`conflictmap.ledger.Ledger.authorship`), its id, plus place_id, lat and lon."""
+    authorship = authorship or {}
     cols = [
         "date",
         "place",
@@ -65,6 +67,9 @@ def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
         "source",
         "title",
         "note",
+        "entered_by",
+        "versions",
+        "id",
         "place_id",
         "lat",
         "lon",
@@ -85,6 +90,9 @@ def claims_table(frame: pd.DataFrame) -> pd.DataFrame:
             "source": [safe_url(u) for u in frame["source_url"]],
             "title": frame["source_title"].to_numpy(),
             "note": frame["note"].to_numpy(),
+            "entered_by": [authorship.get(c, ("",))[0] for c in frame["claim_id"]],
+            "versions": [authorship.get(c, ("", None, 1))[2] for c in frame["claim_id"]],
+            "id": frame["claim_id"].to_numpy(),
             "place_id": frame["place_id"].to_numpy(),
             "lat": [p.lat for p in places],
             "lon": [p.lon for p in places],

@@ -428,7 +428,8 @@ def import_files(ledger: Ledger, paths, *, on: date | None = None, author: str |
 
     author = ledger.require(author, "assess")
     results = [read_file(Path(p), on=on) for p in paths]
-    ledger.add_assessments(merge_results(results), author=author)
+    origin = ", ".join(Path(p).name for p in paths)
+    ledger.add_assessments(merge_results(results), author=author, origin=origin)
     return results
 
 
@@ -444,7 +445,8 @@ def import_uploads(
 
     author = ledger.require(author, "assess")
     results = [read_bytes(data, name, on=on) for name, data in uploads]
-    ledger.add_assessments(merge_results(results), author=author)
+    origin = "upload: " + ", ".join(name for name, _ in uploads)
+    ledger.add_assessments(merge_results(results), author=author, origin=origin)
     return results
 
 

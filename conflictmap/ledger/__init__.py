@@ -1,6 +1,8 @@
 """The ledger: claims, their sources, the database that stores them, and control as of a date.
 
-:class:`Ledger` is the one place that writes; :class:`ControlIndex` and
+:class:`Ledger` is the one place that writes (every write a batch with its author, nothing
+overwritten: corrections and retractions are new versions, see :meth:`Ledger.history`);
+:class:`ControlIndex` and
 :func:`control_layers` answer "what does each side claim on this day";
 :func:`changes_between` answers "what changed between two days";
 :func:`csv_text` writes tables with spreadsheet formulas neutralised; :class:`Users`
@@ -14,7 +16,15 @@ from .claims import ClaimError, date_range, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
 from .coordinates import coordinate_problem, geometry_problem
-from .store import ImportRejected, Ledger, StoredAssessment
+from .store import (
+    AddResult,
+    Batch,
+    ImportRejected,
+    Ledger,
+    StoredAssessment,
+    UndoResult,
+    Version,
+)
 from .tabular import csv_text
 from .users import (
     ACTION_WORDS,
@@ -36,6 +46,10 @@ from .users import (
 )
 
 __all__ = [
+    "AddResult",
+    "Batch",
+    "UndoResult",
+    "Version",
     "CHANGE_COLUMNS",
     "CHANGE_KINDS",
     "ACTIONS",

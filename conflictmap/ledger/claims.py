@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 
 from ..places import Gazetteer, normalise_part
@@ -54,38 +54,58 @@ class Claim:
     source_published: date | None = None
     source_title: str = ""
     note: str = ""
+    # The id the ledger stores the claim under (its natural id when first stored); a
+    # correction keeps it. Empty for a claim not read from the ledger.
+    stored_id: str = field(default="", compare=False, repr=False)
 
     @property
     def source_key(self) -> str:
-        """What identifies the source: its URL, else its publisher and title."""
+        """What identifies the source: its URL, else its publisher and publication date.
+
+        Never the title: the title of a pasted report is a guess from its first lines (a
+        headline, a byline, nothing), and the same report read twice must be the same source.
+        """
         if self.source_url:
             return self.source_url
-        return (
-            f"{self.source_publisher} | {self.source_title}"
-            if self.source_title
-            else self.source_publisher
-        )
+        published = self.source_published.isoformat() if self.source_published else ""
+        return f"{self.source_publisher} | {published}"
 
     @property
     def natural_key(self) -> tuple:
-        """Same place, claimant, controller, date and source: the same claim."""
-        return (
+        """Same place, claimant, controller, date and source: the same claim.
+
+        Without a URL two reports of one publisher and day are told apart by who made the
+        claim (the reader names it the same way each time it reads a report).
+        """
+        key = (
             self.place_id,
             self.claimant,
             self.controller,
             self.claim_date.isoformat(),
             self.source_key,
         )
+        if not self.source_url:
+            key += (" ".join(self.claimant_org.split()).casefold(),)
+        return key
+
+    @property
+    def natural_id(self) -> str:
+        """A stable id derived from the natural key (what makes two claims the same)."""
+        return natural_id(self.natural_key)
 
     @property
     def id(self) -> str:
-        """A stable id derived from the natural key."""
-        raw = "\x1f".join(map(str, self.natural_key)).encode("utf-8")
-        return hashlib.sha1(raw).hexdigest()[:16]
+        """The ledger's id of the claim: the stored id, else the natural id."""
+        return self.stored_id or self.natural_id
+
+    def details(self) -> dict:
+        """Every field (no id), as stored: what a correction may change."""
+        return {name: getattr(self, name) for name in FIELD_NAMES}
 
     def as_record(self) -> dict:
         """Flat mapping with ISO dates and the id, as stored and exported."""
         rec = asdict(self)
+        rec.pop("stored_id")
         rec["claim_date"] = self.claim_date.isoformat()
         rec["source_published"] = self.source_published.isoformat() if self.source_published else ""
         return {"id": self.id, **rec}
@@ -116,7 +136,13 @@ def describe_control(controller, extent=None, fraction=None, part=None) -> str:
     return f"{controller} holds all"
 
 
-FIELD_NAMES = [f.name for f in fields(Claim)]
+def natural_id(key: tuple) -> str:
+    """The 16-hex-digit id of a natural key (see :attr:`Claim.natural_key`)."""
+    raw = "\x1f".join(map(str, key)).encode("utf-8")
+    return hashlib.sha1(raw).hexdigest()[:16]
+
+
+FIELD_NAMES = [f.name for f in fields(Claim) if f.name != "stored_id"]
 RECORD_FIELDS = ["id"] + FIELD_NAMES
 
 

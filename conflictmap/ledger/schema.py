@@ -1,4 +1,16 @@
-"""Database tables (SQLAlchemy Core). Works on SQLite and PostgreSQL alike."""
+"""Database tables (SQLAlchemy Core). Works on SQLite and PostgreSQL alike.
+
+Nothing here is updated in place or deleted. ``claims`` holds each claim as it was
+first stored (its id is the claim's natural id then); ``claim_versions`` holds every
+version of it, the first included: a correction adds a version, a retraction adds a
+version marked withdrawn. The current state of a claim is its highest version.
+Every write belongs to a ``batches`` row (who, when, what it came from). An
+assessment replaced by a newer one for the same date and kind stays stored; one
+withdrawn by an undo is listed in ``assessment_retractions``.
+
+The tables are created and changed by the Alembic migrations in
+``conflictmap/ledger/migrations`` (a test checks that the two agree).
+"""
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +29,7 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Each claim as first stored (never changed afterwards).
 claims = Table(
     "claims",
     metadata,
@@ -38,7 +51,51 @@ claims = Table(
     Column("added_at", DateTime, nullable=False),
 )
 
-# Independent assessments (DeepStateMap and the like): one geometry per date and kind.
+# One row per write: an import, a review submission, a hand entry, an assessment
+# upload, a correction, a retraction, an undo.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("origin", String(1000), nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+)
+
+# Every version of every claim; the current one is the highest version.
+claim_versions = Table(
+    "claim_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(16), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("natural_id", String(16), nullable=False, index=True),
+    Column("withdrawn", Boolean, nullable=False, default=False),
+    Column("batch_id", Integer, nullable=False, index=True),
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("place_id", Integer, nullable=False, index=True),
+    Column("place", String(200), nullable=False),
+    Column("claimant", String(8), nullable=False),
+    Column("claimant_org", String(300), nullable=False, default=""),
+    Column("controller", String(10), nullable=False),
+    Column("extent", String(10)),
+    Column("fraction", Float),
+    Column("part", String(20)),
+    Column("claim_date", Date, nullable=False),
+    Column("source_publisher", String(300), nullable=False, default=""),
+    Column("source_url", String(1000), nullable=False, default=""),
+    Column("source_published", Date),
+    Column("source_title", String(300), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("claim_id", "version", name="uq_claim_version"),
+)
+
+# Independent assessments (DeepStateMap and the like): one geometry per upload, date and
+# kind. The one in force for a date and kind is the newest not withdrawn.
 assessments = Table(
     "assessments",
     metadata,
@@ -48,7 +105,15 @@ assessments = Table(
     Column("source", String(300), nullable=False, default=""),
     Column("geometry_wkb", LargeBinary, nullable=False),
     Column("imported_at", DateTime, nullable=False),
-    UniqueConstraint("assessed_on", "kind", name="uq_assessment_date_kind"),
+    Column("batch_id", Integer, index=True),
+)
+
+assessment_retractions = Table(
+    "assessment_retractions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Integer, nullable=False, index=True),
+    Column("batch_id", Integer, nullable=False, index=True),
 )
 
 meta = Table(

@@ -116,6 +116,10 @@ def from_html(html: str, url: str = "", name: str = "the page") -> Article:
     )
 
 
+# "By Andrew Osborn", "Reporting by ...": a byline, never the title.
+BYLINE = re.compile(r"\s*(?:by|reporting by|written by|editing by)\s+\S", re.I)
+
+
 def from_text(text: str, name: str = "the text") -> Article:
     """A plain-text report; its first line that looks like a title becomes the title."""
     text = check_text(text, name)
@@ -126,7 +130,10 @@ def from_text(text: str, name: str = "the text") -> Article:
         (
             ln.strip(" #*\t")
             for ln in text.splitlines()
-            if ln.strip() and "://" not in ln and not re.match(r"\s*\w+:", ln)
+            if ln.strip()
+            and "://" not in ln
+            and not re.match(r"\s*\w+:", ln)
+            and not BYLINE.match(ln)
         ),
         "",
     )

@@ -44,7 +44,8 @@ def test_page_lists_stored_assessments_and_verdicts(page_db):
         [
             stored_assessment(date(2025, 12, 2), "occupied", pokrovsk.buffer(0.05)),
             stored_assessment(date(2025, 12, 2), "grey_zone", shapely.box(30, 45, 30.1, 45.1)),
-        ]
+        ],
+        author="os:test",
     )
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
@@ -73,7 +74,7 @@ def test_claims_page_shows_verdict_and_lag_columns(page_db):
     assert "verdict" not in before.columns  # nothing to compare with yet
     pokrovsk = ws.footprints.footprint(704422)
     ws.ledger.add_assessments(
-        [stored_assessment(date(2025, 12, 1), "occupied", pokrovsk.buffer(0.05))]
+        [stored_assessment(date(2025, 12, 1), "occupied", pokrovsk.buffer(0.05))], author="os:test"
     )
     at = AppTest.from_file(CLAIMS_PAGE, default_timeout=60).run()
     assert not at.exception

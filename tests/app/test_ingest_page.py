@@ -4,6 +4,7 @@ bad input gets a message and writes nothing."""
 from __future__ import annotations
 
 import socket
+from datetime import date
 
 import pytest
 import streamlit as st
@@ -63,6 +64,24 @@ def test_read_review_and_add_once(page_db):
         "Added 0 claim(s)" in s.value and "2 were there already" in s.value for s in at.success
     )
     assert page_db.ledger.count() == before + 2
+
+
+BYLINE_REPORT = "By Olena Marchuk\n\n" + REPORT.split("\n", 1)[1]
+
+
+def test_a_report_read_again_proposes_nothing_already_there(page_db):
+    """Finding: re-pasting a report already in the ledger added 5 near-duplicate claims
+    (the second time the title was the byline)."""
+    at = paste(REPORT, published=date(2025, 12, 2))
+    add_button(at).click().run()
+    before = page_db.ledger.count()
+    again = paste(BYLINE_REPORT, published=date(2025, 12, 2))
+    assert not again.exception and not again.error
+    assert all("Olena" not in h.value for h in again.subheader)  # a byline is no title
+    assert any("2 claim(s) of this report are in the ledger already" in i.value for i in again.info)
+    (table,) = again.dataframe
+    assert len(table.value) == 0
+    assert page_db.ledger.count() == before
 
 
 def test_evidence_is_highlighted_and_escaped(page_db):

@@ -53,7 +53,7 @@ def bare(db_url, gazetteer):
 
 def claim(ws, **fields):
     record = {"source_publisher": "Test desk", "claimant_org": "", **fields}
-    ws.ledger.import_records([record])
+    ws.ledger.import_records([record], author="os:test")
 
 
 def box_around(ws, place_id, *, south_of_centre=False, pad=0.05):
@@ -84,7 +84,8 @@ def test_overlay_as_of_is_nearest_on_or_before(bare, as_of, expected):
                 date(2025, 12, 1), "grey_zone", square.buffer(0.01).difference(square)
             ),
             stored_assessment(date(2025, 12, 11), "occupied", square.buffer(0.05)),
-        ]
+        ],
+        author="os:test",
     )
     overlay = overlay_as_of(bare.ledger, as_of)
     if expected is None:
@@ -103,7 +104,8 @@ def test_overlay_kinds(bare):
         [
             stored_assessment(date(2025, 8, 3), kind, square.buffer(i))
             for i, kind in enumerate(["occupied", "grey_zone", "liberated"])
-        ]
+        ],
+        author="os:test",
     )
     assert sorted(overlay_as_of(bare.ledger, date(2025, 8, 3)).shapes) == [
         "grey_zone",
@@ -133,7 +135,7 @@ def test_annotate_layers_uses_the_claimed_part(bare):
     claim(bare, place_id=KRAMATORSK, claimant="OTHER", controller="UA", claim_date="2025-12-02")
     # DeepState (hand-made): the southern half of Pokrovsk occupied, a grey strip north.
     south = box_around(bare, POKROVSK, south_of_centre=True)
-    bare.ledger.add_assessments([stored_assessment(day, "occupied", south)])
+    bare.ledger.add_assessments([stored_assessment(day, "occupied", south)], author="os:test")
     overlay = overlay_as_of(bare.ledger, day)
     layers = annotate_layers(bare.layers(day), overlay, bare.footprints)
 
@@ -171,7 +173,7 @@ def test_russian_capture_claim_verdicts(bare, occupied, expected):
         "none": [stored_assessment(day, "occupied", shapely.box(30, 45, 30.1, 45.1))],
         "grey": [stored_assessment(day, "grey_zone", around)],
     }[occupied]
-    bare.ledger.add_assessments(items)
+    bare.ledger.add_assessments(items, author="os:test")
     layers = annotate_layers(bare.layers(day, ("ru",)), overlay_as_of(bare.ledger, day))
     assert layers["ru"]["verdict"].tolist() == [expected]
 
@@ -207,7 +209,8 @@ def test_confirmation_lag(bare, agreeing, disagreeing, as_of, confirmed, lag, ex
         + [
             stored_assessment(claim_day + timedelta(days=d), "occupied", elsewhere)
             for d in disagreeing
-        ]
+        ],
+        author="os:test",
     )
     frame = bare.index.latest(date(2025, 12, 31))
     lags = confirmation_lags(
@@ -229,7 +232,8 @@ def test_lags_reach_the_layers(bare):
     claim(bare, place="Pokrovsk", claimant="RU", controller="RU", claim_date="2025-12-01")
     claim(bare, place="Pokrovsk", claimant="UA", controller="CONTESTED", claim_date="2025-12-02")
     bare.ledger.add_assessments(
-        [stored_assessment(date(2025, 12, 3), "occupied", box_around(bare, POKROVSK))]
+        [stored_assessment(date(2025, 12, 3), "occupied", box_around(bare, POKROVSK))],
+        author="os:test",
     )
     day = date(2025, 12, 5)
     lags = confirmation_lags(bare.ledger, bare.index.latest(day), bare.footprints, as_of=day)
@@ -254,7 +258,8 @@ def test_annotate_as_of_brings_overlay_and_lags(bare):
         [
             stored_assessment(date(2025, 12, 1), "grey_zone", around),
             stored_assessment(date(2025, 12, 2), "occupied", around),
-        ]
+        ],
+        author="os:test",
     )
     layers = bare.layers(date(2025, 12, 1))
     assert annotate_as_of(bare, layers, date(2025, 11, 30)) == (None, layers)
@@ -290,7 +295,8 @@ def test_claim_verdicts_use_the_assessment_of_the_claim_date(
         [
             stored_assessment(date.fromisoformat(d), "occupied", box_around(bare, POKROVSK))
             for d in assessed
-        ]
+        ],
+        author="os:test",
     )
     got = claim_verdicts(bare, bare.index.frame, labels={"RU": "Russia"})
     row = got.iloc[0]
@@ -327,7 +333,8 @@ def test_claim_verdicts_measure_the_claimed_part(bare):
         source_publisher="Another desk",
     )
     bare.ledger.add_assessments(
-        [stored_assessment(day, "occupied", box_around(bare, POKROVSK, south_of_centre=True))]
+        [stored_assessment(day, "occupied", box_around(bare, POKROVSK, south_of_centre=True))],
+        author="os:test",
     )
     got = claim_verdicts(bare, bare.index.frame).set_index("claim")
     assert got.loc["UA holds the north part", "occupied_share"] == pytest.approx(0, abs=0.01)
@@ -361,9 +368,9 @@ def test_import_is_all_or_nothing(bare, tmp_path):
     bad = tmp_path / "greyzone_2025-12-02.geojson"
     bad.write_text("{ this is not json")
     with pytest.raises(DeepStateError, match="greyzone_2025-12-02.geojson: not valid JSON"):
-        import_files(bare.ledger, [good, bad])
+        import_files(bare.ledger, [good, bad], author="os:test")
     assert bare.ledger.assessment_dates() == []
-    results = import_files(bare.ledger, [good], on=date(2025, 12, 3))
+    results = import_files(bare.ledger, [good], on=date(2025, 12, 3), author="os:test")
     assert [r.assessed_on for r in results] == [date(2025, 12, 3)]
     assert bare.ledger.assessment_dates() == [date(2025, 12, 3)]
     summary = stored_summary(bare.ledger)
@@ -378,7 +385,7 @@ def real(shared_dir, tmp_path_factory, gazetteer):
     url = f"sqlite:///{tmp_path_factory.mktemp('assess') / 'ledger.sqlite'}"
     ws = Workspace(url, gazetteer=gazetteer)
     files = sorted((shared_dir / "deepstate").glob("*.geojson"))
-    import_files(ws.ledger, files)
+    import_files(ws.ledger, files, author="os:test")
     return ws
 
 

@@ -190,7 +190,8 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
                 "source_publisher": HOSTILE,
                 "source_title": "{{ 7*7 }}",
             }
-        ]
+        ],
+        author="os:test",
     )
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -209,8 +210,9 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
 def test_claims_page_shows_a_place_on_the_map(page, server, gazetteer):
     url, _ = server
     page.goto(url + "/claims")
-    grid = page.locator("[data-testid='stDataFrame']")
-    grid.wait_for(timeout=60_000)
+    grid = page.get_by_role("tabpanel", name="Claims").locator("[data-testid='stDataFrame']")
+    grid.first.wait_for(timeout=60_000)
+    grid = grid.first
     grid.click(position={"x": 15, "y": 55})  # the first row's selection box
     button = page.get_by_role("button", name=re.compile("on the map"))
     expect(button).to_be_visible(timeout=20_000)

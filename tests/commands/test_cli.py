@@ -142,3 +142,59 @@ def test_module_entry_point_runs(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0 and json.loads(proc.stdout)[0]["name"] == "Sloviansk"
+
+
+def test_claims_correct_retract_history_batches_undo(run, tmp_path):
+    import getpass
+
+    me = f"os:{getpass.getuser()}"
+    path = tmp_path / "wire.csv"
+    path.write_text(
+        "place,claimant,controller,claim_date,source_publisher,source_url,fraction\n"
+        "Siversk,RU,RU,2025-12-11,Example Wire,https://example.org/s,0.5\n"
+    )
+    code, out, _ = run("claims", "import", str(path))
+    assert code == 0 and "imported 1 claim(s)" in out
+    (cid,) = [
+        r["id"]
+        for r in csv.DictReader(io.StringIO(run("claims", "export")[1]))
+        if r["place"] == "Siversk"
+    ]
+    # A corrected file is a correction, and says so.
+    path.write_text(path.read_text().replace(",0.5\n", ",0.2\n"))
+    code, out, _ = run("claims", "import", str(path))
+    assert code == 0 and "imported 0 claim(s); corrected 1" in out and cid in out
+    code, out, _ = run("claims", "correct", cid, "note=second source", "--reason", "confirmed")
+    assert code == 0 and f"by {me}" in out
+    code, out, _ = run("claims", "history", cid, "--format", "json")
+    versions = json.loads(out)
+    assert [(v["version"], v["claim"]["fraction"], v["author"]) for v in versions] == [
+        (1, 0.5, me),
+        (2, 0.2, me),
+        (3, 0.2, me),
+    ]
+    code, out, _ = run("claims", "retract", cid, "--reason", "the wire withdrew it")
+    assert code == 0 and "withdrawn" in out
+    assert cid not in run("claims", "export")[1]
+    code, out, _ = run("claims", "batches")
+    lines = out.splitlines()
+    assert code == 0 and "retraction by " + me in lines[0] and "wire.csv" in out
+    # Undo the retraction: the claim is back.
+    batch = int(lines[0].split()[1])
+    code, out, _ = run("claims", "undo", str(batch), "--reason", "too hasty")
+    assert code == 0 and "restored 1" in out
+    assert cid in run("claims", "export")[1]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["claims", "history", "0000000000000000"], "no claim"),
+        (["claims", "undo", "999"], "no batch"),
+        (["claims", "retract", "0000000000000000", "--reason", "x"], "no claim"),
+        (["claims", "correct", "0000000000000000", "fraction", "--reason", "x"], "FIELD=VALUE"),
+    ],
+)
+def test_claims_history_commands_refuse_with_a_message(run, argv, message):
+    code, _, err = run(*argv)
+    assert code == 2 and message in err and "Traceback" not in err

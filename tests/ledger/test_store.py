@@ -42,16 +42,29 @@ def test_seeding_twice_adds_nothing(any_db_url, gazetteer):
     again = Ledger(any_db_url, gazetteer=gazetteer)
     assert again.count() == N_SEEDED
     # Even a forced re-seed of the same file adds nothing.
-    assert again.import_file(CLAIMS_FILE).added == []
+    assert again.import_file(CLAIMS_FILE, author="os:test").added == []
 
 
 def test_import_adds_and_skips_duplicates(any_db_url, gazetteer, tmp_path):
     ledger = Ledger(any_db_url, gazetteer=gazetteer)
     path = write_csv(tmp_path / "new.csv", [GOOD_ROW, {**GOOD_ROW, "place": "Seversk"}])
-    result = ledger.import_file(path)
+    result = ledger.import_file(path, author="os:test")
     assert len(result.added) == 1 and len(result.skipped) == 1
     assert ledger.count() == N_SEEDED + 1
-    assert ledger.import_file(path).added == []
+    assert ledger.import_file(path, author="os:test").added == []
+
+
+@pytest.mark.parametrize("title", ["By Andrew Osborn", "", "Russia says it took Siversk"])
+def test_a_source_without_url_does_not_depend_on_its_title(any_db_url, gazetteer, title):
+    """Finding: the same report stored again with its byline as the title was a new claim."""
+    ledger = Ledger(any_db_url, gazetteer=gazetteer, seed_file=None)
+    row = {**GOOD_ROW, "source_url": "", "source_published": "2025-12-11"}
+    ledger.import_records(
+        [{**row, "source_title": "Siversk captured, Moscow says"}], author="os:anna"
+    )
+    again = ledger.import_records([{**row, "source_title": title}], author="os:anna")
+    assert again.added == [] and ledger.count() == 1
+    assert len(again.skipped) + len(again.corrected) == 1
 
 
 @pytest.mark.parametrize(
@@ -68,7 +81,7 @@ def test_one_bad_row_rejects_the_whole_file(any_db_url, gazetteer, tmp_path, bad
     rows = [GOOD_ROW, {**GOOD_ROW, "claim_date": "2025-12-12"}, {**GOOD_ROW, **bad_row}]
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(ImportRejected) as err:
-        ledger.import_file(path)
+        ledger.import_file(path, author="os:test")
     assert err.value.errors[0][0] == 3
     assert "row 3" in str(err.value) and reason in str(err.value)
     assert "nothing imported" in str(err.value)
@@ -90,7 +103,7 @@ def test_unreadable_files_write_nothing(workspace, tmp_path, name, content, mess
     path.write_bytes(content)
     before = workspace.ledger.count()
     with pytest.raises(ImportRejected, match=message):
-        workspace.ledger.import_file(path)
+        workspace.ledger.import_file(path, author="os:test")
     assert workspace.ledger.count() == before
 
 
@@ -102,7 +115,7 @@ def test_geojson_round_trip(workspace, db_url, tmp_path, gazetteer):
     path = tmp_path / "claims.geojson"
     path.write_text(json.dumps(data))
     fresh = Ledger(f"sqlite:///{tmp_path / 'other.sqlite'}", gazetteer=gazetteer, seed_file=None)
-    assert len(fresh.import_file(path).added) == N_SEEDED
+    assert len(fresh.import_file(path, author="os:test").added) == N_SEEDED
     assert {c.id for c in fresh.claims()} == {c.id for c in workspace.ledger.claims()}
 
 
@@ -110,7 +123,7 @@ def test_csv_export_neutralises_formulas(workspace, gazetteer):
     hostile = claim_from_record(
         {**GOOD_ROW, "note": '=HYPERLINK("http://x")', "claimant_org": "@evil"}, gazetteer
     )
-    workspace.ledger.add([hostile])
+    workspace.ledger.add([hostile], author="os:test")
     rows = list(csv.DictReader(io.StringIO(workspace.ledger.export_csv())))
     row = next(r for r in rows if r["id"] == hostile.id)
     assert row["note"].startswith("'=") and row["claimant_org"] == "'@evil"

@@ -37,8 +37,10 @@ def test_ticked_rows_become_records_that_the_ledger_adds_once(rows, workspace, g
     records = records_from_rows(rows, SOURCE, gazetteer)
     assert [r["place"] for r in records] == ["Avdiivka"]
     before = workspace.ledger.count()
-    first = workspace.ledger.import_records(records)
-    again = workspace.ledger.import_records(records_from_rows(rows, SOURCE, gazetteer))
+    first = workspace.ledger.import_records(records, author="os:test")
+    again = workspace.ledger.import_records(
+        records_from_rows(rows, SOURCE, gazetteer), author="os:test"
+    )
     assert (len(first.added), len(again.added), len(again.skipped)) == (1, 0, 1)
     assert workspace.ledger.count() == before + 1
     stored = [c for c in workspace.ledger.claims() if c.source_publisher == "Example Wire"]
@@ -55,7 +57,9 @@ def test_ambiguous_retyped_place_is_refused_and_nothing_written(rows, workspace,
     rows[0]["place"] = "Andriivka"
     before = workspace.ledger.count()
     with pytest.raises(ImportRejected, match="Andriivka"):
-        workspace.ledger.import_records(records_from_rows(rows, SOURCE, gazetteer))
+        workspace.ledger.import_records(
+            records_from_rows(rows, SOURCE, gazetteer), author="os:test"
+        )
     assert workspace.ledger.count() == before
 
 
@@ -85,6 +89,6 @@ def test_a_region_after_a_comma_picks_among_places_of_one_name(rows, workspace, 
     rows[1]["accept"] = False
     (rec,) = records_from_rows(rows, SOURCE, gazetteer)
     assert (rec["place"], rec["oblast"], rec["place_id"]) == ("Lyman", "Kharkiv", None)
-    result = workspace.ledger.import_records([rec])
+    result = workspace.ledger.import_records([rec], author="os:test")
     (claim,) = result.added
     assert gazetteer.get(claim.place_id).oblast == "Kharkiv"

@@ -120,7 +120,8 @@ def test_template_syntax_in_user_text_is_never_evaluated(tmp_path, gazetteer):
                 "source_title": JINJA,
                 "note": JINJA,
             }
-        ]
+        ],
+        author="os:test",
     )
     overlay = AssessmentOverlay(
         date(2025, 11, 30), JINJA, {"occupied": shapely.box(37.7, 48.3, 37.9, 48.5)}

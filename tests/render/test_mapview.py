@@ -120,7 +120,7 @@ def test_base_map_is_the_same_for_every_date():
 # -- escaping ----------------------------------------------------------------------------
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_data_never_markup_or_template(workspace, text):
-    workspace.ledger.import_records([hostile_record(text)])
+    workspace.ledger.import_records([hostile_record(text)], author="os:test")
     layers = workspace.layers(DEC_2)
     html = mapview.build_map(layers, DEC_2, history=workspace.index.frame).get_root().render()
     assert "<img src=x" not in html and "<script>window.__pwned" not in html
