@@ -205,12 +205,16 @@ def test_a_good_file_still_imports(any_db_url, gazetteer, tmp_path):
 
 def store_unusable_claims(url: str, gazetteer) -> None:
     """Claims as an older version could store them: dated 9999-12-31, or on a place the
-    gazetteer no longer has."""
-    from sqlalchemy import insert
+    gazetteer no longer has. They go into a database of the 0.2.0 schema, which the
+    ledger then upgrades (the migration carries them over as they are)."""
+    from sqlalchemy import create_engine, insert
 
     from conflictmap.ledger.claims import claim_from_record
+    from tests.ledger.test_migrations import baseline_tables
 
-    ledger = Ledger(url, gazetteer=gazetteer)
+    old = baseline_tables()
+    engine = create_engine(url)
+    old.create_all(engine)
     base = claim_from_record(ROW, gazetteer).as_record()
     base.update(source_published=None, added_at=datetime(2025, 12, 1))
     rows = [
@@ -218,9 +222,10 @@ def store_unusable_claims(url: str, gazetteer) -> None:
         {**base, "id": "noplace000000001", "place_id": 999999999, "place": "Gone"},
     ]
     rows[1]["claim_date"] = datetime(2025, 11, 30).date()
-    with ledger.engine.begin() as conn:
-        conn.execute(insert(schema.claims), rows)
-    ledger.engine.dispose()
+    with engine.begin() as conn:
+        conn.execute(insert(old.tables["claims"]), rows)
+    engine.dispose()
+    Ledger(url, gazetteer=gazetteer).engine.dispose()
 
 
 @pytest.mark.parametrize(
