@@ -1,11 +1,12 @@
-"""Benchmark the live map in Chromium: date slider -> updated map, and page load -> map
+"""Benchmark the live map in Chromium: date change -> updated map, and page load -> map
 visible, for the seeded ledger and for a synthetic ledger of 1,000 places; each against
 a full re-render of the map (bench/full_rerender_app.py) measured in the same run.
 
     python bench/bench_map.py [--places 1000] [--rounds 2] [--loads 5]
 
 Times are taken in the page itself (performance.now()): from the key press on the
-slider (or the navigation start) to the first animation frame in which the map's frame
+"◀ Previous" / "Next ▶" button, which step from claim date to claim date (or the
+navigation start) to the first animation frame in which the map's frame
 shows the new date's caption and every shape of that date. Every non-local request is
 blocked, as in the browser tests. Servers run one at a time.
 """
@@ -162,14 +163,18 @@ def measure_loads(browser, url: str, day, shapes: int, n: int) -> list[float]:
 
 
 def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[list, list]:
-    """Key press on the slider -> the map shows the date the slider moved to, with all
-    its shapes; down to the first date and back up, ``rounds`` + 1 times (the first
-    pass is reported apart: it may meet dates not computed yet). (first pass, rest)"""
+    """Key press on "◀ Previous" / "Next ▶" (from claim date to claim date) -> the map
+    shows the date it moved to, with all its shapes; down to the first date and back up,
+    ``rounds`` + 1 times (the first pass is reported apart: it may meet dates not computed
+    yet). (first pass, rest)"""
     context, page = new_page(browser)
     page.goto(url + f"/?date={dates[-1].isoformat()}")
     shown_at(page, dates[-1], shapes[dates[-1]])
     page.evaluate(MARK_KEYDOWN)
-    slider = page.locator("[data-testid='stSlider'] input[type='range']")
+    buttons = {
+        "ArrowLeft": page.get_by_role("button", name="◀ Previous"),
+        "ArrowRight": page.get_by_role("button", name="Next ▶"),
+    }
     by_day = {d.isoformat(): n for d, n in shapes.items()}
     first, rest, current = [], [], dates[-1].isoformat()
     for r in range(rounds + 1):
@@ -178,8 +183,8 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
             page.wait_for_timeout(150)  # let the map settle, as a person would
             before = page.evaluate(CAPTION)
             for _attempt in range(3):
-                slider.focus()
-                page.keyboard.press(key)
+                buttons[key].focus()
+                page.keyboard.press("Enter")
                 try:
                     handle = page.wait_for_function(
                         CHANGED, arg=[before, by_day], polling="raf", timeout=20_000
@@ -246,7 +251,7 @@ def main() -> int:
                 finally:
                     server.close()
                 results[(name, app)] = {"load": loads, "first": first, "steps": steps}
-                print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
+                print(f"  {app:22s} date -> map     {summary(steps)}", flush=True)
                 print(f"  {app:22s}   (first pass)  {summary(first)}", flush=True)
                 print(f"  {app:22s} load -> map     {summary(loads)}", flush=True)
         browser.close()
@@ -254,7 +259,7 @@ def main() -> int:
     print("\nRatios (full re-render / incremental, medians; above 1 = incremental faster):")
     for name in dict.fromkeys(n for n, _ in results):
         inc, full = results[(name, "incremental (app.py)")], results[(name, "full re-render")]
-        for what, label in (("steps", "slider -> map"), ("load", "load -> map")):
+        for what, label in (("steps", "date -> map"), ("load", "load -> map")):
             ratio = statistics.median(full[what]) / statistics.median(inc[what])
             print(
                 f"  {name:16s} {label:14s} {statistics.median(inc[what]):7.0f} ms vs "
