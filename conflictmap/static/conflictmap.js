@@ -186,6 +186,9 @@
     popup.options.autoPanPaddingTopLeft = [10, Math.max(10, top)];
     popup.options.autoPanPaddingBottomRight = [10, Math.max(10, bottom)];
     popup.options.maxHeight = Math.max(120, Math.min(320, height - top - bottom - 45));
+    var width = CM.map.getSize().x;   // and as wide as the map allows (a phone)
+    popup.options.maxWidth = Math.max(160, Math.min(420, width - 40));
+    popup.options.minWidth = Math.min(260, popup.options.maxWidth);
     popup.update(); // lays it out again and pans (Leaflet's autoPan) with these paddings
   };
 

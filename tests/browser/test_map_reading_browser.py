@@ -91,17 +91,28 @@ def dark_server(tmp_path_factory):
         yield url, db, "dark theme"
 
 
-@pytest.fixture(params=["server", "dark_server"])
-def themed(request):
-    """The app under its own light theme, then under a dark one."""
-    return request.getfixturevalue(request.param)
+# Each screen size, colour scheme and Streamlit theme at least once, in four runs.
+SCREENS = [
+    ("server", DESKTOP, "light"),
+    ("dark_server", DESKTOP, "dark"),
+    ("dark_server", PHONE, "light"),
+    ("server", PHONE, "dark"),
+]
 
 
-@pytest.fixture(params=[(DESKTOP, "light"), (DESKTOP, "dark"), (PHONE, "light"), (PHONE, "dark")])
+def _screen_id(value) -> str:
+    app, (width, height), scheme = value
+    theme = "dark-theme" if app == "dark_server" else "light-theme"
+    return f"{width}x{height}-{scheme}-scheme-{theme}"
+
+
+@pytest.fixture(params=SCREENS, ids=[_screen_id(v) for v in SCREENS])
 def screen(request, browser):
-    """A page at 1440x900 or 390x844, in the light or dark colour scheme (Chromium's
+    """(url, database, theme, page): the app under its light or a dark Streamlit theme,
+    and a page at 1440x900 or 390x844 in the light or dark colour scheme (Chromium's
     prefers-color-scheme emulation)."""
-    (width, height), scheme = request.param
+    app, (width, height), scheme = request.param
+    url, db, theme = request.getfixturevalue(app)
     context = offline_context(
         browser,
         width,
@@ -112,7 +123,7 @@ def screen(request, browser):
     pg = context.new_page()
     pg.blocked_requests = context.blocked_requests
     pg.label = f"{width}x{height}_{scheme}"
-    yield pg
+    yield url, db, theme, pg
     context.close()
 
 
@@ -173,8 +184,8 @@ INK = """() => {
 }"""
 
 
-def test_a_day_from_the_url_is_the_map_of_that_day(themed, screen, screenshot_dir):
-    url, db, theme = themed
+def test_a_day_from_the_url_is_the_map_of_that_day(screen, screenshot_dir):
+    url, db, theme, screen = screen
     frame = open_map(screen, url, "?date=2025-11-25", "2025-11-25")
     want = expected(db, JUL_31)  # no claim on the 25th: those in force since 31 July
     frame.wait_for_function(
@@ -202,8 +213,9 @@ def test_a_day_from_the_url_is_the_map_of_that_day(themed, screen, screenshot_di
     assert screen.blocked_requests == []
 
 
-def test_a_day_before_the_first_claim_says_so(server, screen):
+def test_a_day_before_the_first_claim_says_so(server, page):
     url, _, _ = server
+    screen = page
     frame = open_map(screen, url, "?date=2022-02-24", "2022-02-24")
     expect(screen.frame_locator(FRAME).locator(".cm-caption-notes")).to_contain_text(
         "No claim stored before 2023-05-20"
@@ -225,8 +237,8 @@ def test_an_impossible_date_is_reported_until_dismissed(server, page):
     expect(alert).to_have_count(0)
 
 
-def test_search_lands_on_the_place_with_its_popup(themed, screen, gazetteer, screenshot_dir):
-    url, _, theme = themed
+def test_search_lands_on_the_place_with_its_popup(screen, gazetteer, screenshot_dir):
+    url, _, theme, screen = screen
     frame = open_map(screen, url, "", "2025-12-02")
     box = screen.get_by_role("textbox", name="Find a place")
     expect(box).to_be_in_viewport()
@@ -277,8 +289,8 @@ def test_an_ambiguous_name_lists_its_places(server, page):
     expect(popup).to_contain_text("no claim about this place in force")
 
 
-def test_copied_link_opens_the_same_view(themed, screen, screenshot_dir):
-    url, db, theme = themed
+def test_copied_link_opens_the_same_view(screen, screenshot_dir):
+    url, db, theme, screen = screen
     frame = open_map(screen, url, "?date=2025-11-25&layers=ru,ua,contested", "2025-11-25")
     frame.evaluate("() => window.map.setView([48.45, 37.55], 9.5, {animate: false})")
     screen.wait_for_function(IDLE, polling=100, timeout=60_000)
