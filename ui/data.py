@@ -145,10 +145,11 @@ def _home_view(ver: tuple) -> tuple:
     points = [gaz.get(int(pid)) for pid in frame["place_id"].unique()]
     lats, lons = [p.lat for p in points], [p.lon for p in points]
     pad = 0.12
-    # More room west and south: the legend sits in the bottom-left corner.
-    west = min(lons) - pad - 0.3 * (max(lons) - min(lons))
+    # More room east and south: the legend sits in the bottom-right corner, over the
+    # Russian side of the border where no place is claimed.
+    east = max(lons) + pad + 0.3 * (max(lons) - min(lons))
     south = min(lats) - pad - 0.2 * (max(lats) - min(lats))
-    bounds = [[south, west], [max(lats) + pad, max(lons) + pad]]
+    bounds = [[south, min(lons) - pad], [max(lats) + pad, east]]
     return mapview.view_for(bounds, width=900, height=680)
 
 

@@ -133,7 +133,7 @@
       return div;
     };
     caption.addTo(map);
-    var legend = L.control({ position: "bottomleft" });
+    var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-legend leaflet-control");
       div.innerHTML = config.legend; // fixed text built in Python
@@ -583,7 +583,9 @@
    * the map's projection and sizes are measured once per text, so this stays cheap with
    * thousands of labels. */
   var GAP = 3;          // pixels between a dot's edge and its label
-  var CLEAR = 8;        // another dot must be this much farther from a label than its own
+  // Another dot must be clearly farther from a label than its own: by CLEAR pixels and
+  // by the factor RATIO.
+  var CLEAR = 4, RATIO = 1.8;
   var SPOTS = ["right", "left", "above", "below", "above-right", "below-right",
                "above-left", "below-left"];
   var sizes = {};
@@ -704,15 +706,19 @@
       }
     });
     function fits(x, r) {
+      if (x[1] !== "reference" && (r[0] < 0 || r[1] < 0 || r[2] > view.x || r[3] > view.y)) {
+        return false; // a name is read whole or not at all
+      }
       if (grid.hits(r)) return false;
       var own = x[4] && dotAt[x[4]] ? rectDist(dotAt[x[4]], r) : -Infinity;
-      var reach = (own === -Infinity ? rad + 2 : own + CLEAR + rad);
+      var needed = own === -Infinity ? rad + 1 : Math.max(own + CLEAR, own * RATIO);
+      var reach = needed + rad;
       var probe = [r[0] - reach, r[1] - reach, r[2] + reach, r[3] + reach];
       var ok = true;
       dotGrid.near(probe).forEach(function (o) {
         if (!ok || o.pid === x[4]) return;
         var d = rectDist(o.p, r);
-        if (d <= rad + 1 || (own !== -Infinity && d <= own + CLEAR)) ok = false;
+        if (d <= rad + 1 || d <= needed) ok = false;
       });
       return ok;
     }

@@ -68,7 +68,7 @@ def test_import_then_read_the_claims_against_deepstate(
     expect(control.locator("input")).to_be_checked(timeout=60_000)
     # A short name in the control; the source and date in the caption.
     expect(frame.locator(".cm-caption-notes")).to_contain_text(
-        "Independent assessment: DeepStateMap, assessed 2025-12-02"
+        re.compile(r"Independent assessment: DeepStateMap\b.*, assessed 2025-12-02")
     )
     shapes = frame.locator(".leaflet-cm-assessment-pane path")
     expect(shapes.first).to_be_attached()

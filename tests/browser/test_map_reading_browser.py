@@ -363,7 +363,12 @@ LABELS_CHECK = """() => {
   }
   return {drawn, bad, dots: dots.length, small};
 }"""
-CENTRES = {"front": [48.45, 37.55], "Bakhmut": [48.59, 37.95], "Pokrovsk": [48.25, 37.25]}
+CENTRES = {
+    "front": [48.45, 37.55],
+    "Bakhmut": [48.59, 37.95],
+    "Toretsk": [48.40, 37.85],
+    "Pokrovsk": [48.25, 37.25],
+}
 
 
 def test_labels_name_their_own_place_at_every_zoom(server, page, screenshot_dir):
