@@ -3,6 +3,7 @@ for every claim date in the background; the bank of the ledger for the live map.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from datetime import date
 
@@ -51,6 +52,11 @@ def workspace() -> Workspace:
     return _workspace()
 
 
+def workspace_gazetteer():
+    """The gazetteer of the process's Workspace (place search)."""
+    return _workspace().gazetteer
+
+
 def version() -> tuple:
     """Changes whenever claims are added: the cache key of everything derived."""
     return _workspace().ledger.version()
@@ -84,12 +90,22 @@ def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
         _layers(ws, ver, day)
 
 
+def in_force_since(day: date) -> date | None:
+    """The latest claim date on or before ``day`` (the claims in force on ``day`` are
+    those of that date), or None when no claim was made before ``day``."""
+    dates = claim_dates()
+    i = bisect.bisect_right(dates, day)
+    return dates[i - 1] if i else None
+
+
 def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
-    """The control layers as of a date (shared, do not modify in place).
+    """The control layers as of any day (shared, do not modify in place): those of the
+    latest claim date on or before it, the same claims being in force.
 
     The first call for a ledger version starts a background thread that computes the
     layers of every claim date, so moving the slider finds them ready.
     """
+    as_of = in_force_since(as_of) or as_of
     ws, ver = _workspace(), version()
     key = (id(ws), ver)
     if key not in _WARMING:
@@ -136,16 +152,23 @@ def _home_view(ver: tuple) -> tuple:
     points = [gaz.get(int(pid)) for pid in frame["place_id"].unique()]
     lats, lons = [p.lat for p in points], [p.lon for p in points]
     pad = 0.12
-    # More room west and south: the legend sits in the bottom-left corner.
-    west = min(lons) - pad - 0.3 * (max(lons) - min(lons))
+    # More room east and south: the legend sits in the bottom-right corner, over the
+    # Russian side of the border where no place is claimed.
+    east = max(lons) + pad + 0.3 * (max(lons) - min(lons))
     south = min(lats) - pad - 0.2 * (max(lats) - min(lats))
-    bounds = [[south, west], [max(lats) + pad, max(lons) + pad]]
+    bounds = [[south, min(lons) - pad], [max(lats) + pad, east]]
     return mapview.view_for(bounds, width=900, height=680)
 
 
 def home_view() -> tuple:
     """(center, zoom) showing every place that has a claim."""
     return _home_view(version())
+
+
+def first_assessment() -> date | None:
+    """The date of the first stored independent assessment, or None."""
+    dates = _workspace().ledger.assessment_dates()
+    return dates[0] if dates else None
 
 
 def has_assessments() -> bool:

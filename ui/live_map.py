@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap.assessment import AssessmentOverlay
-from conflictmap.render import mapview
+from conflictmap.render import ASSESSMENT, mapview
 from ui.assets import map_assets
 from ui.sidebar import MapView
 
@@ -49,26 +49,75 @@ def _on_map_change(key: str = MAP_KEY) -> None:
             state.set_visible((state.visible() - offered) | on)
 
 
-def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = None):
-    """Draw the map for the sidebar's view (``layers`` replaces ``view.layers``, e.g.
-    annotated by the assessment; ``overlay`` is drawn under the claims)."""
+# On a phone the map fills the screen below the date bar (the iframe's own height is
+# fixed in pixels); the main column's padding shrinks so the date bar stays on screen.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  iframe[title="streamlit_folium.st_folium"] {
+    height: max(340px, calc(100svh - 270px)) !important;
+  }
+  [data-testid="stMainBlockContainer"] { padding: 3.6rem 0.8rem 1rem 0.8rem; }
+}
+</style>"""
+
+
+def notes_for(view: MapView, overlay: AssessmentOverlay | None) -> dict[str, str]:
+    """What the caption and the sidebar say under the date and the assessment:
+    ``{"date": ..., "assessment": ...}`` (empty strings when nothing needs saying)."""
+    first = view.dates[0] if view.dates else None
+    out = {"date": mapview.since_note(view.as_of, view.since, first), "assessment": ""}
+    if ASSESSMENT in view.visible and data.has_assessments():
+        out["assessment"] = mapview.assessment_note(overlay, data.first_assessment())
+    return out
+
+
+def _focus_payload(focus: tuple | None) -> dict | None:
+    if not focus or len(focus) < 4:
+        return None
+    place = data.workspace_gazetteer().get(focus[3])
+    seq = st.session_state.get("focus_seq", 0) + 1
+    st.session_state["focus_seq"] = seq
+    return {"seq": seq, "pid": str(focus[3]), "zoom": focus[2], "place": mapview.place_entry(place)}
+
+
+def show_map(
+    view: MapView,
+    *,
+    layers=None,
+    overlay: AssessmentOverlay | None = None,
+    notes: dict[str, str] | None = None,
+):
+    """Draw the map for the controls' view (``layers`` replaces ``view.layers``, e.g.
+    annotated by the assessment; ``overlay`` is drawn under the claims; ``notes`` from
+    :func:`notes_for` go under the caption)."""
     if view.as_of is None:
         st.info("The ledger holds no claims yet, so there is nothing to map.")
         return None
     layers = view.layers if layers is None else layers
+    notes = notes if notes is not None else notes_for(view, overlay)
     bank_text, known = data.bank()
+    focus = state.take_focus()
+    flight = _focus_payload(focus)
     groups = mapview.feature_groups(
-        layers, view.as_of, visible=view.visible, overlay=overlay, known=known
+        layers,
+        view.as_of,
+        visible=view.visible,
+        overlay=overlay,
+        known=known,
+        notes=[notes.get("date", ""), notes.get("assessment", "")],
+        assessment_slot=data.has_assessments(),
+        focus=flight,
     )
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
-    center, zoom = data.home_view()
+    home = state.home()
+    center, zoom = (home[:2], home[2]) if home else data.home_view()
     base = mapview.base_map(
         center=center,
         zoom=zoom,
         assets=map_assets(bank_text),
         with_assessment=data.has_assessments(),
+        share=True,
     )
-    focus = state.take_focus()
     # A new ledger version brings a new bank (a new script file): the frame must load it,
     # so the component gets a key of its own per version, and a remounted map keeps the
     # view the user had.
@@ -77,6 +126,8 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
     st.session_state[MOUNTED] = key
     if focus is None and remounted and st.session_state.get(state.MAP_CENTER):
         focus = (*st.session_state[state.MAP_CENTER], st.session_state.get(state.MAP_ZOOM))
+    st.html(PHONE_CSS)
+    moved = focus if focus and flight is None else None  # a place flies in the map itself
     return st_folium(
         base,
         key=key,
@@ -84,7 +135,7 @@ def show_map(view: MapView, *, layers=None, overlay: AssessmentOverlay | None = 
         use_container_width=True,
         returned_objects=RETURNED,
         feature_group_to_add=groups,
-        center=focus[:2] if focus else None,
-        zoom=focus[2] if focus else None,
+        center=moved[:2] if moved else None,
+        zoom=moved[2] if moved else None,
         on_change=functools.partial(_on_map_change, key),
     )

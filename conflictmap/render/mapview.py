@@ -61,6 +61,7 @@ PANES = {
     "cm-outline": 350,
     "cm-assessment": 390,
     **{f"cm-{layer}": 400 + 10 * i for i, layer in enumerate(DRAW_ORDER)},
+    "cm-marks": 480,  # every place's dot, above its shapes, under the labels
 }
 CLAIMANT_NAMES = {"RU": "Russia", "UA": "Ukraine", "OTHER": "Third party"}
 DEFAULT_CENTER = (48.6, 37.6)
@@ -345,15 +346,7 @@ def claims_bank(history: pd.DataFrame, shapes: dict[str, object], places) -> dic
         "geoms": {
             k: _geojson_geometry(g) for k, g in shapes.items() if g is not None and not g.is_empty
         },
-        "places": {
-            str(int(pid)): [
-                p.name,
-                p.oblast,
-                round(p.lat, COORD_DIGITS),
-                round(p.lon, COORD_DIGITS),
-            ]
-            for pid, p in places.items()
-        },
+        "places": {str(int(pid)): place_entry(p) for pid, p in places.items()},
         "claims": _bank_claims(history),
     }
 
@@ -372,12 +365,37 @@ def bank_for_layers(
                 geoms[key] = _geojson_geometry(row["_geometry"])
             latlon = _latlon(row)
             if latlon and str(pid) not in places:
-                places[str(pid)] = [_text(row.get("place")), _text(row.get("oblast")), *latlon]
+                places[str(pid)] = [
+                    _text(row.get("place")),
+                    _text(row.get("oblast")),
+                    *latlon,
+                    _population(pid),
+                ]
     return {
         "geoms": {k: g for k, g in geoms.items() if g},
         "places": places,
         "claims": _bank_claims(history, [int(p) for p in places], as_of),
     }
+
+
+def _population(place_id: int) -> int:
+    """The place's population in the gazetteer (0 when unknown): at low zoom only the
+    larger places are named."""
+    try:
+        return int(Gazetteer.load().get(place_id).population)
+    except KeyError:
+        return 0
+
+
+def place_entry(place) -> list:
+    """A place as the bank holds it: [name, oblast, lat, lon, population]."""
+    return [
+        place.name,
+        place.oblast,
+        round(place.lat, COORD_DIGITS),
+        round(place.lon, COORD_DIGITS),
+        int(getattr(place, "population", 0) or 0),
+    ]
 
 
 def bank_script(bank: dict) -> str:
@@ -473,6 +491,40 @@ def caption_text(as_of: date) -> str:
     return f"Claims as of {as_of.isoformat()} ({as_of:%a} {as_of.day} {as_of:%b %Y})"
 
 
+def since_note(as_of: date, since: date | None, first: date | None) -> str:
+    """Under the caption: since when the claims drawn stand, honestly.
+
+    ``since`` is the latest claim date on or before ``as_of``; ``first`` the ledger's
+    first claim date.
+
+    >>> since_note(date(2025, 11, 25), date(2025, 7, 31), date(2023, 5, 20))
+    'No claim on this day: the claims in force since 2025-07-31'
+    >>> since_note(date(2022, 2, 24), None, date(2023, 5, 20))
+    'No claim stored before 2023-05-20: nothing to draw on this day'
+    >>> since_note(date(2025, 12, 2), date(2025, 12, 2), date(2023, 5, 20))
+    ''
+    """
+    if since is None:
+        return f"No claim stored before {first}: nothing to draw on this day" if first else ""
+    if since == as_of:
+        return ""
+    return f"No claim on this day: the claims in force since {since.isoformat()}"
+
+
+def assessment_note(overlay: AssessmentOverlay | None, first: date | None) -> str:
+    """Under the caption, with the assessment on: its source and date, or that none is
+    stored before the map date (``first``: the first stored assessment).
+
+    >>> assessment_note(None, date(2025, 12, 2))
+    'Independent assessment: none stored before 2025-12-02'
+    """
+    if overlay is not None:
+        return (
+            f"Independent assessment: {overlay.source}, assessed {overlay.assessed_on.isoformat()}"
+        )
+    return f"Independent assessment: none stored before {first}" if first else ""
+
+
 def sources_of(layers: dict[str, gpd.GeoDataFrame], visible: set[str], *, _recs=None) -> list[dict]:
     """The distinct sources behind the visible layers: dicts of publisher, title, url.
 
@@ -538,7 +590,7 @@ def legend_html(*, with_assessment: bool = False) -> str:
         "contested": {},
         "agreed": {"controller": "RU"},
     }
-    lines = ["<details open><summary>Legend</summary><b>Layers</b>"]
+    lines = ["<details open class='cm-legend-box'><summary>Legend</summary><b>Layers</b>"]
     for layer in LAYERS:
         lines.append(
             f"{_swatch(feature_style(layer, samples[layer]))}{_esc(LAYER_TITLES[layer])}<br>"
@@ -550,6 +602,9 @@ def legend_html(*, with_assessment: bool = False) -> str:
         f"{_swatch(partial)}partial: the claimed part (dashed)<br>",
         "<span class='cm-fraction'><span style='transform:none'>RU 95%</span></span> "
         "share claimed, when only that is known<br>",
+        f"<svg width='28' height='14'><circle cx='14' cy='7' r='{styles.MARKER['radius']}' "
+        f"fill='{styles.MARKER['fill']}' stroke='{styles.MARKER['edge']}' stroke-width='1.5'/>"
+        "</svg>a place (its name beside it when there is room)<br>",
         "<span class='cm-note'>Fill: who holds it — "
         f"<span style='color:{styles.CONTROLLER_COLOURS['RU']}'>&#9632;</span> Russia "
         f"<span style='color:{styles.CONTROLLER_COLOURS['UA']}'>&#9632;</span> Ukraine "
@@ -558,18 +613,8 @@ def legend_html(*, with_assessment: bool = False) -> str:
     ]
     if with_assessment:
         lines.append("<b>Independent assessment</b>")
-        for kind, label in (("occupied", "occupied"), ("grey_zone", "grey zone")):
-            lines.append(
-                _swatch(
-                    {
-                        "fillColor": styles.ASSESSMENT_COLOURS[kind],
-                        "fillOpacity": 0.5,
-                        "color": "#555",
-                        "weight": 1,
-                    }
-                )
-                + f"{label}<br>"
-            )
+        for kind, label in (("occupied", "occupied (hatched)"), ("grey_zone", "grey zone")):
+            lines.append(_swatch(assessment_style(kind)) + f"{label}<br>")
     lines.append(
         "<span class='cm-note'>Footprints are approximate. Click a place for its "
         "claims and sources.</span></details>"
@@ -801,13 +846,7 @@ def _assessment_json(overlay: AssessmentOverlay) -> str:
                     "type": "Feature",
                     "geometry": _geojson_geometry(shapely.simplify(geom, 0.0005)),
                     "properties": {
-                        "style": {
-                            "color": "#555555",
-                            "weight": 0.8,
-                            "opacity": 0.8,
-                            "fillColor": styles.ASSESSMENT_COLOURS.get(kind, "#999999"),
-                            "fillOpacity": 0.45,
-                        },
+                        "style": assessment_style(kind),
                         "tip": f"{overlay.source}: {label}, assessed "
                         f"{overlay.assessed_on.isoformat()}",
                     },
@@ -822,9 +861,35 @@ def _assessment_json(overlay: AssessmentOverlay) -> str:
     return _ASSESSMENT_CACHE[key]
 
 
-def assessment_title(overlay: AssessmentOverlay) -> str:
-    """The assessment overlay's name in the layer control, with its own date."""
-    return f"{ASSESSMENT_TITLE} ({overlay.source}, {overlay.assessed_on.isoformat()})"
+def assessment_style(kind: str) -> dict:
+    """Leaflet path options of an assessment area (see ``styles.ASSESSMENT_STYLES``):
+    occupied hatched (pattern ``cm-occupied``), the grey zone flat grey, dashed."""
+    st = styles.ASSESSMENT_STYLES.get(kind)
+    if st is None:
+        return {"color": "#555555", "weight": 0.8, "opacity": 0.8,
+                "fillColor": styles.ASSESSMENT_COLOURS.get(kind, "#999999"),
+                "fillOpacity": 0.3}  # fmt: skip
+    style = {
+        "color": st["edge"],
+        "weight": 1.2,
+        "opacity": 0.9,
+        "fillColor": f"url(#cm-{kind.replace('_', '-')})" if st["hatch"] else st["fill"],
+        "fillOpacity": 1 if st["hatch"] else st["fill_opacity"],
+    }
+    if st["edge_dash"]:
+        style["dashArray"] = st["edge_dash"]
+    return style
+
+
+def assessment_title(overlay: AssessmentOverlay | None = None) -> str:
+    """The assessment overlay's name in the layer control: short; its source and date
+    are in the caption (:func:`assessment_note`)."""
+    return ASSESSMENT_TITLE
+
+
+_NO_ASSESSMENT = js_json(
+    {"version": "none", "areas": {"type": "FeatureCollection", "features": []}}
+)
 
 
 def layer_keys(groups: list[folium.FeatureGroup]) -> dict[str, str]:
@@ -840,6 +905,9 @@ def feature_groups(
     visible: set[str] | None = None,
     overlay: AssessmentOverlay | None = None,
     known: set[str] | None = None,
+    notes: list[str] | tuple[str, ...] = (),
+    assessment_slot: bool = False,
+    focus: dict | None = None,
 ) -> list[folium.FeatureGroup]:
     """The per-date part of the map, as folium FeatureGroups, bottom to top.
 
@@ -849,6 +917,12 @@ def feature_groups(
     in ``visible``); then one group per claim layer in :data:`DRAW_ORDER`. ``known`` is
     the set of shape keys the browser's bank already holds (the live map). Each group
     has a ``cm_key`` attribute (its layer key, None for the first) and ``show``.
+
+    ``notes`` are lines under the caption (:func:`since_note`, :func:`assessment_note`);
+    with ``assessment_slot`` and no ``overlay`` the assessment keeps its place in the
+    layer control, empty (no assessment is in force on the date); ``focus``
+    (``{"seq", "pid", "zoom", "place": place_entry}``) flies the map to a place and opens
+    its popup, once per ``seq``.
     """
     visible = set(LAYERS) if visible is None else set(visible)
     recs = {layer: _records(gdf) for layer, gdf in layers.items()}
@@ -859,22 +933,26 @@ def feature_groups(
         prelude, known = bank_script(bank), frozenset(bank["geoms"])
     owners = tuple(layers[k] for k in sorted(layers)) + (known,)
     place_data = _memo(
-        ("placeData", as_of, tuple(sorted(visible)), tuple(id(o) for o in owners)),
+        ("placeData", as_of, tuple(sorted(visible)), tuple(notes), tuple(id(o) for o in owners)),
         owners,
         lambda: js_json(
             {
                 "asOf": as_of.isoformat(),
                 "caption": caption_text(as_of),
+                "notes": [n for n in notes if n],
                 "sources": sources_html(sources_of(layers, visible, _recs=recs)),
                 "labels": _place_labels(recs, visible),
             }
         ),
     )
     data_group.add_child(_Call("placeData", place_data, prelude=prelude))
+    if focus:
+        data_group.add_child(_Call("focusPlace", js_json(focus)))
     groups = [data_group]
-    if overlay is not None:
+    if overlay is not None or assessment_slot:
         g = _Group(assessment_title(overlay), ASSESSMENT, show=ASSESSMENT in visible)
-        g.add_child(_Call("assessment", _assessment_json(overlay), _overlay_json(g)))
+        areas = _NO_ASSESSMENT if overlay is None else _assessment_json(overlay)
+        g.add_child(_Call("assessment", areas, _overlay_json(g)))
         groups.append(g)
     for layer in DRAW_ORDER:
         if layer not in layers:
@@ -904,11 +982,13 @@ def base_map(
     with_assessment: bool = False,
     caption: str = "",
     outline: bool = True,
+    share: bool = False,
 ) -> folium.Map:
     """The static part of the map: assets, tiles on offer, panes, outline, legend and an
     (empty) caption. Identical for every date, so the live page never rebuilds it. With
     linked ``assets`` the styles and the outline come with the script (it never changes),
-    so that what is sent on every change of date stays small."""
+    so that what is sent on every change of date stays small. With ``share`` the map has
+    a "Copy link" button (the live page: the link is the page's URL with this view)."""
     m = folium.Map(
         location=list(center or DEFAULT_CENTER),
         zoom_start=zoom or DEFAULT_ZOOM,
@@ -939,16 +1019,29 @@ def base_map(
             max_zoom=19,
         ).add_to(m),
     ]
-    _Setup(_setup_json(caption, with_assessment, outline and assets.inline), bases).add_to(m)
+    setup = _setup_json(caption, with_assessment, outline and assets.inline, share)
+    _Setup(setup, bases).add_to(m)
     return m
 
 
 @lru_cache(maxsize=64)
-def _setup_json(caption: str, with_assessment: bool, outline: bool) -> str:
+def _setup_json(caption: str, with_assessment: bool, outline: bool, share: bool = False) -> str:
     return js_json(
         {
             "panes": PANES,
             "hatch": styles.HATCH_COLOUR,
+            "patterns": {
+                f"cm-{kind.replace('_', '-')}": [
+                    st["fill"],
+                    st["fill_opacity"],
+                    st["hatch"],
+                    st["hatch_opacity"],
+                ]
+                for kind, st in styles.ASSESSMENT_STYLES.items()
+                if st["hatch"]
+            },  # fmt: skip
+            "marker": styles.MARKER,
+            "share": share,
             "caption": caption,
             "legend": legend_html(with_assessment=with_assessment),
             "outline": area_outline() if outline else None,
@@ -1016,7 +1109,10 @@ def build_map(
         with_assessment=overlay is not None,
         caption=caption_text(as_of),
     )
-    groups = feature_groups(layers, as_of, history=history, visible=visible, overlay=overlay)
+    notes = [assessment_note(overlay, None)] if overlay is not None else []
+    groups = feature_groups(
+        layers, as_of, history=history, visible=visible, overlay=overlay, notes=notes
+    )
     for g in groups:
         g.add_to(m)
     return m

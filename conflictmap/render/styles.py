@@ -32,7 +32,34 @@ LAYER_DASH = {  # Leaflet dashArray; None = solid
 PARTIAL_DASH = "6 3"
 LAYER_WEIGHT = {"ru": 2, "ua": 2, "other": 2, "contested": 3, "agreed": 1}
 HATCH_COLOUR = "#E69F00"
-ASSESSMENT_COLOURS = {"occupied": "#7F7F7F", "grey_zone": "#BDBDBD", "liberated": "#CCE5CC"}
+# The independent assessment as DeepStateMap readers know it: occupied red, grey zone
+# grey. Told apart without colour too: occupied is hatched over a light red wash under a
+# solid edge, the grey zone a flat grey under a dashed edge.
+ASSESSMENT_COLOURS = {"occupied": "#B2182B", "grey_zone": "#8C8C8C", "liberated": "#CCE5CC"}
+ASSESSMENT_STYLES = {
+    "occupied": {
+        "fill": "#B2182B",
+        "fill_opacity": 0.18,
+        "hatch": "#B2182B",  # diagonal lines over the fill (pattern ``cm-occupied``)
+        "hatch_opacity": 0.55,
+        "edge": "#8E1022",
+        "edge_dash": None,
+    },
+    "grey_zone": {
+        "fill": "#8C8C8C",
+        "fill_opacity": 0.45,
+        "hatch": None,
+        "hatch_opacity": 0.0,
+        "edge": "#5F5F5F",
+        "edge_dash": "4 3",
+    },
+}
+# Colours of the map's furniture (caption, legend, labels, popups, controls), set
+# explicitly so that a dark colour scheme or theme cannot wash them out.
+INK = "#111111"  # text
+PAPER = "#FFFFFF"  # panels behind text
+MUTED = "#4A4A4A"  # secondary text
+MARKER = {"fill": "#111111", "edge": "#FFFFFF", "radius": 3.5}  # every place's dot
 LAYER_DESCRIPTIONS = {
     "ru": "what Russian officials claim",
     "ua": "what Ukrainian officials claim",

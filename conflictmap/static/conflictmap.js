@@ -96,12 +96,33 @@
     document.body.appendChild(svg);
   }
 
+  /* Hatched fills of the assessment (occupied: diagonal lines over a light wash). */
+  function ensurePatterns(patterns) {
+    Object.keys(patterns || {}).forEach(function (id) {
+      if (document.getElementById(id)) return;
+      var p = patterns[id]; // [fill, fill opacity, line colour, line opacity]
+      var svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("width", "0");
+      svg.setAttribute("height", "0");
+      svg.setAttribute("aria-hidden", "true");
+      svg.style.position = "absolute";
+      svg.innerHTML =
+        '<defs><pattern id="' + id + '" patternUnits="userSpaceOnUse" width="8" height="8"' +
+        ' patternTransform="rotate(-45)">' +
+        '<rect width="8" height="8" fill="' + p[0] + '" fill-opacity="' + p[1] + '"/>' +
+        '<line x1="2" y1="0" x2="2" y2="8" stroke="' + p[2] + '" stroke-opacity="' + p[3] +
+        '" stroke-width="2"/></pattern></defs>';
+      document.body.appendChild(svg);
+    });
+  }
+
   /* Panes keep the drawing order fixed whatever the user switches on and off. */
   CM.setup = function (map, config, bases) {
     CM.map = map;
     CM.config = config;
     CM.makeControl(map, bases || {});
     ensureHatch(config.hatch);
+    ensurePatterns(config.patterns);
     Object.keys(config.panes).forEach(function (name) {
       if (!map.getPane(name)) map.createPane(name);
       map.getPane(name).style.zIndex = String(config.panes[name]);
@@ -112,24 +133,135 @@
     caption.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-caption leaflet-control");
       div.appendChild(el("div", "cm-caption-title", config.caption || ""));
+      div.appendChild(el("div", "cm-caption-notes"));
       div.appendChild(el("div", "cm-caption-sources"));
+      div.addEventListener("toggle", function () { CM.scheduleDeclutter(); }, true);
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     caption.addTo(map);
-    var legend = L.control({ position: "bottomleft" });
+    var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-legend leaflet-control");
       div.innerHTML = config.legend; // fixed text built in Python
       L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      var box = div.querySelector("details");
+      if (box && CM.small(map)) box.open = false; // folded on small screens
       return div;
     };
     legend.addTo(map);
+    CM.legendBox = legend.getContainer().querySelector("details");
+    if (CM.legendBox) CM.legendBox.addEventListener("toggle", function () { CM.scheduleDeclutter(); });
+    // The legend folds while a popup is open, so it never covers one.
+    map.on("popupopen", function (e) {
+      var box = CM.legendBox;
+      if (box) { CM._legendWasOpen = CM._legendWasOpen || box.open; box.open = false; }
+      CM.keepClear(e.popup);
+    });
+    map.on("popupclose", function () {
+      if (CM.legendBox && CM._legendWasOpen) CM.legendBox.open = true;
+      CM._legendWasOpen = false;
+    });
+    if (config.share) {
+      CM.shareControl(map);
+      // The live map fills its frame, whatever height the page gives the frame (a phone).
+      document.documentElement.classList.add("cm-live");
+      window.addEventListener("resize", function () { map.invalidateSize(); });
+      map.invalidateSize();
+    }
     var outline = config.outline || CM.outlineData;
     if (outline) CM.outline(map, outline);
     map.on("zoomend moveend overlayadd overlayremove", function () { CM.scheduleDeclutter(); });
     CM.scheduleDeclutter();
+  };
+
+  CM.small = function (map) {
+    var size = map.getSize();
+    return size.x < 700 || size.y < 500;
+  };
+
+  /* An open popup clears the caption: pan it below the caption, and keep it short
+   * enough to fit under it (a phone). */
+  CM.keepClear = function (popup) {
+    var cap = document.querySelector(".cm-caption");
+    var legend = document.querySelector(".cm-legend");
+    if (!cap || !CM.map || !popup.update) return;
+    var box = CM.map.getContainer().getBoundingClientRect(), height = CM.map.getSize().y;
+    var top = cap.getBoundingClientRect().bottom - box.top + 8;
+    var bottom = legend ? height - (legend.getBoundingClientRect().top - box.top) + 8 : 10;
+    popup.options.autoPanPaddingTopLeft = [10, Math.max(10, top)];
+    popup.options.autoPanPaddingBottomRight = [10, Math.max(10, bottom)];
+    popup.options.maxHeight = Math.max(120, Math.min(320, height - top - bottom - 45));
+    var width = CM.map.getSize().x;   // and as wide as the map allows (a phone)
+    popup.options.maxWidth = Math.max(160, Math.min(420, width - 40));
+    popup.options.minWidth = Math.min(260, popup.options.maxWidth);
+    popup.update(); // lays it out again and pans (Leaflet's autoPan) with these paddings
+  };
+
+  /* -- the shareable view: "Copy link" -------------------------------------------- */
+  /* The link is the page's URL (date and layers are in it) with this map's centre, zoom,
+   * date and layers. It goes to the clipboard when the browser allows it, and is always
+   * shown in a text field, selected, to copy by hand. */
+  CM.viewLink = function () {
+    var map = CM.map, c = map.getCenter();
+    var base;
+    try { base = window.parent.location.href; } catch (e) { base = window.location.href; }
+    var url = new URL(base);
+    if (CM.asOf) url.searchParams.set("date", CM.asOf);
+    var keys = CM.visibleKeys(), order = (CM.config.order || []).concat(["assessment"]);
+    if (Object.keys(CM.overlays).length) {
+      url.searchParams.set("layers", order.filter(function (k) { return keys.indexOf(k) >= 0; }).join(","));
+    }
+    url.searchParams.set("lat", c.lat.toFixed(4));
+    url.searchParams.set("lon", c.lng.toFixed(4));
+    url.searchParams.set("z", String(Math.round(map.getZoom() * 100) / 100));
+    return url.toString();
+  };
+
+  CM.shareControl = function (map) {
+    var ctl = L.control({ position: "topright" });
+    ctl.onAdd = function () {
+      var div = L.DomUtil.create("div", "cm-share leaflet-control leaflet-bar");
+      var button = el("button", "cm-share-button", "Copy link");
+      button.type = "button";
+      button.title = "A link to this view: date, layers, centre and zoom";
+      var panel = el("div", "cm-share-panel");
+      panel.hidden = true;
+      var field = el("input", "cm-share-field");
+      field.type = "text";
+      field.readOnly = true;
+      field.setAttribute("aria-label", "Link to this view");
+      var status = el("div", "cm-share-status");
+      panel.appendChild(field);
+      panel.appendChild(status);
+      div.appendChild(button);
+      div.appendChild(panel);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      L.DomEvent.on(button, "click", function () {
+        var link = CM.viewLink();
+        field.value = link;
+        panel.hidden = false;
+        CM.scheduleDeclutter();
+        field.focus();
+        field.select();
+        var done = function () { status.textContent = "Copied to the clipboard."; };
+        var byHand = function () {
+          var ok = false;
+          try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+          status.textContent = ok ? "Copied to the clipboard." : "Select the link and copy it (Ctrl+C).";
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(link).then(done, byHand);
+        } else {
+          byHand();
+        }
+      });
+      return div;
+    };
+    ctl.addTo(map);
   };
 
   CM.outline = function (map, outline) {
@@ -146,9 +278,13 @@
     });
   };
 
-  CM.textIcon = function (text, cls) {
-    return L.divIcon({ className: "cm-text " + (cls || ""), html: el("span", null, text),
-                       iconSize: null });
+  CM.textIcon = function (text, cls, pid) {
+    var span = el("span", null, text);
+    var placed = pid !== undefined && pid !== null;
+    if (placed) span.setAttribute("data-pid", String(pid));
+    // Placed labels start hidden: declutter shows them where they fit.
+    return L.divIcon({ className: "cm-text " + (cls || "") + (placed ? " cm-hidden" : ""),
+                       html: span, iconSize: null });
   };
 
   /* -- popups and tooltips ----------------------------------------------------------- */
@@ -172,7 +308,9 @@
       h.appendChild(el("span", "cm-sub", place[1] + " oblast"));
     }
     box.appendChild(h);
-    box.appendChild(el("div", "cm-sub", "As of " + (CM.asOf || "")));
+    var since = CM.sinceOf(pid);
+    box.appendChild(el("div", "cm-sub cm-since", "As of " + (CM.asOf || "") +
+      (since ? " · claims stand since " + since : " · no claim about this place in force")));
     var now = el("table", "cm-now");
     rowsOf(pid).forEach(function (item) {
       var key = item[0], r = item[1];
@@ -225,11 +363,22 @@
     return box;
   };
 
+  /* Since when a place's claims in force stand: its latest claim on or before the date. */
+  CM.sinceOf = function (pid) {
+    var best = "";
+    rowsOf(pid).forEach(function (item) {
+      var d = item[1][4];
+      if (d && d > best) best = d;
+    });
+    return best;
+  };
+
   function tooltip(layer) {
     var r = layer._cmRow;
     var place = CM.bank.places[r[0]] || [""];
+    var since = CM.sinceOf(r[0]);
     return el("span", null, place[0] + " — " + (CM.config.titles[layer._cmKey] || "") + ": " +
-              summaryOf(layer._cmKey, r));
+              summaryOf(layer._cmKey, r) + (since ? " (since " + since + ")" : ""));
   }
 
   var POPUP = {
@@ -316,7 +465,7 @@
           var place = CM.bank.places[r[0]];
           if (place) {
             var m = L.marker([place[2], place[3]], {
-              interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction"),
+              interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction", r[0]),
             });
             st.marks.set(mk, m);
             st.group.addLayer(m);
@@ -360,10 +509,16 @@
     document.querySelectorAll(".cm-caption-title").forEach(function (e) {
       e.textContent = data.caption;
     });
+    document.querySelectorAll(".cm-caption-notes").forEach(function (e) {
+      e.textContent = "";
+      (data.notes || []).forEach(function (n) { e.appendChild(el("div", "cm-caption-note", n)); });
+    });
     document.querySelectorAll(".cm-caption-sources").forEach(function (e) {
       e.innerHTML = data.sources; // built and escaped in Python
     });
     var labels = CM.labels || (CM.labels = new Map());
+    var dots = CM.dots || (CM.dots = new Map());
+    var mk = (CM.config && CM.config.marker) || { fill: "#111111", edge: "#FFFFFF", radius: 3.5 };
     var seen = new Set();
     (data.labels || []).forEach(function (pid, rank) {
       var place = CM.bank.places[pid];
@@ -373,28 +528,84 @@
       var m = labels.get(k);
       if (!m) {
         m = L.marker([place[2], place[3]], {
-          interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place"),
+          interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place", pid),
         });
+        m._cmPid = k;
         labels.set(k, m);
         CM.labelGroup.addLayer(m);
       }
       m._cmRank = rank;     // biggest places first: they get the best spots
+      m._cmPop = place[4] || 0;
+      if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
+        var dot = L.circleMarker([place[2], place[3]], {
+          pane: "cm-marks", radius: mk.radius, weight: 1.5, color: mk.edge, opacity: 1,
+          fillColor: mk.fill, fillOpacity: 1, className: "cm-dot",
+        });
+        dot._cmPid = k;
+        dot.bindPopup(function () { return CM.popup(k); }, POPUP);
+        dot.bindTooltip(function () {
+          var since = CM.sinceOf(k);
+          return el("span", null, place[0] + (since ? " — claims since " + since : ""));
+        }, { className: "cm-tip" });
+        dots.set(k, dot);
+        CM.labelGroup.addLayer(dot);
+      }
     });
     labels.forEach(function (m, k) {
       if (!seen.has(k)) { CM.labelGroup.removeLayer(m); labels.delete(k); }
     });
+    dots.forEach(function (d, k) {
+      if (!seen.has(k)) { CM.labelGroup.removeLayer(d); dots.delete(k); }
+    });
     CM.scheduleDeclutter();
   };
 
-  /* -- labels that do not collide --------------------------------------------------- */
-  /* Place names try above, below, right, then left of their place, biggest places
-   * first; a name with no free spot is hidden until the reader zooms in. Fraction
-   * labels stay; oblast and city names give way to everything else. Positions are
-   * computed from the map's projection and sizes measured once, so this stays cheap
-   * with thousands of labels. */
-  var SPOTS = ["", "cm-below", "cm-right", "cm-left"];
+  /* Fly to a place and open its popup (the place search), once per request. */
+  CM.focusPlace = function (proxy, data) {
+    if (!data || !CM.map || data.seq === CM._focusSeq) return;
+    CM._focusSeq = data.seq;
+    var k = String(data.pid);
+    if (data.place && !CM.bank.places[k]) CM.bank.places[k] = data.place;
+    var place = CM.bank.places[k];
+    if (!place) return;
+    var ll = L.latLng(place[2], place[3]);
+    var open = function () {
+      L.popup(Object.assign({}, POPUP, { className: "cm-popup cm-focus" }))
+        .setLatLng(ll).setContent(CM.popup(k)).openOn(CM.map);
+    };
+    // After this run's layers are in (they come after this call), so the popup has them.
+    window.setTimeout(function () {
+      CM.map.closePopup();
+      CM.map.once("moveend", open);
+      CM.map.flyTo(ll, data.zoom || CM.map.getZoom(), { duration: 0.6 });
+    }, 0);
+  };
+
+  /* -- labels that never lie ------------------------------------------------------ */
+  /* Every place is a dot. A name (and a share such as "RU 95%") sits beside its own dot,
+   * in the first of eight spots around it where it overlaps no other label, covers no
+   * dot, and is clearly nearer its own dot than any other: otherwise it is not drawn
+   * until the reader zooms in. At low zoom only the larger places are named. Shares come
+   * first (they say what is claimed), then names, the most populous places first;
+   * oblast and city names of the backdrop give way to everything. Positions come from
+   * the map's projection and sizes are measured once per text, so this stays cheap with
+   * thousands of labels. */
+  var GAP = 3;          // pixels between a dot's edge and its label
+  // Another dot must be clearly farther from a label than its own: by CLEAR pixels and
+  // by the factor RATIO.
+  var CLEAR = 4, RATIO = 1.8;
+  var SPOTS = ["right", "left", "above", "below", "above-right", "below-right",
+               "above-left", "below-left"];
   var sizes = {};
   var CELL = 64;
+  CM.MIN_POPULATION = [[6, 100000], [7, 50000], [8, 15000], [9, 5000]]; // [below zoom, people]
+
+  CM.minPopulation = function (zoom) {
+    for (var i = 0; i < CM.MIN_POPULATION.length; i++) {
+      if (zoom < CM.MIN_POPULATION[i][0]) return CM.MIN_POPULATION[i][1];
+    }
+    return 0;
+  };
 
   function Grid() { this.cells = {}; }
   Grid.prototype.keys = function (r) {
@@ -416,67 +627,134 @@
     var cells = this.cells;
     this.keys(r).forEach(function (k) { (cells[k] = cells[k] || []).push(r); });
   };
+  Grid.prototype.near = function (r) {  // items whose box meets r, once each
+    var cells = this.cells, out = new Set();
+    this.keys(r).forEach(function (k) {
+      (cells[k] || []).forEach(function (o) {
+        if (!(r[2] < o[0] || r[0] > o[2] || r[3] < o[1] || r[1] > o[3])) out.add(o);
+      });
+    });
+    return out;
+  };
 
-  function spotRect(p, w, h, spot) {
-    if (spot === "cm-below") return [p.x - w / 2, p.y + 0.75 * h, p.x + w / 2, p.y + 1.75 * h];
-    if (spot === "cm-right") return [p.x + 10, p.y - h / 2, p.x + 10 + w, p.y + h / 2];
-    if (spot === "cm-left") return [p.x - 10 - w, p.y - h / 2, p.x - 10, p.y + h / 2];
-    return [p.x - w / 2, p.y - 1.75 * h, p.x + w / 2, p.y - 0.75 * h];
+  function rectDist(p, r) {   // from a point to a box
+    var dx = Math.max(r[0] - p.x, 0, p.x - r[2]);
+    var dy = Math.max(r[1] - p.y, 0, p.y - r[3]);
+    return Math.sqrt(dx * dx + dy * dy);
+  }
+  CM.rectDist = rectDist;
+
+  function spotRect(p, w, h, spot, rad) {
+    var g = rad + GAP, d = (rad + GAP) * 0.7;
+    switch (spot) {
+      case "right": return [p.x + g, p.y - h / 2, p.x + g + w, p.y + h / 2];
+      case "left": return [p.x - g - w, p.y - h / 2, p.x - g, p.y + h / 2];
+      case "above": return [p.x - w / 2, p.y - g - h, p.x + w / 2, p.y - g];
+      case "below": return [p.x - w / 2, p.y + g, p.x + w / 2, p.y + g + h];
+      case "above-right": return [p.x + d, p.y - d - h, p.x + d + w, p.y - d];
+      case "below-right": return [p.x + d, p.y + d, p.x + d + w, p.y + d + h];
+      case "above-left": return [p.x - d - w, p.y - d - h, p.x - d, p.y - d];
+      default: return [p.x - d - w, p.y + d, p.x - d, p.y + d + h];
+    }
   }
   function centred(p, w, h) { return [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2]; }
 
   CM.declutter = function () {
     var map = CM.map;
     if (!map) return;
-    var view = map.getSize();
-    var items = [];   // [marker, kind]
-    if (CM.labels) {
-      Array.from(CM.labels.values()).sort(function (a, b) { return a._cmRank - b._cmRank; })
-        .forEach(function (m) { items.push([m, "place"]); });
+    var view = map.getSize(), zoom = map.getZoom();
+    var rad = ((CM.config && CM.config.marker) || {}).radius || 3.5;
+    var minPop = CM.minPopulation(zoom);
+    var inView = function (p) {
+      return !(p.x < -150 || p.y < -60 || p.x > view.x + 150 || p.y > view.y + 60);
+    };
+    // The dots on the map, by place.
+    var dotGrid = new Grid(), dotAt = {};
+    (CM.dots || new Map()).forEach(function (d, k) {
+      if (!map.hasLayer(d)) return;
+      var p = map.latLngToContainerPoint(d.getLatLng());
+      if (!inView(p)) return;
+      var box = [p.x - rad, p.y - rad, p.x + rad, p.y + rad];
+      box.pid = k;
+      box.p = p;
+      dotGrid.add(box);
+      dotAt[k] = p;
+    });
+    // Read: sizes (measured once per text) and positions (projection, no layout).
+    var items = [];   // [icon, kind, point, size, pid]
+    function take(m, kind, pid) {
+      var icon = m._icon;
+      if (!icon || !icon.firstChild) return;
+      var key = icon.className.replace(/ ?cm-hidden/, "") + "|" + icon.firstChild.textContent;
+      if (!sizes[key]) sizes[key] = [icon.firstChild.offsetWidth, icon.firstChild.offsetHeight];
+      var p = pid && dotAt[pid] ? dotAt[pid] : map.latLngToContainerPoint(m.getLatLng());
+      // Only a place on screen is named: a name never stands for a place out of sight.
+      var shown = p.x >= 0 && p.y >= 0 && p.x <= view.x && p.y <= view.y;
+      items.push([icon, kind, p, sizes[key], pid, kind === "reference" ? inView(p) : shown]);
     }
     Object.keys(CM.layers).forEach(function (k) {
       var st = CM.layers[k];
-      if (st.marks && map.hasLayer(st.group)) st.marks.forEach(function (m) { items.push([m, "fixed"]); });
-    });
-    (CM.outlineLabels || []).forEach(function (m) { items.push([m, "reference"]); });
-    // Read: sizes (measured once per text) and positions (projection, no layout).
-    var live = [];
-    items.forEach(function (it) {
-      var m = it[0], icon = m._icon;
-      if (!icon || !icon.firstChild) return;
-      var key = icon.className + "|" + icon.firstChild.textContent;
-      if (!sizes[key]) sizes[key] = [icon.firstChild.offsetWidth, icon.firstChild.offsetHeight];
-      var p = map.latLngToContainerPoint(m.getLatLng());
-      if (p.x < -150 || p.y < -60 || p.x > view.x + 150 || p.y > view.y + 60) return;
-      live.push([icon, it[1], p, sizes[key]]);
-    });
-    // Decide, then write once.
-    var grid = new Grid(), writes = [];
-    live.forEach(function (x) {
-      if (x[1] === "fixed") grid.add(centred(x[2], x[3][0], x[3][1]));
-    });
-    live.forEach(function (x) {
-      if (x[1] !== "place") return;
-      var chosen = null;
-      for (var i = 0; i < SPOTS.length && chosen === null; i++) {
-        var r = spotRect(x[2], x[3][0], x[3][1], SPOTS[i]);
-        if (!grid.hits(r)) { chosen = SPOTS[i]; grid.add(r); }
+      if (st.marks && map.hasLayer(st.group)) {
+        st.marks.forEach(function (m, mk) { take(m, "share", mk.split("|")[0]); });
       }
-      writes.push([x[0], chosen]);
     });
-    live.forEach(function (x) {
+    if (CM.labels) {
+      Array.from(CM.labels.values())
+        .sort(function (a, b) { return (b._cmPop - a._cmPop) || (a._cmRank - b._cmRank); })
+        .forEach(function (m) { take(m, m._cmPop >= minPop ? "place" : "small", m._cmPid); });
+    }
+    (CM.outlineLabels || []).forEach(function (m) { take(m, "reference", null); });
+    // Decide, then write once. No label goes under the caption, legend or controls.
+    var grid = new Grid(), writes = [];
+    var origin = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var b = c.getBoundingClientRect();
+      if (b.width && b.height) {
+        grid.add([b.left - origin.left, b.top - origin.top, b.right - origin.left, b.bottom - origin.top]);
+      }
+    });
+    function fits(x, r) {
+      if (x[1] !== "reference" && (r[0] < 0 || r[1] < 0 || r[2] > view.x || r[3] > view.y)) {
+        return false; // a name is read whole or not at all
+      }
+      if (grid.hits(r)) return false;
+      var own = x[4] && dotAt[x[4]] ? rectDist(dotAt[x[4]], r) : -Infinity;
+      var needed = own === -Infinity ? rad + 1 : Math.max(own + CLEAR, own * RATIO);
+      var reach = needed + rad;
+      var probe = [r[0] - reach, r[1] - reach, r[2] + reach, r[3] + reach];
+      var ok = true;
+      dotGrid.near(probe).forEach(function (o) {
+        if (!ok || o.pid === x[4]) return;
+        var d = rectDist(o.p, r);
+        if (d <= rad + 1 || d <= needed) ok = false;
+      });
+      return ok;
+    }
+    items.forEach(function (x) {
+      if (x[1] !== "share" && x[1] !== "place") return;
+      var chosen = null, rect = null;
+      if (x[5] && x[4] && dotAt[x[4]]) {
+        for (var i = 0; i < SPOTS.length && chosen === null; i++) {
+          var r = spotRect(x[2], x[3][0], x[3][1], SPOTS[i], rad);
+          if (fits(x, r)) { chosen = SPOTS[i]; rect = r; grid.add(r); }
+        }
+      }
+      writes.push([x[0], chosen === null ? null : [rect[0] - x[2].x, rect[1] - x[2].y]]);
+    });
+    items.forEach(function (x) {
+      if (x[1] === "small") writes.push([x[0], null]);
       if (x[1] !== "reference") return;
       var r = centred(x[2], x[3][0], x[3][1]);
-      var free = !grid.hits(r);
+      var free = x[5] && fits(x, r);
       if (free) grid.add(r);
-      writes.push([x[0], free ? "" : null]);
+      writes.push([x[0], free ? "centre" : null]);
     });
     writes.forEach(function (w) {
-      var icon = w[0];
-      SPOTS.forEach(function (c) { if (c) icon.classList.remove(c); });
-      if (w[1]) icon.classList.add(w[1]);
-      icon.classList.toggle("cm-hidden", w[1] === null);
+      var icon = w[0], at = w[1];
+      if (at && at !== "centre") icon.firstChild.style.transform = "translate(" + at[0] + "px, " + at[1] + "px)";
+      icon.classList.toggle("cm-hidden", at === null);
     });
+    CM.declutterRuns = (CM.declutterRuns || 0) + 1;
   };
   CM.scheduleDeclutter = function () {
     if (CM._declutterPending) return;
@@ -496,7 +774,7 @@
     var safeBases = {};
     Object.keys(bases).forEach(function (name) { safeBases[CM.escapeHtml(name)] = bases[name]; });
     CM.control = L.control.layers(safeBases, {}, {
-      collapsed: false, autoZIndex: false, sortLayers: true,
+      collapsed: CM.small(map), autoZIndex: false, sortLayers: true,
       sortFunction: function (a, b, nameA, nameB) {
         return order.indexOf(CM.layerKeys[nameA]) - order.indexOf(CM.layerKeys[nameB]);
       },

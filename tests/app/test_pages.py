@@ -76,6 +76,8 @@ def drawn(at: AppTest) -> dict:
         "counts": {k: len(v) for k, v in layers.items()},
         "rows": layers,
         "caption": data["caption"],
+        "notes": data["notes"],
+        "focus": [call[0] for call in _calls(groups, "focusPlace")],
         "hidden": hidden,
         "labels": {Gazetteer.load().get(pid).name for pid in data["labels"]},
         "js_links": args["js_links"],
@@ -133,29 +135,79 @@ def test_slider_changes_the_map_but_not_its_base(app, expected):
     assert app.query_params["date"] == "2025-07-31"
 
 
-@pytest.mark.parametrize("button, day", [(0, DEC_1), (1, DEC_2)])
-def test_previous_and_next_step_between_claim_dates(app, button, day):
-    app.query_params["date"] = DEC_1.isoformat() if button else DEC_2.isoformat()
+@pytest.mark.parametrize(
+    "start, presses, day",
+    [
+        ("2025-12-02", ["w_prev_claim"], DEC_1),
+        ("2025-12-01", ["w_prev_claim", "w_next_claim", "w_next_claim"], DEC_2),
+        ("2025-11-25", ["w_prev_claim"], JUL_31),  # from a day between claims
+        ("2025-11-25", ["w_next_claim"], DEC_1),
+        ("2022-02-24", ["w_next_claim"], date(2023, 5, 20)),  # before the first claim
+    ],
+)
+def test_previous_and_next_jump_from_claim_date_to_claim_date(app, start, presses, day):
+    app.query_params["date"] = start
     app.run()
-    if button:  # from 1 Dec, "previous" then "next" comes back to 1 Dec, then 2 Dec
-        app.sidebar.button[0].click().run()
-        app.sidebar.button[1].click().run()
-    app.sidebar.button[button].click().run()
+    for key in presses:
+        app.button(key=key).click().run()
     assert day.isoformat() in drawn(app)["caption"]
+    assert app.query_params["date"] == day.isoformat()
 
 
 @pytest.mark.parametrize(
-    "text, shown, warning",
+    "text, in_force, note",
     [
-        ("2025-11-20", JUL_31, "No claim was made on 2025-11-20"),
-        ("yesterday", DEC_2, "not a date"),
+        ("2025-11-25", JUL_31, "No claim on this day: the claims in force since 2025-07-31"),
+        ("2022-02-24", None, "No claim stored before 2023-05-20"),
+        ("2025-12-01", DEC_1, None),
     ],
 )
-def test_url_date_that_is_no_claim_date(app, text, shown, warning):
+def test_url_date_is_kept_as_given(app, expected, text, in_force, note):
     app.query_params["date"] = text
     app.run()
-    assert shown.isoformat() in drawn(app)["caption"]
-    assert any(warning in w.value for w in app.warning)
+    d = drawn(app)
+    assert f"Claims as of {text}" in d["caption"]
+    assert app.query_params["date"] == text  # kept, not moved to a claim date
+    assert app.date_input(key="w_date_pick").value == date.fromisoformat(text)
+    assert app.sidebar.select_slider[0].value == date.fromisoformat(text)
+    if in_force is None:
+        assert sum(d["counts"].values()) == 0
+    else:
+        assert d["counts"] == expected(in_force)
+    if note is None:
+        assert d["notes"] == []
+    else:
+        assert any(note in n for n in d["notes"])
+    assert not app.warning
+
+
+def test_slider_and_picker_cover_every_day_to_today(app):
+    from ui.sidebar import today
+
+    app.run()
+    options = app.sidebar.select_slider[0].options
+    assert options[0].startswith("2023-05-20") and options[-1].startswith(today().isoformat())
+    assert len(options) == (today() - date(2023, 5, 20)).days + 1
+    marked = [o for o in options if o.endswith("●")]
+    assert [o.split()[0] for o in marked] == [
+        "2023-05-20", "2024-02-17", "2025-01-06", "2025-07-30", "2025-07-31",
+        "2025-12-01", "2025-12-02",
+    ]  # fmt: skip
+    app.date_input(key="w_date_pick").set_value(date(2025, 11, 25)).run()
+    assert "Claims as of 2025-11-25" in drawn(app)["caption"]
+    assert app.query_params["date"] == "2025-11-25"
+
+
+@pytest.mark.parametrize("text", ["2025-13-45", "yesterday"])
+def test_impossible_url_date_keeps_its_message_until_dismissed(app, text):
+    app.query_params["date"] = text
+    app.run()
+    assert "2025-12-02" in drawn(app)["caption"]
+    assert any("not a date" in w.value for w in app.warning)
+    app.sidebar.select_slider[0].set_value(DEC_1).run()  # the reader goes on
+    assert any("not a date" in w.value for w in app.warning)  # the message stays
+    app.button(key="dismiss_notices").click().run()
+    assert not app.warning
 
 
 # -- the layers ------------------------------------------------------------------------
@@ -240,3 +292,52 @@ def test_timeline_page_sums_up_each_side(app):
     assert "Russia: RU holds all (2025-12-01)" in text
     assert "Ukraine:" in text and "UA holds the north part" in text
     assert not app.exception
+
+
+# -- find a place, share the view --------------------------------------------------------
+@pytest.mark.parametrize("query", ["Krasnoarmeysk", "Покровськ", "Pokrovsk", "pokrovsk "])
+def test_search_flies_to_the_place_with_its_popup(app, query):
+    app.run()
+    app.text_input(key="w_place_search").input(query).run()
+    [focus] = drawn(app)["focus"]
+    assert focus["pid"] == str(POKROVSK) and focus["place"][:2] == ["Pokrovsk", "Donetsk"]
+    app.run()
+    assert drawn(app)["focus"] == []  # once
+
+
+@pytest.mark.parametrize(
+    "query, message, options",
+    [
+        ("Andriivka", "may be any of these places", "Andriivka (Donetsk oblast, UA)"),
+        ("Nowhereville", "No place called “Nowhereville”", None),
+    ],
+)
+def test_search_never_guesses(app, query, message, options):
+    app.run()
+    app.text_input(key="w_place_search").input(query).run()
+    assert drawn(app)["focus"] == []
+    shown = " ".join(m.value for m in [*app.markdown, *app.info])
+    assert message in shown
+    if options:
+        labels = [b.label for b in app.button if b.key and b.key.startswith("w_search_pick_")]
+        assert options in labels and len(labels) > 1
+        pick = next(b for b in app.button if b.label == options)
+        pick.click().run()
+        [focus] = drawn(app)["focus"]
+        assert focus["place"][:2] == ["Andriivka", "Donetsk"]
+
+
+def test_view_goes_in_the_url_and_comes_back(app):
+    app.query_params.update({"date": "2025-11-25", "lat": "48.3", "lon": "37.2", "z": "10.5"})
+    app.run()
+    d = drawn(app)
+    assert app.query_params["z"] == "10.5" and app.query_params["lat"] == "48.3000"
+    assert [round(x, 4) for x in map_args(app)["center"] or []] in ([], [48.3, 37.2])
+    assert '"share": true' in d["script"]
+    assert "[48.3, 37.2]" in d["script"] and "10.5" in d["script"]  # the map opens there
+
+
+def test_bad_url_view_is_reported(app):
+    app.query_params.update({"lat": "123", "lon": "37.2", "z": "9"})
+    app.run()
+    assert any("view" in w.value for w in app.warning)

@@ -60,10 +60,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page whose non-local requests are blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def offline_context(browser, width: int = 1400, height: int = 900, **options):
+    """A browser context whose non-local requests are blocked and recorded in
+    ``context.blocked_requests`` (``options``: Playwright's, e.g. ``color_scheme``)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     blocked: list[str] = []
 
     def route(r):
@@ -74,8 +74,16 @@ def page(browser):
             r.abort()
 
     context.route("**/*", route)
+    context.blocked_requests = blocked
+    return context
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page whose non-local requests are blocked and recorded."""
+    context = offline_context(browser)
     pg = context.new_page()
-    pg.blocked_requests = blocked
+    pg.blocked_requests = context.blocked_requests
     yield pg
     context.close()
 
@@ -102,15 +110,23 @@ def wait_until_up(url: str, timeout: float = 90.0) -> None:
 
 
 @contextmanager
-def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
-    """``streamlit run app.py`` on a free port (or ``port``) with ``CONFLICTMAP_DB=db``
-    and extra Streamlit options ``args``; yields its URL.
+def running_app(
+    db: Path,
+    log: Path,
+    env: dict | None = None,
+    *,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+):
+    """``streamlit run app.py`` on a free port (or ``port``) with ``CONFLICTMAP_DB=db``,
+    extra Streamlit options ``args`` and environment ``env`` (e.g. ``STREAMLIT_THEME_*``
+    settings); yields its URL.
 
     The server is polled until it answers, and stopped on exit.
     """
     port = port or free_port()
     # No usage-statistics flag here: .streamlit/config.toml must keep the app offline.
-    env = {**os.environ, "CONFLICTMAP_DB": str(db)}
+    env = {**os.environ, "CONFLICTMAP_DB": str(db), **(env or {})}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [

@@ -65,8 +65,11 @@ def test_import_then_read_the_claims_against_deepstate(
     page.goto(app_url + "/?date=2025-12-02&layers=ru,ua,other,contested,assessment")
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
     control = frame.locator(".leaflet-control-layers label", has_text="Independent assessment")
-    expect(control).to_contain_text("2025-12-02", timeout=60_000)
-    expect(control.locator("input")).to_be_checked()
+    expect(control.locator("input")).to_be_checked(timeout=60_000)
+    # A short name in the control; the source and date in the caption.
+    expect(frame.locator(".cm-caption-notes")).to_contain_text(
+        re.compile(r"Independent assessment: DeepStateMap\b.*, assessed 2025-12-02")
+    )
     shapes = frame.locator(".leaflet-cm-assessment-pane path")
     expect(shapes.first).to_be_attached()
     assert shapes.count() >= 2  # occupied and grey zone

@@ -93,7 +93,7 @@ def test_overlay_is_drawn_in_its_own_layer(ws):
     )
     text = S.render(S.take_snapshot(ws, AFTER, overlay=overlay), "html").decode("utf-8")
     assert "conflictmap.assessment(" in text
-    assert "Independent assessment (test assessment, 2025-12-02)" in text
+    assert "Independent assessment: test assessment, assessed 2025-12-02" in text
 
 
 JINJA = "{{ 6 * 7 }}{% if true %}RAN{% endif %}"

@@ -282,7 +282,7 @@ def test_assessment_overlay_is_under_the_claims_and_off_by_default(layers):
     keys = [g.cm_key for g in groups]
     assert keys.index("assessment") < min(keys.index(k) for k in LAYERS)
     assessment = groups[keys.index("assessment")]
-    assert not assessment.show and "2025-11-30" in assessment.layer_name
+    assert not assessment.show and assessment.layer_name == "Independent assessment"
     html = (
         mapview.build_map(layers, DEC_2, overlay=overlay, visible=set(LAYERS) | {"assessment"})
         .get_root()
