@@ -129,7 +129,7 @@ OPEN_ASSESSMENT_TIP = """() => {
 
 def test_hostile_assessment_source_shows_as_text(page, app_url, tmp_path, screenshot_dir):
     """A DeepStateMap file whose source is markup: uploaded, listed, drawn, named in the
-    layer control and in the shapes' tooltips, and never run."""
+    map's caption and in the shapes' tooltips, and never run."""
     import json
 
     dialogs = []
@@ -147,10 +147,13 @@ def test_hostile_assessment_source_shows_as_text(page, app_url, tmp_path, screen
 
     page.goto(app_url + "/?date=2025-12-02&layers=ru,contested,assessment")
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    # The layer control keeps its short name; the source is named in the caption, as text.
     control = frame.locator(".leaflet-control-layers label", has_text="Independent assessment")
-    expect(control).to_contain_text(PWN, timeout=60_000)  # the markup, shown as text
+    expect(control.locator("input")).to_be_checked(timeout=60_000)
     expect(control.locator("img, script")).to_have_count(0)
-    expect(control.locator("input")).to_be_checked()
+    caption = frame.locator(".cm-caption")
+    expect(caption).to_contain_text(PWN, timeout=60_000)  # the markup, shown as text
+    expect(caption.locator("img, script")).to_have_count(0)
     shape = frame.locator(".leaflet-cm-assessment-pane path").first
     expect(shape).to_be_attached()
     inner = next(f for f in page.frames if "st_folium" in f.url)
