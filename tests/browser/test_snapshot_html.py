@@ -168,7 +168,8 @@ def test_map_page_buttons_download_every_format(page, app_server, tmp_path, scre
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_hostile_assessment_source_shows_as_text(page, ws, tmp_path, source):
-    """The layer control names the assessment by its source: as text, never run."""
+    """The caption names the assessment by its source, the layer control by its short
+    name: as text, never run."""
     snap = S.take_snapshot(ws, AFTER, ["ru"], overlay=hostile_overlay(source))
     path = S.write(snap, tmp_path / "hostile-assessment.html")
     dialogs = []
@@ -176,7 +177,10 @@ def test_hostile_assessment_source_shows_as_text(page, ws, tmp_path, source):
     open_snapshot(page, path)
     label = page.locator(".leaflet-control-layers label", has_text="Independent assessment")
     label.wait_for()
-    assert source in label.inner_text()
     assert label.locator("img, script, svg, iframe, a, style").count() == 0
+    caption = page.locator(".cm-caption")  # the source is named in the caption, as text
+    assert source in caption.inner_text()
+    # Source links are the caption's own; nothing from the file becomes markup.
+    assert caption.locator("img, script, svg, iframe, style, a[href^='javascript']").count() == 0
     assert page.evaluate("() => window.__pwned === undefined")
     assert dialogs == [] and page.blocked_requests == []
