@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from conflictmap.places import PARTS as FOOTPRINT_PARTS
 from conflictmap.reader import REVIEW_COLUMNS as COLUMNS
 from conflictmap.reader import (
     Article,
@@ -41,19 +42,7 @@ _ids = itertools.count(1)
 CLAIMANTS = ["RU", "UA", "OTHER"]
 CONTROLLERS = ["RU", "UA", "CONTESTED"]
 EXTENTS = ["", "full", "partial"]
-PARTS = [
-    "",
-    "north",
-    "south",
-    "east",
-    "west",
-    "centre",
-    "outskirts",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-]
+PARTS = ["", *FOOTPRINT_PARTS]  # "" for a claim on the whole place
 
 
 @dataclass

@@ -8,7 +8,7 @@ metres. Nothing here knows about claims.
 from . import regions
 from .backdrop import backdrop
 from .build import build as build_gazetteer
-from .footprints import Footprints, normalise_part, radius_m, utm_epsg
+from .footprints import PARTS, Footprints, normalise_part, radius_m, utm_epsg
 from .gazetteer import (
     CONFIDENT_MARGIN,
     HOME_COUNTRY,
@@ -22,6 +22,7 @@ from .textnorm import FoldedText, fold
 from .translit import is_cyrillic, name_key
 
 __all__ = [
+    "PARTS",
     "CONFIDENT_MARGIN",
     "HOME_COUNTRY",
     "W_CONTEXT",

@@ -34,7 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..places import HOME_COUNTRY, Gazetteer, Place
+from ..places import HOME_COUNTRY, PARTS, Gazetteer, Place
 from . import en, ru, uk
 from .cues import Speech
 from .dates import find_periods, parse_calendar_date
@@ -708,19 +708,7 @@ class _Document:
                 frozenset({"south", "east"}): "southeast",
                 frozenset({"south", "west"}): "southwest",
             }.get(frozenset({part, hit.part2}))
-        if part not in (
-            None,
-            "north",
-            "south",
-            "east",
-            "west",
-            "centre",
-            "outskirts",
-            "northeast",
-            "northwest",
-            "southeast",
-            "southwest",
-        ):
+        if part is not None and part not in PARTS:
             part = None
         extent = None
         if controller != "CONTESTED":
