@@ -41,7 +41,9 @@ class Workspace:
         version = self.ledger.version()
         with self._lock:
             if self._index is None or version != self._index_version:
-                self._index = ControlIndex.from_claims(self.ledger.claims())
+                gaz = self.gazetteer
+                mapped = [c for c in self.ledger.claims() if gaz.get(c.place_id).mapped]
+                self._index = ControlIndex.from_claims(mapped)
                 self._index_version = version
             return self._index
 

@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 
 from ..ledger import Ledger, StoredAssessment
-from ..places import Footprints
+from ..places import Footprints, UnmappedPlace
 from .compare import (
     AssessmentIndex,
     IndexCache,
@@ -498,6 +498,8 @@ def place_shares(
             "import one with: python -m conflictmap assessment import FILE"
         )
     place = footprints.gazetteer.get(place_id)
+    if at is None and not place.mapped:
+        raise UnmappedPlace(place)
     lat, lon = (place.lat, place.lon) if at is None else (float(at[0]), float(at[1]))
     idx = index_for(overlay)
     if radius_km is not None:

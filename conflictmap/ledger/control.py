@@ -247,13 +247,16 @@ def control_layers(
     """The requested layers as of a date, as GeoDataFrames (EPSG:4326) with footprints.
 
     Claimant layers are drawn as the claimed part where the claim names one, else as
-    the whole footprint; contested and agreed places as the whole footprint.
+    the whole footprint; contested and agreed places as the whole footprint. Places
+    nobody has placed yet (no coordinates) are left out: they cannot be drawn.
     """
     rows = layer_rows(index.latest(as_of))
     gaz = footprints.gazetteer
     out = {}
     for layer in layers:
         df = rows[layer].copy()
+        if len(df):
+            df = df[[gaz.get(int(pid)).mapped for pid in df["place_id"]]]
         if len(df):
             places = [gaz.get(int(pid)) for pid in df["place_id"]]
             df["place"] = [p.name for p in places]

@@ -841,13 +841,8 @@ class Ledger:
         features = []
         for c in claims:
             p = self.gazetteer.get(c.place_id)
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": c.as_record(),
-                    "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                }
-            )
+            point = {"type": "Point", "coordinates": [p.lon, p.lat]} if p.mapped else None
+            features.append({"type": "Feature", "properties": c.as_record(), "geometry": point})
         return {"type": "FeatureCollection", "features": features}
 
     # -- assessments -------------------------------------------------------------

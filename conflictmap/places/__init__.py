@@ -17,7 +17,11 @@ from .gazetteer import (
     Candidate,
     Gazetteer,
     Place,
+    PlaceContext,
+    Resolution,
+    UnmappedPlace,
 )
+from .spellings import russian_spellings, ukrainian_spellings
 from .textnorm import FoldedText, fold
 from .translit import is_cyrillic, name_key
 
@@ -32,6 +36,9 @@ __all__ = [
     "Footprints",
     "Gazetteer",
     "Place",
+    "PlaceContext",
+    "Resolution",
+    "UnmappedPlace",
     "backdrop",
     "build_gazetteer",
     "fold",
@@ -40,5 +47,7 @@ __all__ = [
     "normalise_part",
     "radius_m",
     "regions",
+    "russian_spellings",
+    "ukrainian_spellings",
     "utm_epsg",
 ]

@@ -40,7 +40,7 @@ class Backdrop:
 
 
 def _arrays(gazetteer: Gazetteer):
-    places = list(gazetteer)
+    places = list(gazetteer.mapped())
     lon = np.array([p.lon for p in places])
     lat = np.array([p.lat for p in places])
     return places, lon, lat

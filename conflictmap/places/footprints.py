@@ -22,7 +22,7 @@ from pyproj import CRS, Proj
 from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, UnmappedPlace
 
 PARTS = (
     "north",
@@ -184,6 +184,8 @@ class Footprints:
         by_zone: dict[int, list[tuple[int, str | None]]] = {}
         for gid, part in todo:
             place = self.gazetteer.get(gid)
+            if not place.mapped:
+                raise UnmappedPlace(place)
             by_zone.setdefault(utm_epsg(place.lon, place.lat), []).append((gid, part))
         for epsg, items in by_zone.items():
             places = [self.gazetteer.get(gid) for gid, _ in items]

@@ -66,6 +66,77 @@ BELARUS = {
 }
 COUNTRY_REGIONS = {"UA": UKRAINE, "RU": RUSSIA, "BY": BELARUS}
 
+# The first two digits of a KATOTTG code (the official register of Ukraine's
+# settlements) and the oblast they stand for, named as in ``UKRAINE``.
+KATOTTG_OBLASTS = {
+    "01": "Crimea",
+    "05": "Vinnytsia",
+    "07": "Volyn",
+    "12": "Dnipropetrovsk",
+    "14": "Donetsk",
+    "18": "Zhytomyr",
+    "21": "Zakarpattia",
+    "23": "Zaporizhzhia",
+    "26": "Ivano-Frankivsk",
+    "32": "Kyiv",
+    "35": "Kirovohrad",
+    "44": "Luhansk",
+    "46": "Lviv",
+    "48": "Mykolaiv",
+    "51": "Odesa",
+    "53": "Poltava",
+    "56": "Rivne",
+    "59": "Sumy",
+    "61": "Ternopil",
+    "63": "Kharkiv",
+    "65": "Kherson",
+    "68": "Khmelnytskyi",
+    "71": "Cherkasy",
+    "73": "Chernivtsi",
+    "74": "Chernihiv",
+    "80": "Kyiv City",
+    "85": "Sevastopol",
+}
+
+# Stems of the Russian and Ukrainian adjectives that name an oblast («Донецкой
+# области», «Харківської області», «Запорожская область»), lower case, ё as е.
+CYRILLIC_STEMS = {
+    "Cherkasy": ["черкасск", "черкаськ"],
+    "Chernihiv": ["черниговск", "чернігівськ"],
+    "Chernivtsi": ["черновицк", "чернівецьк"],
+    "Dnipropetrovsk": ["днепропетровск", "дніпропетровськ"],
+    "Donetsk": ["донецк", "донецьк"],
+    "Ivano-Frankivsk": ["ивано-франковск", "івано-франківськ"],
+    "Kharkiv": ["харьковск", "харківськ"],
+    "Kherson": ["херсонск", "херсонськ"],
+    "Khmelnytskyi": ["хмельницк", "хмельницьк"],
+    "Kirovohrad": ["кировоградск", "кіровоградськ"],
+    "Kyiv": ["киевск", "київськ"],
+    "Luhansk": ["луганск", "луганськ"],
+    "Lviv": ["львовск", "львівськ"],
+    "Mykolaiv": ["николаевск", "миколаївськ"],
+    "Odesa": ["одесск", "одеськ"],
+    "Poltava": ["полтавск", "полтавськ"],
+    "Rivne": ["ровенск", "рівненськ"],
+    "Sumy": ["сумск", "сумськ"],
+    "Ternopil": ["тернопольск", "тернопільськ"],
+    "Vinnytsia": ["винницк", "вінницьк"],
+    "Volyn": ["волынск", "волинськ"],
+    "Zakarpattia": ["закарпатск", "закарпатськ"],
+    "Zaporizhzhia": ["запорожск", "запорізьк"],
+    "Zhytomyr": ["житомирск", "житомирськ"],
+    "Belgorod": ["белгородск", "бєлгородськ"],
+    "Bryansk": ["брянск", "брянськ"],
+    "Kursk": ["курск", "курськ"],
+    "Rostov": ["ростовск", "ростовськ"],
+}
+# "Donetsk/Luhansk People's Republic" in Russian and Ukrainian, and their initials.
+_PEOPLES = {
+    "Donetsk": r"днр|донецк\w*\s+народн\w*\s+республик\w*|донецьк\w*\s+народн\w*\s+республ\w*",
+    "Luhansk": r"лнр|луганск\w*\s+народн\w*\s+республик\w*|луганськ\w*\s+народн\w*\s+республ\w*",
+}
+_CYR_REGION_WORD = r"(?:област\w*|обл\.?|район\w*|краю|края|край)"
+
 # Other spellings of region names, as they appear in text (lower case).
 SPELLINGS = {
     "Cherkasy": ["cherkasy", "cherkassy"],
@@ -118,6 +189,41 @@ def region_name(country: str, admin1: str) -> str:
     return COUNTRY_REGIONS.get(country, {}).get(admin1, "")
 
 
+@lru_cache(maxsize=1)
+def _cyrillic_pattern() -> re.Pattern:
+    stems = sorted({s for ss in CYRILLIC_STEMS.values() for s in ss}, key=len, reverse=True)
+    adjective = r"(?<!\w)(" + "|".join(map(re.escape, stems)) + r")\w{0,4}\s+" + _CYR_REGION_WORD
+    peoples = "|".join(f"(?P<{name}>{pat})" for name, pat in _PEOPLES.items())
+    return re.compile(rf"{adjective}|(?<!\w)(?:{peoples})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _by_stem() -> dict:
+    return {s: name for name, ss in CYRILLIC_STEMS.items() for s in ss}
+
+
+def cyrillic_region_phrases(text: str) -> list[tuple[int, int, str]]:
+    """Spans of Russian and Ukrainian region phrases, with the region each names.
+
+    «в Харьковской области», «Донецької області», «ДНР», «Луганской Народной Республики».
+
+    >>> cyrillic_region_phrases("освобожден населенный пункт Ровное ДНР")
+    [(35, 38, 'Donetsk')]
+    >>> [r for _, _, r in cyrillic_region_phrases("у Харківській області")]
+    ['Kharkiv']
+    """
+    if not text or text.isascii():
+        return []
+    out = []
+    for m in _cyrillic_pattern().finditer(text.replace("ё", "е").replace("Ё", "Е")):
+        if m.group(1):
+            region = _by_stem()[m.group(1).lower()]
+        else:
+            region = next(name for name in _PEOPLES if m.group(name))
+        out.append((m.start(), m.end(), region))
+    return out
+
+
 def regions_in(text: str) -> set[str]:
     """Names of the regions that ``text`` mentions, by any spelling.
 
@@ -125,11 +231,13 @@ def regions_in(text: str) -> set[str]:
     ['Kharkiv', 'Zaporizhzhia']
     >>> regions_in("Kyiv's General Staff said")
     set()
+    >>> regions_in("Вишневое в Харьковской области")
+    {'Kharkiv'}
     """
     if not text:
         return set()
     table = _by_spelling()
-    found = set()
+    found = {r for _, _, r in cyrillic_region_phrases(text)}
     for m in _spelling_pattern().finditer(text):
         # "Kyiv's General Staff", "Moscow's forces": a government, not a place.
         if text[m.end() : m.end() + 2] in ("'s", "’s"):

@@ -32,7 +32,9 @@ FRACTION_TOLERANCE = 0.05
 
 
 def distance_km(a: Place, lat: float, lon: float) -> float:
-    """Great-circle distance in km between a place and a point."""
+    """Great-circle distance in km between a place and a point (inf when unmapped)."""
+    if not a.mapped:
+        return math.inf
     p1, p2 = math.radians(a.lat), math.radians(lat)
     dp, dl = p2 - p1, math.radians(lon - a.lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -976,6 +976,21 @@ class MentionFinder:
         places = tuple(c.place for c in cands[:8])
         if not cands:
             return Mention(surface, start, end, None, (), "not in the gazetteer")
+        # The region decides: with places of the name in the regions the text names,
+        # only those are eligible; with none there, a village elsewhere is not guessed.
+        inside = [c for c in cands if c.place.oblast in context]
+        if context and inside:
+            cands = inside
+            places = tuple(c.place for c in cands[:8])
+        elif explicit and all(c.place.population < TOWN_POPULATION for c in cands[:1]):
+            return Mention(
+                surface,
+                start,
+                end,
+                None,
+                places,
+                "no place of that name in the regions the text names",
+            )
         best = cands[0]
         if len(cands) > 1 and best.score - cands[1].score < CONFIDENT_MARGIN:
             return Mention(

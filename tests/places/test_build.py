@@ -83,3 +83,78 @@ def test_rows_do_not_depend_on_hash_order():
         )
         outputs.add(proc.stdout)
     assert len(outputs) == 1
+
+
+REGISTER = [
+    {
+        "katottg": "UA23100070010012345",
+        "name": "Гуляйполе",
+        "category": "M",
+        "oblast": "Zaporizhzhia",
+        "raion": "Polohivskyi",
+        "hromada": "Huliaipilska",
+        "hromada_code": "2310007",
+        "centre": True,
+    },
+    {
+        "katottg": "UA14160110200090457",
+        "name": "Новоселидівка",
+        "category": "C",
+        "oblast": "Donetsk",
+        "raion": "Pokrovskyi",
+        "hromada": "Kurakhivska",
+        "hromada_code": "1416011",
+        "centre": False,
+    },
+]
+
+
+def test_register_entries_join_geonames_or_come_unmapped():
+    rows = {r["name"]: r for r in build_rows(CITIES, {691999: "Sievierodonetsk"}, REGISTER)}
+    town = rows["Huliaipole"]
+    assert (town["katottg"], town["raion"], town["lat"]) == (
+        "UA23100070010012345",
+        "Polohivskyi",
+        47.66685,
+    )
+    village = rows["Novoselydivka"]
+    assert village["lat"] == "" and village["geonames_id"] == 1_141_611_020
+    assert {"Новоселидівка", "Новоселидовка", "Novoselidovka"} <= set(village["aliases"].split("|"))
+
+
+def test_joined_rows_do_not_depend_on_hash_order():
+    script = (
+        "import json, sys; from conflictmap.places.build import build_rows; "
+        "cities, register = json.loads(sys.stdin.read()); "
+        "print(json.dumps(build_rows(cities, {}, register)))"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps([CITIES, REGISTER]),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("seed", ["0", "12345"])
+def test_the_bundled_gazetteer_is_rebuilt_byte_for_byte(tmp_path, seed):
+    out = tmp_path / "places.tsv.gz"
+    script = (
+        "import sys; from pathlib import Path; from conflictmap.places import build_gazetteer; "
+        "build_gazetteer(Path(sys.argv[1]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(out)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        timeout=300,
+    )
+    assert out.read_bytes() == (ROOT / "geodata" / "places.tsv.gz").read_bytes()
