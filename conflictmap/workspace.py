@@ -27,13 +27,29 @@ class Workspace:
         footprints: Footprints | None = None,
         seed: bool = True,
     ):
-        self.gazetteer = gazetteer or Gazetteer.load()
         kwargs = {} if seed else {"seed_file": None}
-        self.ledger = Ledger(db_url, gazetteer=self.gazetteer, **kwargs)
-        self.footprints = footprints or Footprints.from_env(self.gazetteer)
+        self.ledger = Ledger(db_url, gazetteer=gazetteer or Gazetteer.load(), **kwargs)
+        self._fixed_footprints = footprints
+        self._footprints: Footprints | None = None
         self._index: ControlIndex | None = None
         self._index_version = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer with the villages placed in this database."""
+        return self.ledger.gazetteer
+
+    @property
+    def footprints(self) -> Footprints:
+        """Footprints over :attr:`gazetteer` (made again when a village is placed)."""
+        if self._fixed_footprints is not None:
+            return self._fixed_footprints
+        gaz = self.gazetteer
+        with self._lock:
+            if self._footprints is None or self._footprints.gazetteer is not gaz:
+                self._footprints = Footprints.from_env(gaz)
+            return self._footprints
 
     @property
     def index(self) -> ControlIndex:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from conflictmap.ledger import ImportRejected, NotAllowed
 from conflictmap.reader import ReviewError, records_from_rows
-from ui import auth, data
+from ui import auth, data, placing_view
 from ui import ingest_view as view
 
 st.title("Read reports")
@@ -111,6 +111,16 @@ for item in reversed(items):
     language = {"en": "English", "ru": "Russian", "uk": "Ukrainian"}.get(ex.language, ex.language)
     st.markdown(f"**Language:** {view.plain(language)}")
     st.markdown(f"**Places:** {view.plain(placed) or 'none placed'}")
+    unmapped = placing_view.unmapped_places(ex, ws.gazetteer)
+    if unmapped:
+        st.markdown(
+            "**Known, not on the map yet:** "
+            + "; ".join(f"{view.plain(p.name)} ({view.plain(p.identity)})" for p in unmapped)
+            + ". Their claims can be added now and are drawn once the village is placed."
+        )
+        for p in unmapped:
+            with st.expander(f"Place {view.plain(p.name)} on the map", expanded=True):
+                placing_view.place_form(p, ws, view.plain)
     if unresolved:
         st.markdown(
             f"**Not placed** (several places or none fit): {view.plain(unresolved)}. "

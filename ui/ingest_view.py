@@ -217,7 +217,7 @@ def editor(item: Item) -> pd.DataFrame:
             "part": cc.SelectboxColumn("part", options=PARTS),
             "date": cc.DateColumn("claim date", format="YYYY-MM-DD", required=True),
             "evidence": cc.TextColumn("evidence", disabled=True, width="large"),
-            "place_id": cc.NumberColumn("GeoNames id", disabled=True, format="%d"),
+            "place_id": cc.NumberColumn("place id", disabled=True, format="%d"),
         },
     )
 

@@ -16,6 +16,7 @@ from .claims import ClaimError, date_range, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
 from .coordinates import coordinate_problem, geometry_problem
+from .placing import PLACEMENT_FIELDS, Placement, PlacementRejected
 from .store import (
     AddResult,
     Batch,
@@ -71,10 +72,13 @@ __all__ = [
     "CONTROL_COLUMNS",
     "LAYERS",
     "LAYER_TITLES",
+    "PLACEMENT_FIELDS",
     "ClaimError",
     "ControlIndex",
     "ImportRejected",
     "Ledger",
+    "Placement",
+    "PlacementRejected",
     "StoredAssessment",
     "changes_between",
     "control_layers",

@@ -104,6 +104,16 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
+def _with_placed_point(record: dict, geometry) -> dict:
+    """A claim of a village someone placed carries its point in the feature's geometry."""
+    if record.get("placed_by") and isinstance(geometry, dict) and geometry.get("type") == "Point":
+        coords = geometry.get("coordinates") or []
+        if len(coords) >= 2:
+            record.setdefault("place_lon", coords[0])
+            record.setdefault("place_lat", coords[1])
+    return record
+
+
 def json_records(text: str, path: Path) -> list[dict]:
     """Records of a GeoJSON FeatureCollection (the features' properties) or a JSON list."""
     if not _depth_ok(text):
@@ -127,10 +137,11 @@ def json_records(text: str, path: Path) -> list[dict]:
                 props = {}
             if not isinstance(props, dict):
                 raise _reject(path, f"feature {n}: properties: not an object")
-            why = coordinate_problem(feature.get("geometry"))
+            geometry = feature.get("geometry")
+            why = coordinate_problem(geometry)
             if why:
                 raise _reject(path, f"feature {n}: geometry.{why}")
-            records.append(dict(props))
+            records.append(_with_placed_point(dict(props), geometry))
         return records
     if isinstance(data, list):
         for n, rec in enumerate(data, start=1):

@@ -116,6 +116,28 @@ assessment_retractions = Table(
     Column("batch_id", Integer, nullable=False, index=True),
 )
 
+# Villages people placed: the register knows them (KATOTTG) but GeoNames gives no
+# coordinates. One row per placing, written in a batch; the latest row of a place is in
+# force (a withdrawn one takes the place off the map), earlier ones stay as history.
+places = Table(
+    "places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("place_id", Integer, nullable=False, index=True),
+    Column("katottg", String(32), nullable=False, default=""),
+    Column("name", String(200), nullable=False),
+    Column("aliases", Text, nullable=False, default=""),
+    Column("oblast", String(100), nullable=False, default=""),
+    Column("raion", String(100), nullable=False, default=""),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("placed_at", DateTime, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("withdrawn", Boolean, nullable=False, default=False),
+    Column("batch_id", Integer, index=True),
+)
+
 meta = Table(
     "meta",
     metadata,

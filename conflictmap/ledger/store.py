@@ -35,6 +35,16 @@ from ..places import Gazetteer
 from . import migrate, schema
 from .claims import FIELD_NAMES, RECORD_FIELDS, Claim, ClaimError, claim_from_record, date_range
 from .coordinates import geometry_problem
+from .placing import (
+    PLACEMENT_FIELDS,
+    Placement,
+    check_placement,
+    new_placement,
+    placement_fields,
+    placement_from_row,
+    placements_from_records,
+    row_from_placement,
+)
 from .records import ImportRejected, read_claim_records
 from .tabular import csv_text
 from .users import Users, os_author
@@ -130,6 +140,7 @@ class Batch:
     withdrawn: int = 0
     assessments: int = 0
     assessments_withdrawn: int = 0
+    placings: int = 0
 
     def describe(self) -> str:
         """'3 added, 1 changed, 2 withdrawn, 1 assessment'."""
@@ -139,6 +150,7 @@ class Batch:
             (self.withdrawn, "withdrawn"),
             (self.assessments, "assessment(s) stored"),
             (self.assessments_withdrawn, "assessment(s) withdrawn"),
+            (self.placings, "village(s) placed or unplaced"),
         ]
         return ", ".join(f"{n} {what}" for n, what in bits if n) or "nothing"
 
@@ -153,6 +165,7 @@ class UndoResult:
     restored: list[str] = field(default_factory=list)
     changed_since: list[str] = field(default_factory=list)
     assessments: int = 0
+    placings: int = 0
 
     def summary(self) -> str:
         parts = [f"withdrew {len(self.withdrawn)} claim(s)", f"restored {len(self.restored)}"]
@@ -160,6 +173,8 @@ class UndoResult:
             parts.append(f"{len(self.changed_since)} changed since, left as they are")
         if self.assessments:
             parts.append(f"{self.assessments} assessment(s) withdrawn or put back")
+        if self.placings:
+            parts.append(f"{self.placings} placed village(s) taken off the map or put back")
         parts.append(f"batch {self.batch}" if self.batch else "nothing written")
         return "; ".join(parts)
 
@@ -253,17 +268,67 @@ class Ledger:
         self.engine: Engine = migrate.engine_for(self.url)
         self._gazetteer = gazetteer
         self._unusable: dict[str, str] = {}
+        self._placed: tuple | None = None
         migrate.upgrade(self.engine)
         self.users = Users(self.engine)
         if seed_file is not None:
             self.seed(seed_file, author=SEED_AUTHOR)
 
     @property
-    def gazetteer(self) -> Gazetteer:
-        """The gazetteer claims are validated against (loaded when first needed)."""
+    def base_gazetteer(self) -> Gazetteer:
+        """The bundled gazetteer (loaded when first needed), without this database's placings."""
         if self._gazetteer is None:
             self._gazetteer = Gazetteer.load()
         return self._gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer claims are validated against: the bundled one with the villages
+        people placed in this database."""
+        version = self.placement_version()
+        if self._placed is None or self._placed[0] != version:
+            self._placed = (version, self.base_gazetteer.with_placements(self.placements()))
+        return self._placed[1]
+
+    # -- placing villages ----------------------------------------------------------
+    def check_placement(self, place_id: int, lat, lon, *, author: str):
+        """(place, lat, lon) validated; PlacementRejected naming the field otherwise."""
+        return check_placement(self.base_gazetteer, place_id, lat, lon, author=author)
+
+    def place(
+        self, place_id: int, lat, lon, *, author: str | None = None, aliases=(), note: str = ""
+    ) -> Placement:
+        """Place a village at (lat, lon) for every user of this database: one batch of
+        kind ``placing``. Raises PlacementRejected (with the reason) and writes nothing
+        when the point is outside the village's oblast or the village cannot be placed;
+        placing it again later adds a new placing, the earlier one kept as history."""
+        author = self.require(author, "add")
+        place, lat, lon = self.check_placement(place_id, lat, lon, author=author)
+        placement = new_placement(place, lat, lon, author, aliases=aliases, note=note)
+        with self._writing() as conn:
+            batch = self._new_batch(conn, "placing", author, f"{place.name} ({place.oblast})")
+            conn.execute(insert(schema.places), [row_from_placement(placement, batch)])
+        return placement
+
+    def placements(self, *, history: bool = False) -> list[Placement]:
+        """Villages people placed: the placing in force for each (every row, withdrawn
+        ones too, with ``history``)."""
+        t = schema.places
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(t).order_by(t.c.id)))
+        items = [placement_from_row(r) for r in rows]
+        if history:
+            return items
+        latest = {p.place_id: p for p in items}
+        live = [p for p in latest.values() if not p.withdrawn]
+        return sorted(live, key=lambda p: (p.placed_at, p.place_id))
+
+    def placement_version(self) -> tuple[int, int]:
+        """Changes whenever a village is placed or a placing withdrawn."""
+        t = schema.places
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.max(t.c.id))).one()
+        return int(row[0]), int(row[1] or 0)
 
     def require(self, author: str | None, action: str) -> str:
         """The author (the operating-system user when None) if they may do ``action``;
@@ -342,8 +407,11 @@ class Ledger:
         origin: str,
         reason: str = "",
         seeding: bool = False,
+        placements: Iterable[Placement] = (),
     ) -> AddResult:
-        """Add, correct or skip each claim, inside the caller's write transaction."""
+        """Add, correct or skip each claim (and store the placings they carry) inside
+        the caller's write transaction."""
+        placements = list(placements)
         result = AddResult()
         unique: dict[str, Claim] = {}
         for c in claims:
@@ -383,10 +451,12 @@ class Ledger:
                 result.present_in.add(row.batch_id)
             else:
                 changed.append((row, c))
-        if not new and not changed:
+        if not new and not changed and not placements:
             return result
         author = _text_arg(author, "author", AUTHOR_MAX)
         batch = self._new_batch(conn, kind, author, origin, reason)
+        if placements:
+            conn.execute(insert(schema.places), [row_from_placement(p, batch) for p in placements])
         now = _now()
         versions = []
         if new:
@@ -419,8 +489,10 @@ class Ledger:
         kind: str = "import",
         origin: str = "",
         reason: str = "",
+        placements: Iterable[Placement] = (),
     ) -> AddResult:
-        """Add claims in one transaction and one batch.
+        """Add claims (and the placings of villages they carry) in one transaction and
+        one batch.
 
         A claim already stored with the same details is skipped; with other details it
         becomes a new version (a correction); a withdrawn one stays withdrawn.
@@ -428,17 +500,28 @@ class Ledger:
         author = self.require(author, "add")
         claims = list(claims)
         with self._writing() as conn:
-            return self._store(conn, claims, author=author, kind=kind, origin=origin, reason=reason)
+            return self._store(
+                conn,
+                claims,
+                author=author,
+                kind=kind,
+                origin=origin,
+                reason=reason,
+                placements=placements,
+            )
 
-    def validate_records(self, records: list[dict], source: str = "input") -> list[Claim]:
+    def validate_records(
+        self, records: list[dict], source: str = "input", *, gazetteer: Gazetteer | None = None
+    ) -> list[Claim]:
         """Validate every record; raise ImportRejected listing every bad row."""
+        gazetteer = gazetteer or self.gazetteer
         claims, errors = [], []
         for n, rec in enumerate(records, start=1):
             if not isinstance(rec, dict):
                 errors.append((n, "not a record of claim fields"))
                 continue
             try:
-                claims.append(claim_from_record(rec, self.gazetteer))
+                claims.append(claim_from_record(rec, gazetteer))
             except ClaimError as exc:
                 errors.append((n, str(exc)))
         if not records:
@@ -455,11 +538,23 @@ class Ledger:
         author: str | None = None,
         kind: str = "import",
     ) -> AddResult:
-        """Validate and add records all or nothing, as one batch."""
+        """Validate and add records all or nothing, as one batch.
+
+        Records exported with the point of a village someone placed (``place_lat``,
+        ``place_lon``, ``placed_by``, ``placed_at``) place it here too, unless it is
+        placed here already (then this database's placing stands).
+        """
         author = self.require(author, "add")
-        return self.add(
-            self.validate_records(records, source), author=author, kind=kind, origin=source
-        )
+        placed = {p.place_id for p in self.placements()}
+        placements, errors = placements_from_records(self.base_gazetteer, records, placed)
+        if errors:
+            raise ImportRejected(source, errors)
+        if placements:  # the claims are checked against the villages they place
+            gazetteer = self.base_gazetteer.with_placements([*self.placements(), *placements])
+            claims = self.validate_records(records, source, gazetteer=gazetteer)
+        else:
+            claims = self.validate_records(records, source)
+        return self.add(claims, author=author, kind=kind, origin=source, placements=placements)
 
     def import_file(self, path: str | Path, *, author: str | None = None) -> AddResult:
         """Import a CSV, GeoJSON or JSON file of claims, all or nothing."""
@@ -583,6 +678,7 @@ class Ledger:
             withdrawn_here = list(
                 conn.scalars(select(r.c.assessment_id).where(r.c.batch_id == target.id))
             )
+            placings = self._placings_to_undo(conn, target.id)
             result = UndoResult(batch=None)
             rows, now = [], _now()
             why = _text_arg(reason, "reason", REASON_MAX, required=False) or (
@@ -603,7 +699,7 @@ class Ledger:
                     back, withdrawn = _claim_from_row(prev), bool(prev.withdrawn)
                     (result.withdrawn if withdrawn else result.restored).append(m.claim_id)
                 rows.append((back, m.claim_id, m.version + 1, withdrawn))
-            if not rows and not stored_here and not withdrawn_here:
+            if not rows and not stored_here and not withdrawn_here and not placings:
                 return result
             batch = self._new_batch(conn, "undo", author, f"batch {target.id}", why)
             author = _text_arg(author, "author", AUTHOR_MAX)
@@ -635,9 +731,35 @@ class Ledger:
                         for o in old
                     ],
                 )
+            if placings:  # a placing undone is withdrawn; a withdrawal undone, put back
+                conn.execute(
+                    insert(schema.places),
+                    [
+                        row_from_placement(replace(p, withdrawn=not p.withdrawn), batch)
+                        for p in placings
+                    ],
+                )
             result.assessments = len(stored_here) + len(withdrawn_here)
+            result.placings = len(placings)
             result.batch = batch
         return result
+
+    @staticmethod
+    def _placings_to_undo(conn: Connection, batch_id: int) -> list[Placement]:
+        """The placings a batch wrote that are still the latest of their village."""
+        t = schema.places
+        mine = conn.execute(select(t).where(t.c.batch_id == batch_id)).all()
+        if not mine:
+            return []
+        ids = [m.place_id for m in mine]
+        latest = dict(
+            conn.execute(
+                select(t.c.place_id, func.max(t.c.id)).where(t.c.place_id.in_(ids)).group_by(
+                    t.c.place_id
+                )
+            ).all()
+        )
+        return [placement_from_row(m) for m in mine if latest.get(m.place_id) == m.id]
 
     def _one_current(self, conn: Connection, claim_id: str):
         claim_id = str(claim_id).strip()
@@ -769,6 +891,10 @@ class Ledger:
             withdrawn = dict(
                 conn.execute(select(r.c.batch_id, func.count()).group_by(r.c.batch_id)).all()
             )
+            t = schema.places
+            placed = dict(
+                conn.execute(select(t.c.batch_id, func.count()).group_by(t.c.batch_id)).all()
+            )
         out = []
         for x in rows:
             c = counts.get(x.id)
@@ -785,6 +911,7 @@ class Ledger:
                     int(c.withdrawn or 0) if c else 0,
                     int(stored.get(x.id, 0)),
                     int(withdrawn.get(x.id, 0)),
+                    int(placed.get(x.id, 0)),
                 )
             )
         return out
@@ -822,27 +949,37 @@ class Ledger:
         with self.engine.connect() as conn:
             return int(conn.scalar(select(func.max(schema.batches.c.id))) or 0)
 
-    def version(self) -> tuple[int, int]:
-        """Changes whenever a claim is added, corrected or withdrawn (for caches)."""
+    def version(self) -> tuple[int, int, int, int]:
+        """Changes whenever a claim is added, corrected or withdrawn, or a village placed
+        (for caches)."""
         v = schema.claim_versions
         with self.engine.connect() as conn:
             row = conn.execute(select(func.count(), func.max(v.c.id))).one()
-        return int(row[0]), int(row[1] or 0)
+        return int(row[0]), int(row[1] or 0), *self.placement_version()
 
     # -- exporting ---------------------------------------------------------------
     def export_csv(self, claims: list[Claim] | None = None) -> str:
         """CSV of claims (all in force by default), spreadsheet-safe."""
         claims = self.claims() if claims is None else claims
-        return csv_text((c.as_record() for c in claims), RECORD_FIELDS)
+        placed = {p.place_id: p for p in self.placements()}
+        if not any(c.place_id in placed for c in claims):
+            return csv_text((c.as_record() for c in claims), RECORD_FIELDS)
+        rows = ({**c.as_record(), **placement_fields(placed.get(c.place_id))} for c in claims)
+        return csv_text(rows, RECORD_FIELDS + PLACEMENT_FIELDS)
 
     def export_geojson(self, claims: list[Claim] | None = None) -> dict:
         """GeoJSON FeatureCollection of claims (all in force by default) as points."""
         claims = self.claims() if claims is None else claims
+        placed = {p.place_id: p for p in self.placements()}
+        gaz = self.gazetteer
         features = []
         for c in claims:
-            p = self.gazetteer.get(c.place_id)
+            p = gaz.get(c.place_id)
             point = {"type": "Point", "coordinates": [p.lon, p.lat]} if p.mapped else None
-            features.append({"type": "Feature", "properties": c.as_record(), "geometry": point})
+            props = c.as_record()
+            if c.place_id in placed:
+                props.update(placement_fields(placed[c.place_id]))
+            features.append({"type": "Feature", "properties": props, "geometry": point})
         return {"type": "FeatureCollection", "features": features}
 
     # -- assessments -------------------------------------------------------------

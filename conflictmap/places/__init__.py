@@ -6,6 +6,7 @@ metres. Nothing here knows about claims.
 """
 
 from . import regions
+from .areas import TOLERANCE_KM, OblastAreas, PlacementCheck
 from .backdrop import backdrop
 from .build import build as build_gazetteer
 from .footprints import PARTS, Footprints, normalise_part, radius_m, utm_epsg
@@ -32,6 +33,9 @@ __all__ = [
     "W_CONTEXT",
     "W_OTHER_REGION",
     "Candidate",
+    "OblastAreas",
+    "PlacementCheck",
+    "TOLERANCE_KM",
     "FoldedText",
     "Footprints",
     "Gazetteer",

@@ -171,6 +171,13 @@ def _add_assets(m: folium.Map, assets: MapAssets) -> None:
         m.default_js = [(f"conflictmap_script_{i}", url) for i, url in enumerate(assets.scripts)]
 
 
+def offline_map(*, center, zoom: float, assets: MapAssets = INLINE) -> folium.Map:
+    """A blank Leaflet map without tiles, Leaflet served locally: nothing from the internet."""
+    m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True)
+    _add_assets(m, assets)
+    return m
+
+
 # -- small helpers ------------------------------------------------------------------
 _TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
 

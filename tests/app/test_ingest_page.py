@@ -292,3 +292,43 @@ def test_the_language_is_shown_and_claims_proposed(page_db, text, language, plac
     add_button(at).click().run()
     stored = {c.place for c in page_db.ledger.claims() if c.source_publisher == "Example Wire"}
     assert stored == places
+
+
+WIRE_BULLETIN = (
+    "Russia's Defence Ministry said on Monday its forces had captured the village of "
+    "Novoselydivka in the Donetsk region."
+)
+NOVOSELYDIVKA = 1_141_611_020
+
+
+def place_button(at):
+    return next(b for b in at.button if (b.key or "").startswith("placing_go_"))
+
+
+@pytest.mark.parametrize(
+    "point, author, outcome",
+    [
+        ("48.0337, 37.3021", "analyst", "Placed Novoselydivka at 48.03370, 37.30210"),
+        ("50.45, 30.52", "analyst", "Novoselydivka lies in Donetsk oblast"),
+        ("somewhere", "analyst", "is not “latitude, longitude”"),
+        ("48.0337, 37.3021", "", "say who places the village"),
+    ],
+)
+def test_an_unmapped_village_is_placed_by_typing_its_point(page_db, point, author, outcome):
+    at = paste(WIRE_BULLETIN)
+    assert not at.exception and not at.error
+    known = next(m.value for m in at.markdown if "Known, not on the map yet" in m.value)
+    assert "Novoselydivka" in known and "Pokrovskyi raion" in known
+    at.text_input(key=f"placing_point_{NOVOSELYDIVKA}").set_value(point)
+    at.text_input(key=f"placing_author_{NOVOSELYDIVKA}").set_value(author)
+    place_button(at).click().run()
+    assert not at.exception
+    shown = [s.value for s in at.success] + [e.value for e in at.error]
+    assert any(outcome in s for s in shown), shown
+    placed = page_db.ledger.placements()
+    if outcome.startswith("Placed"):
+        assert [(p.place_id, p.lat, p.lon, p.author) for p in placed] == [
+            (NOVOSELYDIVKA, 48.0337, 37.3021, "analyst")
+        ]
+    else:
+        assert placed == []
