@@ -116,11 +116,13 @@ for item in reversed(items):
         st.markdown(
             "**Known, not on the map yet:** "
             + "; ".join(f"{view.plain(p.name)} ({view.plain(p.identity)})" for p in unmapped)
-            + ". Their claims can be added now and are drawn once the village is placed."
+            + ". Place one to read its claims: the report is read again once it is placed."
         )
         for p in unmapped:
             with st.expander(f"Place {view.plain(p.name)} on the map", expanded=True):
-                placing_view.place_form(p, ws, view.plain)
+                placing_view.place_form(
+                    p, ws, view.plain, on_placed=lambda item=item: view.reread(item, ws.gazetteer)
+                )
     if unresolved:
         st.markdown(
             f"**Not placed** (several places or none fit): {view.plain(unresolved)}. "

@@ -73,6 +73,12 @@ def _keep(article: Article, published: date | None, gazetteer) -> Item:
     return item
 
 
+def reread(item: Item, gazetteer) -> None:
+    """Read an item again (after a village it names was placed): new claims and rows."""
+    item.extraction = read_article(item.article, item.extraction.published, gazetteer)
+    item.rows = review_rows(item.extraction)
+
+
 def read_pasted(text: str, published: date | None, gazetteer, source: dict) -> Item:
     """Read pasted text (ArticleError/ReviewError with a message when it cannot be)."""
     article = from_text(text, "The pasted text")

@@ -33,9 +33,11 @@ def unmapped_places(extraction, gazetteer) -> list[Place]:
     """Places the report names that the register knows but nobody has placed yet."""
     seen: dict[int, Place] = {}
     for m in extraction.mentions:
-        if m.place is None:
+        # The reader names a village it cannot map by its one register candidate.
+        named = [m.place] if m.place is not None else list(m.candidates)
+        if m.place is None and not (len(named) == 1 and not named[0].mapped):
             continue
-        p = gazetteer.get(m.place.geonames_id)
+        p = gazetteer.get(named[0].geonames_id)
         if not p.mapped:
             seen[p.geonames_id] = p
     return sorted(seen.values(), key=lambda p: p.name)
@@ -114,14 +116,15 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
     return m
 
 
-def place_form(place: Place, ws, plain) -> None:
-    """The placing widgets for one village: map, point, who, and the button."""
+def place_form(place: Place, ws, plain, on_placed=None) -> None:
+    """The placing widgets for one village: map, point, who, and the button;
+    ``on_placed()`` is called once the village is placed."""
     key = str(place.geonames_id)
     point_key, click_key = f"placing_point_{key}", f"placing_click_{key}"
     st.markdown(
         f"**{plain(place.name)}** ({plain(place.identity)}) is a settlement of the "
-        f"official register that is not on the map yet: its claims are stored but "
-        f"cannot be drawn until it is placed. Click where it lies (the dots are places "
+        f"official register that is not on the map yet: no claim about it can be "
+        f"drawn until it is placed. Click where it lies (the dots are places "
         f"of its hromada or raion already on the map), or type its latitude and "
         f"longitude. The point must be inside {plain(place.oblast)} oblast "
         f"(approximate area, {TOLERANCE_KM:.0f} km of tolerance at its edges)."
@@ -155,7 +158,10 @@ def place_form(place: Place, ws, plain) -> None:
         except (ValueError, PlacementRejected) as exc:
             st.error(str(exc))
         else:
+            if on_placed is not None:
+                on_placed()
             st.success(
                 f"Placed {placed.name} at {placed.lat:.5f}, {placed.lon:.5f} for every user "
-                f"of this database. Its claims are now drawn on the map."
+                f"of this database; the report was read again with it, and its claims are "
+                f"drawn on the map once added."
             )

@@ -33,7 +33,7 @@ FRACTION_TOLERANCE = 0.05
 
 def distance_km(a: Place, lat: float, lon: float) -> float:
     """Great-circle distance in km between a place and a point (inf when unmapped)."""
-    if not a.mapped:
+    if not a.mapped or lat is None or lon is None:
         return math.inf
     p1, p2 = math.radians(a.lat), math.radians(lat)
     dp, dl = p2 - p1, math.radians(lon - a.lon)

@@ -50,7 +50,7 @@ from ..places import (
     name_key,
     regions,
 )
-from .morph import is_geographic, nominatives
+from .morph import analyser, is_geographic, nominatives
 
 # Population above which a place is known beyond its region: it is taken even when
 # the report names other regions only.
@@ -690,6 +690,8 @@ class MentionFinder:
             in_slot = any(a <= start < b for a, b in slots)
             if hit and self._largest(hit[1]) < (True, 0) and self._largest(hit[1])[1] < 100_000:
                 hit = None  # a small town abroad: a word that happens to be its name
+            if hit and not in_slot and self._ordinary_word_for_a_hamlet(hit[1], tokens[i : i + n]):
+                hit = None  # «в Силах оборони»: a word, not the village Syla
             if hit and self._cyrillic_acceptable(text, tokens, i, n, lang, in_slot, in_region):
                 found.append((start, end, hit[1]))
             elif not hit and in_slot and not _ABBREVIATION.fullmatch(tokens[i][2]):
@@ -707,6 +709,19 @@ class MentionFinder:
                 )
             i += n
         return found, unknown
+
+    def _ordinary_word_for_a_hamlet(self, entry: _Entry, run) -> bool:
+        """True when every place of the entry is a village only the register lists (no
+        coordinates) and the words are ordinary Russian words («силах», «мир»): outside a
+        settlement slot they are taken as words."""
+        if any(self.gazetteer.get(gid).mapped for gid in entry.ids):
+            return False
+        ru = analyser("ru")
+        for _, _, word in run:
+            low = word.lower()
+            if not ru.word_is_known(low) or is_geographic(low, "ru"):
+                return False
+        return True
 
     def _lookup(self, words: list[str], lang: str) -> _Entry | None:
         key = (tuple(words), lang)
@@ -1015,6 +1030,8 @@ class MentionFinder:
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    if None in (lat1, lon1, lat2, lon2):
+        return math.inf  # a village nobody has placed is near nothing
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -93,8 +93,8 @@ def claims_of(text, published=TUE):
         ("Ukrainian troops have retaken the village of Krynky.", {("Krynky", "OTHER", "UA")}),
         # More wordings of the same few acts.
         (
-            "The ministry said Russian troops had 'liberated' the settlement of Novoselydivka.",
-            {("Novoselydivka", "RU", "RU")},
+            "The ministry said Russian troops had 'liberated' the settlement of Rodynske.",
+            {("Rodynske", "RU", "RU")},
         ),
         (
             "Ukraine's military on Friday acknowledged the loss of Selydove.",

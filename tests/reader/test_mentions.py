@@ -105,8 +105,10 @@ def test_small_place_outside_the_named_region_is_not_guessed(finder):
 
 def test_a_village_only_the_register_lists_is_known_unmapped(finder):
     (m,) = finder.find("In Donetsk Oblast, attacks near Slovianka were repelled.").mentions
-    assert (m.place.name, m.place.oblast, m.place.raion) == ("Slovianka", "Donetsk", "Volnovaskyi")
-    assert not m.place.mapped and m.place.katottg.startswith("UA14")
+    assert m.place is None and m.reason.startswith("unmapped")
+    (p,) = m.candidates
+    assert (p.name, p.oblast, p.raion) == ("Slovianka", "Donetsk", "Volnovaskyi")
+    assert not p.mapped and p.katottg.startswith("UA14")
 
 
 def test_offsets_point_into_the_original_text(finder):
@@ -136,8 +138,8 @@ def test_find_mentions_uses_the_shared_finder(gazetteer):
         (
             "Ukraine retook the village of Robotynne in August.",
             "Robotynne",
-            "Robotyne",
-            "near-miss",
+            None,
+            "unmapped: Robotyne",
         ),
     ],
 )
