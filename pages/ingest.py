@@ -120,8 +120,15 @@ for item in reversed(items):
         )
         for p in unmapped:
             with st.expander(f"Place {view.plain(p.name)} on the map", expanded=True):
+                if not auth.can("add"):
+                    st.caption(auth.refusal("add"))
+                    continue
                 placing_view.place_form(
-                    p, ws, view.plain, on_placed=lambda item=item: view.reread(item, ws.gazetteer)
+                    p,
+                    ws,
+                    view.plain,
+                    auth.current_author(),
+                    on_placed=lambda item=item: view.reread(item, ws.gazetteer),
                 )
     if unresolved:
         st.markdown(

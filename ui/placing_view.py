@@ -6,9 +6,8 @@ The map shows the oblast's approximate area (derived from the gazetteer, see
 raion) that are on the map already, as landmarks. The point must fall inside the
 oblast; the placing is stored in the database, for every user of it.
 
-Session-state keys (set here only): ``placing_author`` (who places), and per village
-``placing_point_<id>`` (the point typed or clicked) and ``placing_click_<id>`` (the
-last click taken into it).
+Session-state keys (set here only), per village: ``placing_point_<id>`` (the point
+typed or clicked) and ``placing_click_<id>`` (the last click taken into it).
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap.ledger import PlacementRejected
+from conflictmap.ledger import NotAllowed, PlacementRejected
 from conflictmap.places import TOLERANCE_KM, OblastAreas, Place
 from conflictmap.render import mapview
 from ui.assets import map_assets
 
-AUTHOR = "placing_author"
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 MAX_LANDMARKS = 80
 
@@ -116,9 +114,9 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
     return m
 
 
-def place_form(place: Place, ws, plain, on_placed=None) -> None:
-    """The placing widgets for one village: map, point, who, and the button;
-    ``on_placed()`` is called once the village is placed."""
+def place_form(place: Place, ws, plain, author: str, on_placed=None) -> None:
+    """The placing widgets for one village: map, point and the button; the placing is
+    stored as ``author``'s, and ``on_placed()`` is called once the village is placed."""
     key = str(place.geonames_id)
     point_key, click_key = f"placing_point_{key}", f"placing_click_{key}"
     st.markdown(
@@ -145,17 +143,16 @@ def place_form(place: Place, ws, plain, on_placed=None) -> None:
     if clicked and clicked != st.session_state.get(click_key):
         st.session_state[click_key] = clicked
         st.session_state[point_key] = f"{clicked['lat']:.5f}, {clicked['lng']:.5f}"
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c3 = st.columns([3, 1])
     point = c1.text_input(
         "Point (latitude, longitude)", key=point_key, placeholder="48.0337, 37.3021"
     )
-    author = c2.text_input("Placed by (your name)", key=f"{AUTHOR}_{key}")
     c3.write("")
     if c3.button(f"Place {plain(place.name)}", key=f"placing_go_{key}", type="primary"):
         try:
             lat, lon = parse_point(point)
             placed = ws.ledger.place(place.geonames_id, lat, lon, author=author)
-        except (ValueError, PlacementRejected) as exc:
+        except (ValueError, PlacementRejected, NotAllowed) as exc:
             st.error(str(exc))
         else:
             if on_placed is not None:

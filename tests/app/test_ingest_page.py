@@ -306,29 +306,26 @@ def place_button(at):
 
 
 @pytest.mark.parametrize(
-    "point, author, outcome",
+    "point, outcome",
     [
-        ("48.0337, 37.3021", "analyst", "Placed Novoselydivka at 48.03370, 37.30210"),
-        ("50.45, 30.52", "analyst", "Novoselydivka lies in Donetsk oblast"),
-        ("somewhere", "analyst", "is not “latitude, longitude”"),
-        ("48.0337, 37.3021", "", "say who places the village"),
+        ("48.0337, 37.3021", "Placed Novoselydivka at 48.03370, 37.30210"),
+        ("50.45, 30.52", "Novoselydivka lies in Donetsk oblast"),
+        ("somewhere", "is not “latitude, longitude”"),
     ],
 )
-def test_an_unmapped_village_is_placed_by_typing_its_point(page_db, point, author, outcome):
+def test_an_unmapped_village_is_placed_by_typing_its_point(page_db, point, outcome):
     at = paste(WIRE_BULLETIN)
     assert not at.exception and not at.error
     known = next(m.value for m in at.markdown if "Known, not on the map yet" in m.value)
     assert "Novoselydivka" in known and "Pokrovskyi raion" in known
     at.text_input(key=f"placing_point_{NOVOSELYDIVKA}").set_value(point)
-    at.text_input(key=f"placing_author_{NOVOSELYDIVKA}").set_value(author)
     place_button(at).click().run()
     assert not at.exception
     shown = [s.value for s in at.success] + [e.value for e in at.error]
     assert any(outcome in s for s in shown), shown
     placed = page_db.ledger.placements()
     if outcome.startswith("Placed"):
-        assert [(p.place_id, p.lat, p.lon, p.author) for p in placed] == [
-            (NOVOSELYDIVKA, 48.0337, 37.3021, "analyst")
-        ]
+        assert [(p.place_id, p.lat, p.lon) for p in placed] == [(NOVOSELYDIVKA, 48.0337, 37.3021)]
+        assert placed[0].author
     else:
         assert placed == []

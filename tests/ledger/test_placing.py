@@ -69,7 +69,7 @@ def test_a_placed_village_is_used_by_the_map_the_reader_and_every_user(any_db_ur
     # Unplaced: the claim is stored but cannot be drawn.
     assert ws.ledger.count() == 1
     assert all(len(g) == 0 for g in ws.layers(date(2024, 10, 2)).values())
-    placed = ws.ledger.place(NOVOSELYDIVKA, 48.0337, 37.3021, author="analyst one")
+    placed = ws.ledger.place(NOVOSELYDIVKA, 48.0337, 37.3021, author="os:analyst-one")
     assert (placed.katottg, placed.oblast, placed.raion) == (
         "UA14160110200090457",
         "Donetsk",
@@ -86,16 +86,16 @@ def test_a_placed_village_is_used_by_the_map_the_reader_and_every_user(any_db_ur
     (m,) = finder.find("Освобожден населенный пункт Новоселидовка.").mentions
     assert m.place.geonames_id == NOVOSELYDIVKA and m.place.mapped
     # Placing again keeps the first as history; the latest is in force.
-    other.ledger.place(NOVOSELYDIVKA, 48.04, 37.31, author="analyst two")
+    other.ledger.place(NOVOSELYDIVKA, 48.04, 37.31, author="os:analyst-two")
     assert len(other.ledger.placements(history=True)) == 2
-    assert [p.author for p in other.ledger.placements()] == ["analyst two"]
+    assert [p.author for p in other.ledger.placements()] == ["os:analyst-two"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
 def test_a_placed_village_travels_with_export_and_import(tmp_path, gazetteer, fmt):
     a = Workspace(f"sqlite:///{tmp_path / 'a.sqlite'}", gazetteer=gazetteer, seed=False)
     a.ledger.import_records([CLAIM])
-    a.ledger.place(NOVOSELYDIVKA, 48.0337, 37.3021, author="analyst one")
+    a.ledger.place(NOVOSELYDIVKA, 48.0337, 37.3021, author="os:analyst-one")
     path = tmp_path / f"claims.{fmt}"
     if fmt == "csv":
         path.write_text(a.ledger.export_csv())
@@ -112,7 +112,7 @@ def test_a_placed_village_travels_with_export_and_import(tmp_path, gazetteer, fm
         NOVOSELYDIVKA,
         48.0337,
         37.3021,
-        "analyst one",
+        "os:analyst-one",
     )
     assert b.gazetteer.get(NOVOSELYDIVKA).mapped
     assert list(b.layers(date(2024, 10, 2))["ru"]["place"]) == ["Novoselydivka"]
