@@ -302,8 +302,9 @@ class Ledger:
         kind ``placing``. Raises PlacementRejected (with the reason) and writes nothing
         when the point is outside the village's oblast or the village cannot be placed;
         placing it again later adds a new placing, the earlier one kept as history."""
-        author = self.require(author, "add")
+        author = os_author() if author is None else author
         place, lat, lon = self.check_placement(place_id, lat, lon, author=author)
+        author = self.require(author, "add")
         placement = new_placement(place, lat, lon, author, aliases=aliases, note=note)
         with self._writing() as conn:
             batch = self._new_batch(conn, "placing", author, f"{place.name} ({place.oblast})")
@@ -754,9 +755,9 @@ class Ledger:
         ids = [m.place_id for m in mine]
         latest = dict(
             conn.execute(
-                select(t.c.place_id, func.max(t.c.id)).where(t.c.place_id.in_(ids)).group_by(
-                    t.c.place_id
-                )
+                select(t.c.place_id, func.max(t.c.id))
+                .where(t.c.place_id.in_(ids))
+                .group_by(t.c.place_id)
             ).all()
         )
         return [placement_from_row(m) for m in mine if latest.get(m.place_id) == m.id]

@@ -132,3 +132,29 @@ def test_an_unplaced_village_is_exported_without_a_point(tmp_path, gazetteer):
     (feature,) = ledger.export_geojson()["features"]
     assert feature["geometry"] is None
     assert "place_lat" not in ledger.export_csv().splitlines()[0]
+
+
+def test_a_placing_is_a_batch_with_its_author_and_can_be_undone(any_db_url, gazetteer):
+    ledger = Ledger(any_db_url, gazetteer=gazetteer, seed_file=None)
+    ledger.place(NOVOSELYDIVKA, 48.0337, 37.3021, author="os:analyst-one")
+    (batch,) = ledger.batches()
+    assert (batch.kind, batch.author, batch.placings) == ("placing", "os:analyst-one", 1)
+    assert "Novoselydivka" in batch.origin and "1 village(s) placed" in batch.describe()
+    undone = ledger.undo(batch.id, author="os:analyst-two", reason="wrong village")
+    assert undone.placings == 1 and undone.batch
+    assert ledger.placements() == [] and not ledger.gazetteer.get(NOVOSELYDIVKA).mapped
+    # History keeps both rows; undoing the undo puts the village back.
+    assert [p.withdrawn for p in ledger.placements(history=True)] == [False, True]
+    ledger.undo(undone.batch, author="os:analyst-one")
+    (back,) = ledger.placements()
+    assert (back.lat, back.lon, back.author) == (48.0337, 37.3021, "os:analyst-one")
+    assert ledger.gazetteer.get(NOVOSELYDIVKA).mapped
+
+
+def test_an_import_that_places_a_village_writes_one_batch(tmp_path, gazetteer):
+    ledger = Ledger(f"sqlite:///{tmp_path / 'e.sqlite'}", gazetteer=gazetteer, seed_file=None)
+    rec = {**CLAIM, "place_lat": 48.0337, "place_lon": 37.3021, "placed_by": "os:someone"}
+    result = ledger.import_records([rec], "claims.csv", author="os:importer")
+    (batch,) = ledger.batches()
+    assert (batch.id, batch.added, batch.placings) == (result.batch, 1, 1)
+    assert ledger.placements()[0].author == "os:someone"
