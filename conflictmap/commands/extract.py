@@ -23,8 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score the reader against annotated reports")
-    p.add_argument("--gold", required=True, help="gold.json (see ../shared/reports/README.md)")
-    p.add_argument("--reports", required=True, help="folder holding the annotated reports")
+    p.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        help="folder of annotated reports with its gold*.json (instead of --gold/--reports)",
+    )
+    p.add_argument("--gold", type=Path, help="gold.json (see ../shared/reports/README.md)")
+    p.add_argument("--reports", type=Path, help="folder holding the annotated reports")
     p.add_argument("--format", choices=["json", "text"], default="text")
     p.set_defaults(func=cmd_evaluate)
 
@@ -83,7 +89,20 @@ def cmd_extract(args) -> int:
 def cmd_evaluate(args) -> int:
     from ..reader import evaluate, format_report
 
-    total, per = evaluate(args.gold, args.reports)
+    gold, reports = args.gold, args.reports
+    if args.folder is not None:
+        reports = reports or args.folder
+        if gold is None:
+            found = sorted(args.folder.glob("gold*.json")) if args.folder.is_dir() else []
+            if len(found) != 1:
+                what = "no" if not found else "more than one"
+                print(f"evaluate: {what} gold*.json in {args.folder}; use --gold", file=sys.stderr)
+                return 2
+            gold = found[0]
+    if gold is None or reports is None:
+        print("evaluate: give a folder, or --gold and --reports", file=sys.stderr)
+        return 2
+    total, per = evaluate(gold, reports)
     if args.format == "json":
         print(
             json.dumps(

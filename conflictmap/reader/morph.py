@@ -5,7 +5,9 @@ Russian and Ukrainian decline place names: «Покровска», «Покро�
 pymorphy3 (with the ``pymorphy3-dicts-ru`` and ``pymorphy3-dicts-uk`` dictionaries, and
 its suffix-based guesser for words the dictionaries lack) gives each word its
 nominative forms: the nominative of the same gender and number first («Ровного» ->
-«ровное», «Желанного Первого» -> «желанное первое»), then the lemma. The reader looks
+«ровное», «Желанного Первого» -> «желанное первое»), then the lemma, except for
+adjectives: a place named by an adjective keeps its gender in every case, so «Грузьке»
+is never the masculine «Грузький». The reader looks
 those forms up among the gazetteer's name keys. Forms are cached per word.
 """
 
@@ -46,7 +48,8 @@ def nominatives(word: str, lang: str) -> tuple[str, ...]:
     out = [low]
     for p in analyser(lang).parse(low)[:MAX_PARSES]:
         inflected = p.inflect({"nomn"})
-        for form in ((inflected.word,) if inflected else ()) + (p.normal_form,):
+        lemma = () if "ADJF" in p.tag else (p.normal_form,)
+        for form in ((inflected.word,) if inflected else ()) + lemma:
             if form not in out:
                 out.append(form)
     return tuple(out)

@@ -79,26 +79,29 @@ def test_extract_text_and_errors(report, capsys):
     assert main(["extract", str(report), "--published", "20-02-2024"]) == 2
 
 
-def test_evaluate_command(report, tmp_path, capsys):
-    gold = {
-        "r.txt": {
-            "published": "2024-02-20",
-            "mentions": ["Avdiivka"],
-            "claims": [
-                {
-                    "place": "Avdiivka",
-                    "claimant": "RU",
-                    "controller": "RU",
-                    "date": "2024-02-17",
-                    "extent": "full",
-                    "fraction": None,
-                    "part": None,
-                    "alt": [],
-                    "core": True,
-                }
-            ],
-        }
+GOLD = {
+    "r.txt": {
+        "published": "2024-02-20",
+        "mentions": ["Avdiivka"],
+        "claims": [
+            {
+                "place": "Avdiivka",
+                "claimant": "RU",
+                "controller": "RU",
+                "date": "2024-02-17",
+                "extent": "full",
+                "fraction": None,
+                "part": None,
+                "alt": [],
+                "core": True,
+            }
+        ],
     }
+}
+
+
+def test_evaluate_command(report, tmp_path, capsys):
+    gold = GOLD
     (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     assert (
         main(["evaluate", "--gold", str(tmp_path / "gold.json"), "--reports", str(tmp_path)]) == 0
@@ -121,3 +124,21 @@ def test_evaluate_command(report, tmp_path, capsys):
         == 0
     )
     assert json.loads(capsys.readouterr().out)["total"]["claims"]["f1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "gold_files, code, said",
+    [
+        (["gold_ru_uk.json"], 0, "F1 1.000"),  # the folder's own gold file is found
+        ([], 2, "no gold*.json"),
+        (["gold.json", "gold_more.json"], 2, "more than one gold*.json"),
+    ],
+)
+def test_evaluate_takes_a_folder_with_its_gold_file(
+    report, tmp_path, capsys, gold_files, code, said
+):
+    for name in gold_files:
+        (tmp_path / name).write_text(json.dumps(GOLD), encoding="utf-8")
+    assert main(["evaluate", str(tmp_path)]) == code
+    captured = capsys.readouterr()
+    assert said in (captured.out if code == 0 else captured.err)

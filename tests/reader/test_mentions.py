@@ -111,6 +111,20 @@ def test_a_village_only_the_register_lists_is_known_unmapped(finder):
     assert not p.mapped and p.katottg.startswith("UA14")
 
 
+@pytest.mark.parametrize(
+    "text, name, raion",
+    [
+        # Neuter adjectival names are never their masculine lemma (Hruzkyi near Donetsk).
+        ("Сили оборони звільнили Грузьке Донецької області.", "Hruzke", "Pokrovskyi"),
+        ("ВСУ выбиты из Грузского в Донецкой области.", "Hruzke", "Pokrovskyi"),
+    ],
+)
+def test_an_adjectival_name_keeps_its_gender(finder, text, name, raion):
+    (m,) = [m for m in finder.find(text).mentions if m.text.startswith("Груз")]
+    assert m.place is None and m.reason.startswith("unmapped")
+    assert [(p.name, p.raion) for p in m.candidates] == [(name, raion)]
+
+
 def test_offsets_point_into_the_original_text(finder):
     text = "Near Kup'yansk’s edge and Chasiv  Yar."
     for m in finder.find(text).mentions:
