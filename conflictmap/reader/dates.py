@@ -224,6 +224,44 @@ _CYR_MONTHS = (
 _CYR_DAY_MONTH = re.compile(
     rf"(?i)\b\d{{1,2}}\s+(?:{_CYR_MONTHS})[а-яіїє]*\b(?:\s+\d{{4}}\s*(?:года|г\.|року|р\.)?)?"
 )
+# A dateline or date line near the top of a Russian or Ukrainian report: «МОСКВА, 14
+# ноября 2025 — РИА Новости», «КИЇВ, 3 грудня 2025 року», «14 ноября 2025, 10:15»,
+# «03.12.2025 09:40».
+CYRILLIC_DATELINES = (
+    re.compile(
+        rf"^[ \t]*(?:[А-ЯЁІЇЄҐ][А-ЯЁІЇЄҐа-яёіїєґ'’ -]{{1,30}},\s+)?"
+        rf"(\d{{1,2}}\s+(?:{_CYR_MONTHS})[а-яіїє]*\s+\d{{4}})",
+        re.M,
+    ),
+    re.compile(r"^[ \t]*(\d{1,2}\.\d{1,2}\.\d{4})(?:[ \t,]+\d{1,2}:\d{2})?[ \t]*$", re.M),
+)
+_UK_MONTH = re.compile("січн|лют|берез|квітн|травн|червн|липн|серпн|вересн|жовтн|листопад|грудн")
+
+
+def parse_cyrillic_dateline(value: str) -> date | None:
+    """The day a Cyrillic dateline's date names («14 ноября 2025», «3 грудня 2025»,
+    «03.12.2025»), or None.
+
+    >>> parse_cyrillic_dateline("14 ноября 2025"), parse_cyrillic_dateline("03.12.2025")
+    (datetime.date(2025, 11, 14), datetime.date(2025, 12, 3))
+    """
+    numeric = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value.strip())
+    if numeric:
+        d, m, y = map(int, numeric.groups())
+        try:
+            return date(y, m, d)
+        except ValueError:
+            return None
+    lang = "uk" if _UK_MONTH.search(value.lower()) else "ru"
+    parts = _read_with_dateparser(value, lang)
+    if parts is None or parts[0] is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
 _CYR_WEEKDAYS = {
     "понедельник": 0,
     "вторник": 1,

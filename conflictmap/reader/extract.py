@@ -37,7 +37,12 @@ from datetime import date
 from ..places import HOME_COUNTRY, PARTS, Gazetteer, Place
 from . import en, ru, uk
 from .cues import Speech
-from .dates import find_periods, parse_calendar_date
+from .dates import (
+    CYRILLIC_DATELINES,
+    find_periods,
+    parse_calendar_date,
+    parse_cyrillic_dateline,
+)
 from .en import COMPLEMENT
 from .language import detect_language
 from .mentions import Mention, MentionFinder, RegionMention
@@ -93,6 +98,7 @@ _DATELINES = (
         r"November|December)\s+\d{1,2},\s+\d{4})[ \t]*$",
         re.M,
     ),
+    *CYRILLIC_DATELINES,
 )
 
 
@@ -258,8 +264,11 @@ def published_from_text(text: str) -> date | None:
                 return date.fromisoformat(value)
             except ValueError:
                 continue
-        day = parse_calendar_date(value, today)
-        if day:
+        if re.search("[а-яёіїєґ]", value, re.I) or re.fullmatch(r"[\d.]+", value):
+            day = parse_cyrillic_dateline(value)
+        else:
+            day = parse_calendar_date(value, today)
+        if day and day <= today:
             return day
     return None
 

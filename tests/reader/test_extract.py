@@ -272,6 +272,12 @@ def test_unresolved_places_give_no_claim_but_are_reported():
         ("MOSCOW, Dec 2 (Reuters) - Text", None),  # year from today's date: checked below
         ("December 02, 2025\n\nText", date(2025, 12, 2)),
         ("No dateline here.", None),
+        ("МОСКВА, 14 ноября 2025 — Новости. Текст", date(2025, 11, 14)),
+        ("КИЇВ, 3 грудня 2025 року. Текст", date(2025, 12, 3)),
+        ("Заголовок\n\n03.12.2025 09:40\nТекст", date(2025, 12, 3)),
+        ("14 листопада 2025, 10:15\nТекст", date(2025, 11, 14)),
+        ("ДОНЕЦК, 31 ноября 2025. Текст", None),  # no such day
+        ("МОСКВА, 14 ноября 2099. Текст", None),  # after today: not a publication date
     ],
 )
 def test_publication_date_from_the_text(text, expected):
