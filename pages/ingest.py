@@ -116,7 +116,8 @@ for item in reversed(items):
         st.markdown(
             "**Known, not on the map yet:** "
             + "; ".join(f"{view.plain(p.name)} ({view.plain(p.identity)})" for p in unmapped)
-            + ". Place one to read its claims: the report is read again once it is placed."
+            + ". Their claims are proposed below and can be added now; the map draws them "
+            "once the village is placed (click its map or type its point)."
         )
         for p in unmapped:
             with st.expander(f"Place {view.plain(p.name)} on the map", expanded=True):

@@ -67,9 +67,13 @@ def cmd_extract(args) -> int:
         guessed = " - not found, days counted from today" if ex.published_from == "today" else ""
         print(f"== {data['file']} (published {data['published']}{guessed})")
         placed = [m for m in ex.mentions if m.place]
-        unresolved = [m for m in ex.mentions if not m.place]
+        unmapped = [m for m in ex.mentions if not m.place and m.identified]
+        unresolved = [m for m in ex.mentions if not m.identified]
         names = sorted({m.place.name for m in placed})
         print(f"places: {', '.join(names) or '(none)'}")
+        if unmapped:
+            known = sorted({(m.identified.name, m.reason.split("(", 1)[-1]) for m in unmapped})
+            print("known, not on the map yet: " + ", ".join(f"{n} ({w}" for n, w in known))
         if unresolved:
             print("unresolved: " + ", ".join(sorted({m.text for m in unresolved})))
         for c in ex.claims:

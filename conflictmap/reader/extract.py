@@ -346,8 +346,9 @@ class _Document:
         self._mention_starts = [m.start for m in mentions]
         self._counts: dict[int, int] = {}
         for m in mentions:
-            if m.place is not None:
-                self._counts[m.place.geonames_id] = self._counts.get(m.place.geonames_id, 0) + 1
+            if m.identified is not None:
+                gid = m.identified.geonames_id
+                self._counts[gid] = self._counts.get(gid, 0) + 1
         self.side_dates: dict[str, list[date]] = {}
         self.last_speaker: tuple[str | None, str] = (None, "")
         self.analysed = [self._analyse(i) for i in range(len(sentences))]
@@ -365,7 +366,7 @@ class _Document:
             if m.start >= s.end:
                 break
             if m.end <= s.end and not self.R.GOVERNMENT.fullmatch(m.text):
-                items.append((m.start - s.start, m.end - s.start, m.place))
+                items.append((m.start - s.start, m.end - s.start, m.identified))
         low_raw = raw.lower()
         anaphors = self.R.ANAPHOR.finditer(raw) if _any_in(low_raw, self.R.ANAPHOR_NOUNS) else ()
         for a in anaphors:

@@ -226,6 +226,17 @@ class Mention:
     def resolved(self) -> bool:
         return self.place is not None
 
+    @property
+    def identified(self) -> Place | None:
+        """The place this mention names, mapped or not: its place, or the one register
+        village without coordinates it was identified as (``unmapped: ...``). Claims
+        about such a village can be stored; they are drawn once someone places it."""
+        if self.place is not None:
+            return self.place
+        if self.reason.startswith("unmapped") and len(self.candidates) == 1:
+            return self.candidates[0]
+        return None
+
     def as_dict(self) -> dict:
         """Plain-JSON form: the place's fields, or ``unresolved`` with the candidates."""
         out = {"text": self.text, "start": self.start, "end": self.end}

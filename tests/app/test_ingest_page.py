@@ -329,3 +329,45 @@ def test_an_unmapped_village_is_placed_by_typing_its_point(page_db, point, outco
         assert placed[0].author
     else:
         assert placed == []
+
+
+MOD_BULLETIN = (
+    "МОСКВА, 14 ноября 2025. Подразделения группировки войск «Центр» в ходе наступления "
+    "освободили населенные пункты Новоселидовка, Дальнее, Родинское, Сухой Яр и Удачное "
+    "Донецкой Народной Республики, сообщили в Министерстве обороны России."
+)
+
+
+@pytest.mark.parametrize(
+    "text, day, claims, unmapped",
+    [
+        # One claim per village of the list, the region after it for each; the three the
+        # register lists without coordinates are named with their raion and oblast.
+        (
+            MOD_BULLETIN,
+            date(2025, 11, 14),
+            {"Novoselydivka", "Dalnie", "Rodynske", "Sukhyi Yar", "Udachne"},
+            {"Novoselydivka", "Dalnie", "Sukhyi Yar"},
+        ),
+    ],
+)
+def test_a_bulletin_gives_a_claim_per_village_mapped_or_not(page_db, text, day, claims, unmapped):
+    at = paste(text)
+    assert not at.exception and not at.error
+    known = next(m.value for m in at.markdown if "Known, not on the map yet" in m.value)
+    assert all(f"{name} (" in known for name in unmapped) and "Pokrovskyi raion" in known
+    add_button(at).click().run()
+    assert not at.exception and not at.error
+    stored = [c for c in page_db.ledger.claims() if c.source_publisher == "Example Wire"]
+    assert {c.place for c in stored} == claims and {c.claim_date for c in stored} == {day}
+    drawn = set(page_db.layers(day)["ru"]["place"])
+    assert claims - unmapped <= drawn and not (drawn & unmapped)
+    # Placing one village draws its stored claim, for every user of the database.
+    at.text_input(key=f"placing_point_{NOVOSELYDIVKA}").set_value("48.0337, 37.3021")
+    at.button(key=f"placing_go_{NOVOSELYDIVKA}").click().run()
+    assert not at.exception
+    assert [p.place_id for p in page_db.ledger.placements()] == [NOVOSELYDIVKA], [
+        x.value for x in [*at.success, *at.error]
+    ]
+    other = Workspace(page_db.ledger.url, gazetteer=page_db.gazetteer.__class__.load())
+    assert "Novoselydivka" in set(other.layers(day)["ru"]["place"])
