@@ -229,11 +229,12 @@ def editor(item: Item) -> pd.DataFrame:
 
 
 def mention_summary(ex: Extraction) -> tuple[str, str]:
-    """("Pokrovsk, Myrnohrad", "Dachne (Odesa? Crimea?)") for the places found."""
+    """("Pokrovsk, Myrnohrad", "Dachne (Odesa? Crimea?)") for the places found; villages
+    known but not on the map yet are in neither (the page lists them for placing)."""
     placed = sorted({m.place.name for m in ex.mentions if m.place is not None})
     unresolved = {}
     for m in ex.mentions:
-        if m.place is None:
+        if m.identified is None:  # a register village without coordinates is known
             unresolved[m.text] = ", ".join(f"{p.name} ({p.oblast})" for p in m.candidates[:3])
     return (
         ", ".join(placed),

@@ -849,7 +849,8 @@ class MentionFinder:
 
     def _check_neighbours(self, text: str, result: MentionSet) -> None:
         """Villages named in one list («A, B, C и D») are neighbours: a member placed far
-        from where the list's unambiguous members lie is a namesake, and unresolved."""
+        from where the list's unambiguous members lie is a namesake, and unresolved
+        (members without coordinates are neither judged nor judges)."""
         ms = result.mentions
         groups: list[list[int]] = []
         for k, m in enumerate(ms):
@@ -860,7 +861,9 @@ class MentionFinder:
         for group in groups:
             if len(group) < LIST_MIN:
                 continue
-            placed = [k for k in group if ms[k].place is not None]
+            # A register village without coordinates has no distance to judge by: the
+            # region or its unique name decided it, and the list leaves it as it is.
+            placed = [k for k in group if ms[k].place is not None and ms[k].place.mapped]
             near = {
                 k: [
                     j

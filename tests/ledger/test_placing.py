@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conflictmap.ledger import ImportRejected, Ledger, PlacementRejected
-from conflictmap.reader import MentionFinder
+from conflictmap.reader import MentionFinder, extract
 from conflictmap.workspace import Workspace
 
 NOVOSELYDIVKA = 1_141_611_020  # UA14160110200090457, Kurakhivska hromada, Donetsk oblast
@@ -158,3 +158,20 @@ def test_an_import_that_places_a_village_writes_one_batch(tmp_path, gazetteer):
     (batch,) = ledger.batches()
     assert (batch.id, batch.added, batch.placings) == (result.batch, 1, 1)
     assert ledger.placements()[0].author == "os:someone"
+
+
+LIST = (
+    "Подразделения группировки войск «Центр» освободили населенные пункты Новоселидовка, "
+    "Дальнее, Родинское, Сухой Яр и Удачное Донецкой Народной Республики."
+)
+
+
+@pytest.mark.parametrize("placed", [(), (NOVOSELYDIVKA,), (NOVOSELYDIVKA, 1_141_611_012)])
+def test_placing_villages_of_a_list_keeps_a_claim_for_every_village(db_url, gazetteer, placed):
+    ledger = Ledger(db_url, gazetteer=gazetteer, seed_file=None)
+    for k, place_id in enumerate(placed):
+        ledger.place(place_id, 48.03 - k * 0.01, 37.30, author="os:analyst")
+    ex = extract(LIST, date(2025, 11, 14), gazetteer=ledger.gazetteer)
+    names = [c.place.name for c in ex.claims]
+    assert names == ["Novoselydivka", "Dalnie", "Rodynske", "Sukhyi Yar", "Udachne"]
+    assert {c.place.geonames_id for c in ex.claims if c.place.mapped} >= set(placed)
