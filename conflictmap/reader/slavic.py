@@ -141,6 +141,16 @@ def build(w: dict, lang: str) -> SimpleNamespace:
         r"\s+(?P<by>[^,.;⟦»\"]{2,50})",
         FLAGS,
     )
+    # The object first, the holder after the verb: «Північну частину Родинського
+    # контролюють Сили оборони», «Купянск удерживают ВСУ». The holder decides the
+    # controller (no side named: no claim); a part before the place is read as for
+    # «под контролем».
+    held_after = re.compile(
+        rf"(?P<places>{place_list})\s+(?:(?:по-прежнему|досі|все\s+еще|вс[её]\s+ещ[её]|"
+        r"надалі|и\s+далее|й\s+надалі|і\s+надалі|надежно|надійно|повністю|полностью)\s+)*"
+        rf"(?P<cue>{_alt(w['hold'])})(?![\w-])\s+(?P<by>[^,.;⟦»\"]{{2,50}})",
+        FLAGS,
+    )
     contested_state = re.compile(
         rf"(?P<places>{place_list})\s+(?:(?:{_alt(w['be'])})\s+)?(?P<cue>{_alt(w['contested'])})",
         FLAGS,
@@ -157,7 +167,7 @@ def build(w: dict, lang: str) -> SimpleNamespace:
         "held_by": ("\x00",),
         "side_held": ("\x00",),
         "occupied": ("\x00",),
-        "in_hands": ("контрол",),
+        "in_hands": ("контрол", *w["needs_hold"]),
     }
 
     def first_needed(low: str, kind: str) -> int:
@@ -224,7 +234,7 @@ def build(w: dict, lang: str) -> SimpleNamespace:
             ("fighting", fighting_after),
             ("contested", contested_state),
         ),
-        STATE_RULES=(("in_hands", in_hands),),
+        STATE_RULES=(("in_hands", in_hands), ("in_hands", held_after)),
         first_needed=first_needed,
         BEFORE_PLACE=re.compile(rf"{fraction_phrase}{part_phrase}$", FLAGS),
         part_of_groups=part_of_groups,

@@ -333,3 +333,20 @@ def test_the_town_reaches_back_over_a_quotation():
 def test_who_speaks(text, org):
     (c,) = extract(text, TUE).claims
     assert c.claimant_org == org
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The object first, the holder after the verb (invented, in General Staff style).
+        ("Північну частину Родинського контролюють Сили оборони.", [("UA", "UA", "north")]),
+        ("Родинське і надалі утримують українські захисники.", [("UA", "UA", None)]),
+        ("Северную часть Купянска удерживают ВСУ.", [("UA", "UA", "north")]),
+        ("Купянск контролируют российские войска.", [("RU", "RU", None)]),
+        # No side named as the holder: no claim, never a guess.
+        ("Покровськ утримують підрозділи, сказав він.", []),
+    ],
+)
+def test_a_holder_named_after_the_verb_decides_the_controller(text, expected):
+    ex = extract(text, TUE)
+    assert [(c.claimant, c.controller, c.part) for c in ex.claims] == expected
