@@ -1012,14 +1012,7 @@ class MentionFinder:
             cands = inside
             places = tuple(c.place for c in cands[:8])
         elif explicit and all(c.place.population < TOWN_POPULATION for c in cands[:1]):
-            return Mention(
-                surface,
-                start,
-                end,
-                None,
-                places,
-                "no place of that name in the regions the text names",
-            )
+            return _outside_the_regions(surface, start, end, places)
         best = cands[0]
         if len(cands) > 1 and best.score - cands[1].score < CONFIDENT_MARGIN:
             return Mention(
@@ -1032,14 +1025,7 @@ class MentionFinder:
             and p.oblast not in context
             and p.population < TOWN_POPULATION
         ):
-            return Mention(
-                surface,
-                start,
-                end,
-                None,
-                places,
-                "no place of that name in the regions the text names",
-            )
+            return _outside_the_regions(surface, start, end, places)
         return Mention(surface, start, end, p, places)
 
 
@@ -1050,6 +1036,12 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _outside_the_regions(surface: str, start: int, end: int, places) -> Mention:
+    """Unresolved: no place of the name lies in the regions the text names."""
+    reason = "no place of that name in the regions the text names"
+    return Mention(surface, start, end, None, places, reason)
 
 
 def _unmapped(m: Mention) -> Mention:

@@ -41,6 +41,23 @@ CITIES = {
 }
 
 
+def outputs_under_hash_seeds(script: str, payload) -> set[str]:
+    """What ``script`` prints for ``payload`` (JSON on stdin) under three hash seeds."""
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(proc.stdout)
+    return outputs
+
+
 @pytest.mark.parametrize(
     "geonames_name, alternates, expected",
     [
@@ -70,19 +87,7 @@ def test_rows_do_not_depend_on_hash_order():
         "import json, sys; from conflictmap.places.build import build_rows; "
         "print(json.dumps(build_rows(json.loads(sys.stdin.read()), {})))"
     )
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        proc = subprocess.run(
-            [sys.executable, "-c", script],
-            input=json.dumps(CITIES),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        )
-        outputs.add(proc.stdout)
-    assert len(outputs) == 1
+    assert len(outputs_under_hash_seeds(script, CITIES)) == 1
 
 
 REGISTER = [
@@ -128,19 +133,7 @@ def test_joined_rows_do_not_depend_on_hash_order():
         "cities, register = json.loads(sys.stdin.read()); "
         "print(json.dumps(build_rows(cities, {}, register)))"
     )
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        proc = subprocess.run(
-            [sys.executable, "-c", script],
-            input=json.dumps([CITIES, REGISTER]),
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        )
-        outputs.add(proc.stdout)
-    assert len(outputs) == 1
+    assert len(outputs_under_hash_seeds(script, [CITIES, REGISTER])) == 1
 
 
 @pytest.mark.parametrize("seed", ["0", "12345"])
