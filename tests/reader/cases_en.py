@@ -5,6 +5,8 @@ its canonical name. Every template is read with each pair of places in PAIRS."""
 
 from __future__ import annotations
 
+from datetime import date
+
 PAIRS = [
     ("Pokrovsk", "Myrnohrad"),
     ("Kupiansk", "Vovchansk"),
@@ -112,5 +114,229 @@ CASES = [
     (
         "Moscow's claims of having captured {a} are false, Kyiv said.",
         {("A", "RU", "RU"), ("A", "UA", "CONTESTED")},
+    ),
+]
+
+# Sentences written once (not templates): (place, claimant, controller, *details) as
+# tests.reader.claimkeys reads them.
+SENTENCES = [
+    (
+        "MOSCOW, Dec 1 (Reuters) - Russia said on Monday its forces had captured the town of "
+        "Siversk in eastern Ukraine's Donetsk region.",
+        {("Siversk", "RU", "RU", date(2025, 12, 1))},
+    ),
+    (
+        "Russia's Defence Ministry said its troops had taken control of Vovchansk and "
+        "Dvorichna in the Kharkiv region, claims Reuters could not independently verify.",
+        {("Vovchansk", "RU", "RU"), ("Dvorichna", "RU", "RU")},
+    ),
+    (
+        "Ukraine's military said on Tuesday that its forces still held the northern part of "
+        "Pokrovsk.",
+        {("Pokrovsk", "UA", "UA", "north", date(2025, 12, 2))},
+    ),
+    ("Kyiv has not confirmed the loss of Kupiansk.", set()),
+    (
+        "Russian forces control about 45% of Huliaipole, a Ukrainian military spokesman said.",
+        {("Huliaipole", "UA", "RU", 0.45)},
+    ),
+    (
+        "Ukrainian forces withdrew from Selydove, the General Staff said, citing the threat of "
+        "encirclement.",
+        {("Selydove", "UA", "RU")},
+    ),
+    (
+        "Ukraine's General Staff said claims that Russian troops had captured 80 per cent of "
+        "Kupiansk were untrue.",
+        {("Kupiansk", "UA", "CONTESTED")},
+    ),
+    (
+        "Ukraine's army said it had driven Russian forces out of Kupiansk-Vuzlovyi.",
+        {("Kupiansk-Vuzlovyi", "UA", "UA")},
+    ),
+    (
+        "A Ukrainian drone hit an oil refinery in Russia's Belgorod region, the regional "
+        "governor said.",
+        set(),
+    ),
+    (
+        "Russia's Defence Ministry said air defences downed 30 Ukrainian drones over the Kursk "
+        "and Bryansk regions.",
+        set(),
+    ),
+    (
+        "Kyiv insists its forces are still fighting inside Myrnohrad.",
+        {("Myrnohrad", "UA", "CONTESTED")},
+    ),
+    ("Moscow's assertions about Kupiansk have been rejected by Kyiv.", set()),
+    (
+        "The General Staff said Russian claims about the capture of Siversk and Lyman were false.",
+        {
+            ("Siversk", "RU", "RU"),
+            ("Lyman", "RU", "RU"),
+            ("Siversk", "UA", "CONTESTED"),
+            ("Lyman", "UA", "CONTESTED"),
+        },
+    ),
+    ("Kyiv and Moscow traded accusations over the strike.", set()),
+    ("Washington urged Moscow and Kyiv to agree on a ceasefire.", set()),
+    (
+        "Ukraine's defence ministry in Kyiv said its forces remained in control of Vovchansk.",
+        {("Vovchansk", "UA", "UA")},
+    ),
+    (
+        "Russia's Defence Ministry said its forces had captured Orikhiv and Stepnohirsk in "
+        "Zaporizhzhia.",
+        {("Orikhiv", "RU", "RU"), ("Stepnohirsk", "RU", "RU")},
+    ),
+    ("Huliaipole and Orikhiv in Zaporizhzhia came under heavy shelling.", set()),
+    (
+        "Ukrainian officials said the town of Vovchansk remains under the control of Ukraine's "
+        "defence forces.",
+        {("Vovchansk", "UA", "UA")},
+    ),
+    (
+        "Its troops still hold Siversk, the Ukrainian army's 54th brigade said.",
+        {("Siversk", "UA", "UA")},
+    ),
+    (
+        "Untrue are the reports that Russian forces control half of Myrnohrad, the Ukrainian "
+        "army said.",
+        {("Myrnohrad", "UA", "CONTESTED")},
+    ),
+    (
+        "Ukraine says Russian troops have not captured Siversk, calling the claim propaganda.",
+        {("Siversk", "UA", "CONTESTED")},
+    ),
+    (
+        "Kremlin spokesman Dmitry Peskov said the capture of Siversk showed Russia's momentum.",
+        {("Siversk", "RU", "RU")},
+    ),
+    (
+        "Speaking in Brussels, Rutte said Russia had paid a heavy price for small gains around "
+        "Pokrovsk.",
+        set(),
+    ),
+    (
+        "The governor of Russia's Kursk region said a Ukrainian drone attack had killed one "
+        "person in Rylsk.",
+        set(),
+    ),
+    (
+        "Ukrainian forces recaptured the village of Kruhliakivka, the army's 3rd Assault "
+        "Brigade said.",
+        {("Kruhliakivka", "UA", "UA")},
+    ),
+    (
+        "The Ukrainian army said its forces had been holding Kostiantynivka despite heavy assaults.",
+        {("Kostiantynivka", "UA", "UA")},
+    ),
+    ("Ukraine's military has said it withdrew from Toretsk.", {("Toretsk", "UA", "RU")}),
+    (
+        "Several civilians were evacuated from Kupiansk-Vuzlovyi on Sunday, the police said.",
+        set(),
+    ),
+    (
+        "Russian forces captured the village of Zvirove in Donetsk region, Russia's Defence "
+        "Ministry said on Saturday.",
+        {("Zvirove", "RU", "RU", date(2025, 11, 29))},
+    ),
+    (
+        "Ukraine's General Staff rejected the Russian claim, saying its troops still control "
+        "Huliaipole.",
+        {("Huliaipole", "UA", "UA"), ("Huliaipole", "UA", "CONTESTED")},
+    ),
+    (
+        "Key developments: Ukraine says it still controls Huliaipole; Russia claims to have taken "
+        "Stepnohirsk.",
+        {("Huliaipole", "UA", "UA"), ("Stepnohirsk", "RU", "RU")},
+    ),
+    (
+        "Two people were killed when Russian bombs hit Kramatorsk, the regional governor said.",
+        set(),
+    ),
+    ("Evacuations continue from Dobropillia and Bilytske, local authorities said.", set()),
+    (
+        "Russia claims its forces have captured the southern part of Kostiantynivka.",
+        {("Kostiantynivka", "RU", "RU", "south")},
+    ),
+    (
+        "14:02 - Ukraine's General Staff says Russian troops attacked 12 times near Siversk "
+        "and were repelled.",
+        set(),
+    ),
+    (
+        "Breaking: Russia says its troops have fully captured Myrnohrad.",
+        {("Myrnohrad", "RU", "RU")},
+    ),
+    (
+        "Residents of Sloviansk spent the night in shelters as air raid sirens sounded.",
+        set(),
+    ),
+    ("French President Emmanuel Macron hosted Zelensky at the Elysee Palace in Paris.", set()),
+    (
+        "ISW assesses that Russian forces likely seized Zvirove.",
+        {("Zvirove", "OTHER", "RU")},
+    ),
+    (
+        "The Russian MoD claimed that Russian forces seized Bilytske, but ISW has not observed "
+        "evidence to confirm this claim.",
+        {("Bilytske", "RU", "RU")},
+    ),
+    (
+        "Russian milbloggers claimed that Russian forces seized Rodynske.",
+        {("Rodynske", "OTHER", "RU")},
+    ),
+    (
+        "Russian forces recently marginally advanced northeast of Kupiansk.",
+        set(),
+    ),
+    (
+        "The Critical Threats Project noted that Russian forces hold most of Chasiv Yar.",
+        {("Chasiv Yar", "OTHER", "RU", "partial")},
+    ),
+    (
+        "Russian forces continued offensive operations near Lyman, Siversk and Kostiantynivka "
+        "on December 1 but did not advance.",
+        set(),
+    ),
+    (
+        "Geolocated footage indicates that Russian forces recently advanced into eastern Siversk.",
+        {("Siversk", "OTHER", "CONTESTED")},
+    ),
+    (
+        "Russian forces attacked near Pokrovsk and Myrnohrad on December 2, according to the "
+        "Ukrainian General Staff.",
+        set(),
+    ),
+    (
+        "In a Telegram statement, the Ukrainian 3rd Army Corps said its troops still hold Lyman.",
+        {("Lyman", "UA", "UA")},
+    ),
+    (
+        "The Russian Defence Ministry's Telegram channel said Siversk had been liberated.",
+        {("Siversk", "RU", "RU")},
+    ),
+    (
+        "The Ukrainian Air Force said on Telegram that Russia launched 89 drones overnight.",
+        set(),
+    ),
+    (
+        'Translated from Telegram: "The settlement of Zvirove has been fully liberated," the '
+        "Russian Defence Ministry said.",
+        {("Zvirove", "RU", "RU")},
+    ),
+    (
+        "Pushilin wrote on Telegram that Russian forces had taken Siversk.",
+        {("Siversk", "RU", "RU")},
+    ),
+    (
+        "The 5th Assault Brigade said on Telegram that Ukrainian troops had recaptured Hrodivka.",
+        {("Hrodivka", "UA", "UA")},
+    ),
+    (
+        "Kharkiv governor Oleh Syniehubov said on Telegram that an elderly woman was injured in "
+        "Kupiansk.",
+        set(),
     ),
 ]

@@ -10,7 +10,9 @@ import pytest
 from conflictmap.reader import extract
 from conflictmap.reader.language import detect_language
 
-from . import cases_en, cases_ru, cases_uk
+from . import cases_en, cases_ru, cases_ru_uk, cases_uk
+from .claimkeys import expected as expected_keys
+from .claimkeys import found
 
 PUBLISHED = date(2025, 12, 3)
 
@@ -59,6 +61,13 @@ def test_english(text, expected, place):
     assert _claims(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), cases_en.SENTENCES)
+def test_english_sentences(text, expected):
+    ex = extract(text, PUBLISHED)
+    assert ex.language == "en"
+    assert found(ex) == expected_keys(expected, PUBLISHED)
+
+
 @pytest.mark.parametrize(("text", "expected", "place"), [c for c in RU + UK if c[2]])
 def test_the_place_is_found_in_every_case(text, expected, place):
     placed = {m.place.name for m in extract(text, PUBLISHED).mentions if m.place}
@@ -66,6 +75,12 @@ def test_the_place_is_found_in_every_case(text, expected, place):
 
 
 def test_tables_are_large_enough():
+    # distinct sentences: each template once, plus the sentences written once
+    russian = len(cases_ru.CASES) + len(cases_ru_uk.RU)
+    ukrainian = len(cases_uk.CASES) + len(cases_ru_uk.UK)
+    english = len(cases_en.CASES) + len(cases_en.SENTENCES)
+    assert russian + ukrainian >= 150
+    assert english >= 80
     assert len(RU) + len(UK) >= 150
     assert len(EN) >= 100
     assert detect_language(RU[0][0]) == "ru" and detect_language(UK[0][0]) == "uk"
