@@ -41,18 +41,22 @@ PART_PHRASE = (
     r"(?:parts?|half|halves|sections?|districts?|areas?|edges?|neighbou?rhoods?|outskirts|"
     r"suburbs|quarters?)\s+of\s+"
     rf"|(?:the\s+)?(?P<whole_part>outskirts|suburbs|centre|center|rest|remainder|{_DIRS})"
-    r"\s+of\s+)?"
+    r"\s+of\s+"
+    rf"|(?P<part_adj>{_DIRS}ern|central)\s+(?=⟦))?"
 )
 FRACTION_PHRASE = (
     r"(?:(?P<fraction>(?:(?:about|around|roughly|approximately|some|nearly|almost|over|"
     r"more\s+than|less\s+than|up\s+to)\s+)?\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)"
-    r"|(?:(?:about|around|roughly|nearly|almost|more\s+than)\s+)?(?:half|a\s+third|one\s+third|"
-    r"two\s+thirds|a\s+quarter|three\s+quarters)"
+    r"|(?:(?:about|around|roughly|nearly|almost|more\s+than)\s+)?(?:half|a\s+third|one[\s-]+third|"
+    r"two[\s-]+thirds|a\s+quarter|three[\s-]+quarters)"
     r"|most|much|the\s+bulk|the\s+majority|large\s+parts?)\s+of\s+)?"
 )
 OBJECT = rf"{FRACTION_PHRASE}{PART_PHRASE}{NOUN_PHRASE}(?P<places>{PLACE_LIST})"
 
-SIDE_WORD_RU = r"(?:Russian|Russia['’]s|Russia|Moscow['’]s|Moscow|Kremlin|pro-Russian|Russians)"
+SIDE_WORD_RU = (
+    r"(?:Russian|Russia['’]s|Russia|Moscow['’]s|Moscow|Kremlin|pro-Russian|Russians|occupiers|"
+    r"invaders)"
+)
 SIDE_WORD_UA = r"(?:Ukrainian|Ukraine['’]s|Ukraine|Kyiv['’]s|Kyiv|Kiev|Ukrainians)"
 
 # -- events (hedged by conditions, modals, attempts, history) --------------------------
@@ -126,14 +130,15 @@ HOLD_VERB = re.compile(
     r"\b(?P<cue>in\s+(?:full\s+|firm\s+)?control\s+of|"
     r"hold|holds|held|holding|control|controls|controlled|controlling|keep|keeps|kept|"
     r"keeping|retain|retains|retained|retaining|defend|defends|defended|defending)\s+"
-    r"(?:out\s+in\s+|on\s+to\s+|onto\s+|on\s+in\s+|positions\s+in\s+)?" + OBJECT,
+    r"(?:out\s+in\s+|on\s+to\s+|onto\s+|on\s+in\s+|(?:(?:their|its|our)\s+)?positions\s+in\s+)?"
+    + OBJECT,
     FLAGS,
 )
 FIGHTING = re.compile(
     r"(?=[bfchasu])"
     r"\b(?P<cue>battles?|fighting|clashes|combat|hostilities|assault\s+operations|"
     r"street\s+(?:battles|fighting)|urban\s+warfare)\s+"
-    r"(?:(?:are|is|was|were|continue[sd]?|remain|ongoing|still|under\s*way|raging|rage|"
+    r"(?:(?:are|is|was|were|continue[sd]?|continuing|remain|ongoing|still|under\s*way|raging|rage|"
     r"taking\s+place|going\s+on)\s+){0,3}"
     r"(?:in|inside|within)\s+(?:the\s+(?:urban\s+area|outskirts|streets|centre|center)\s+of\s+)?"
     + NOUN_PHRASE
@@ -275,6 +280,7 @@ MAY_SPEAK = (
     "acknowledg",
     "admit",
     "assess",
+    "congratulat",
     "according",
     "cit",
 )
@@ -308,7 +314,7 @@ DENIAL = re.compile(
     r"|(?:has|have|had)\s+not\s+(?:fallen|been\s+(?:captured|taken|seized|lost))"
     r"|(?:has|have|had|did)\s+not\s+(?:capture|captured|take|taken|seize|seized)"
     r"|(?:was|were|is|are)\s+not\s+(?:captured|taken|seized|lost)|never\s+(?:fell|been\s+captured)"
-    r"|untrue|not\s+true|fake|a\s+lie|(?:is|are|was|were)\s+false"
+    r"|untrue|not\s+true|fakes?|a\s+lie|(?:is|are|was|were)\s+false"
     r"|(?:is|are|was|were|been|simply|just|again|blatantly|openly)\s+lying"
     r"|lying\s+(?:again|about)|(?:spread\w*|tell\w*|told|more|outright|blatant)\s+lies"
     r"|(?:do|does|did)\s+not\s+(?:correspond|match)\s+"
@@ -347,7 +353,7 @@ CLAIMED_MARK = re.compile(
 )
 CLAIM_NOUN = re.compile(
     r"\b(?=[crasa])(?:claims?|reports?|assertions?|statements?|announcements?|allegations?)\s+"
-    r"(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?(?:that|of|about|regarding)\b",
+    r"(?:(?:from|by)\s+(?P<post>[\w'’ -]{1,30}?)\s+)?(?:that|of|about|regarding|to\s+have)\b",
     FLAGS,
 )
 # The word before a claim noun ("Moscow's claim", "Russian reports").
@@ -358,7 +364,8 @@ SPEECH = re.compile(
     r"reports|told|tells|insisted|insists|denied|denies|deny|dismissed|dismisses|rejected|"
     r"rejects|refuted|confirmed|confirms|asserted|asserts|added|adds|wrote|writes|posted|shows|"
     r"showed|show|shown|described|hailed|hails|briefed|informed|declared|declares|noted|notes|"
-    r"acknowledged|admitted|assessed|assesses|according\s+to|citing|cited)\b",
+    r"acknowledged|admitted|assessed|assesses|congratulated|congratulates|according\s+to|citing|"
+    r"cited)\b",
     FLAGS,
 )
 NOUN_BEFORE = re.compile(
@@ -396,7 +403,7 @@ _ACTORS = [
         "OTHER",
         "analysts",
         r"analysts?|think\s+tank|monitoring\s+group|open[- ]source|OSINT|"
-        r"(?:pro-)?(?:Russian|Ukrainian)\s+(?:military\s+|war\s+)?bloggers?|"
+        r"(?:pro-)?(?:Russian|Ukrainian|Kremlin)\s+(?:military\s+|war\s+)?bloggers?|bloggers?|"
         r"military\s+bloggers?|milbloggers?|war\s+bloggers?|observers?|researchers?|"
         r"(?:battlefield\s+|pro-Ukrainian\s+|pro-Russian\s+|independent\s+)?maps|"
         r"Black\s+Bird\s+Group|Critical\s+Threats|Rybar|"
@@ -480,6 +487,8 @@ _ACTORS = [
         r"(?:Armed\s+Forces\s+of\s+Ukraine|Ukrainian\s+General\s+Staff)",
         True,
     ),
+    # Ukraine's name for its own forces ("under the control of the Defence Forces")
+    ("UA", "Ukrainian military", r"(?:the\s+)?Defen[cs]e\s+Forces(?:\s+of\s+Ukraine)?", True),
     ("RU", "Russia", rf"{SIDE_WORD_RU}", False),
     ("UA", "Ukraine", rf"{SIDE_WORD_UA}", False),
 ]
@@ -547,7 +556,7 @@ def part_of_groups(groups: dict) -> tuple[str | None, str | None]:
         w = {"center": "centre", "central": "centre", "suburbs": "outskirts"}.get(w, w)
         return w[:-3] if w.endswith("ern") else w
 
-    first = groups.get("part") or groups.get("whole_part")
+    first = groups.get("part") or groups.get("whole_part") or groups.get("part_adj")
     return norm(first), norm(groups.get("part2"))
 
 
@@ -569,7 +578,7 @@ def fraction_of(text: str | None) -> float | None:
     """
     if not text:
         return None
-    t = re.sub(r"\s+", " ", text.lower()).strip()
+    t = re.sub(r"[\s-]+", " ", text.lower()).strip()  # "two-thirds" is "two thirds"
     m = re.search(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", t)
     if m:
         value = float(m.group(1)) / 100

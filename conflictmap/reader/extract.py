@@ -476,12 +476,22 @@ class _Document:
             if first[kind] < 0:
                 continue
             # A rule that opens with its cue cannot match before the first cue word.
-            start = 0 if pattern.pattern.startswith("(?P<places>") else max(0, first[kind] - 30)
+            cue_at, places_at = (
+                pattern.pattern.find("(?P<cue>"),
+                pattern.pattern.find("(?P<places>"),
+            )
+            start = 0 if places_at < cue_at else max(0, first[kind] - 30)
             for m in pattern.finditer(masked, start):
                 places = [int(x) for x in _PLACEHOLDER.findall(m.group("places"))]
                 cs, ce = m.span("cue")
                 groups = m.groupdict()
-                if kind == "in_hands":
+                if kind == "capture" and getattr(self.R, "ENCIRCLED", None):
+                    if self.R.ENCIRCLED.match(masked, m.end()):
+                        continue  # «взяли X в кольцо»: encircled, not taken
+                if kind == "in_hands" or (
+                    getattr(self.R, "PARTS_BEFORE_PLACES", False)
+                    and pattern.pattern.startswith("(?P<places>")
+                ):  # «Северная часть X освобождена»
                     before = self.R.BEFORE_PLACE.search(masked, max(0, m.start() - 60), m.start())
                     if before:
                         groups = {**groups, **{k: v for k, v in before.groupdict().items() if v}}
@@ -538,7 +548,12 @@ class _Document:
         if self.R.ATTEMPT.search(masked[max(0, cs - 50) : cs]):
             return True
         unconfirmed = [u for u in info["unconfirmed"] if u <= cs]
-        if unconfirmed and not self.R.BUT.search(masked[unconfirmed[-1] : cs]):
+        if (
+            unconfirmed
+            and not self.R.BUT.search(masked[unconfirmed[-1] : cs])
+            # "has not confirmed Russian claims that ...": the claim is Russia's, as made
+            and not any(side and unconfirmed[-1] <= end <= cs for end, side in info["claim_nouns"])
+        ):
             return True
         if self.R.SINCE.search(masked[max(0, cs - 12) : cs]):
             return True
@@ -620,11 +635,14 @@ class _Document:
                 embedded, claim_side = self._embedding(
                     info, hit.cue_start, denials=hit.kind not in ("hold", "fighting", "reached")
                 )
-                controller = self._controller(hit, masked, speaker)
+                # "Moscow's claim that its forces ...": "its" is the claim's side
+                controller = self._controller(
+                    hit, masked, claim_side if embedded and claim_side else speaker
+                )
                 if controller is None:
                     continue
-                if hit.kind == "capture":
-                    objects.update(hit.places)
+                if hit.kind in ("capture", "withdrawal"):
+                    objects.update(hit.places)  # what a denial in the sentence denies
                 if embedded and hit.kind in ("capture", "hold"):
                     if claim_side is None and self.R.DENIED_NEEDS_SIDE:
                         continue  # a capture named only to be denied: the denial says it
@@ -653,8 +671,10 @@ class _Document:
                 ):
                     claimant, label = controller, _side_label(controller)
                 elif self.R.UNATTRIBUTED_IS_SIDE and controller in SIDES:
-                    # «освободили», «утримують»: the speaking side's own words, relayed.
-                    claimant, label = controller, _side_label(controller)
+                    # «освободили», «утримують»: the speaking side's own words, relayed;
+                    # a withdrawal («вийшли з») is what the report's own side says.
+                    claimant = self.R.OWN_SIDE if hit.kind == "withdrawal" else controller
+                    label = _side_label(claimant)
                 else:
                     if hit.kind in ("fighting", "reached"):
                         continue
@@ -841,7 +861,13 @@ def _masked_pos(info: dict, raw_pos: int) -> int:
 def _by_side(R, text: str | None) -> str | None:
     if not text:
         return None
-    return R.side_of(text)
+    side = R.side_of(text)
+    if side in SIDES and _FROM.match(text):
+        return OTHER_SIDE[side]  # «зачистка X от ВСУ»: cleared of that side
+    return side
+
+
+_FROM = re.compile(r"(?:от|від|з-під)\s", re.IGNORECASE)
 
 
 def _side_label(side: str) -> str:

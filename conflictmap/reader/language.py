@@ -16,6 +16,7 @@ LANGUAGES = ("en", "ru", "uk")
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+_NUMERAL_ENDING = re.compile(r"\d+\s*-\s*[^\W\d_]{1,3}\b")
 _UK_LETTERS = frozenset("іїєґ")
 _RU_LETTERS = frozenset("ыэъё")
 _UK_WORDS = frozenset(
@@ -46,7 +47,8 @@ def detect_language(text: str) -> str:
     low = sample.lower()
     uk = sum(low.count(ch) for ch in _UK_LETTERS)
     ru = sum(low.count(ch) for ch in _RU_LETTERS)
-    for word in _WORD.findall(low):
+    # «102-й», «3-го»: endings of numerals, not words
+    for word in _WORD.findall(_NUMERAL_ENDING.sub(" ", low)):
         if word in _UK_WORDS:
             uk += 2
         elif word in _RU_WORDS:

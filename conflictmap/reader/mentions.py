@@ -747,9 +747,9 @@ class MentionFinder:
         several forms name different entries («Димитрове»: Dymytrove, or Dymytrov in the
         locative), the one whose place is largest (a town is named more than a hamlet)."""
         if len(words) == 1:
-            forms = nominatives(words[0], lang)
+            forms = _word_forms(words[0], lang)
         else:
-            options = [nominatives(w, lang)[:4] for w in words]
+            options = [_word_forms(w, lang)[:4] for w in words]
             forms = tuple(" ".join(combo) for combo in product(*options))
         hits = []
         for form in forms:
@@ -1029,6 +1029,17 @@ class MentionFinder:
         return Mention(surface, start, end, p, places)
 
 
+def _word_forms(word: str, lang: str) -> tuple[str, ...]:
+    """The word's nominative forms; for a hyphenated word («Купянска-Узлового») also
+    those of its parts, declined each on its own, joined again («купянск-узловой»)."""
+    forms = nominatives(word, lang)
+    if "-" not in word.strip("-"):
+        return forms
+    parts = [nominatives(p, lang)[:3] for p in word.split("-") if p]
+    joined = tuple("-".join(combo) for combo in product(*parts))
+    return forms + tuple(f for f in joined if f not in forms)
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     if None in (lat1, lon1, lat2, lon2):
         return math.inf  # a village nobody has placed is near nothing
@@ -1123,6 +1134,10 @@ _CYR_REGION_WORD = re.compile(
 )
 _CYR_LAND = re.compile(r"(?i)(?<![\w’'-])[\w’'-]+(?:щин|ччин)\w*")
 _CYR_ABBR = re.compile(r"(?<![\w-])([ДЛ])НР(?![\w-])")
+# «на Запоріжжі», «на Запорожье»: the oblast, where «у Запоріжжі» is the city.
+_CYR_ON_REGION = re.compile(
+    r"(?i)(?<![\w’'-])на\s+(запоріжжі|запоріжжя|запорожье|запорожья)(?![\w’'-])"
+)
 
 
 def _region_of_stem(word: str, lands: bool) -> str | None:
@@ -1149,6 +1164,9 @@ def cyrillic_region_spans(text: str) -> list[tuple[int, int, str]]:
             region = _region_of_stem(m.group(0), True)
             if region:
                 out.append((m.start(), m.end(), region))
+    if "апор" in text:
+        for m in _CYR_ON_REGION.finditer(text):
+            out.append((m.start(1), m.end(1), "Zaporizhzhia"))
     if "НР" in text:
         for m in _CYR_ABBR.finditer(text):
             out.append((m.start(), m.end(), "Donetsk" if m.group(1) == "Д" else "Luhansk"))

@@ -59,7 +59,8 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     region_tail = (
         r"(?:\s+(?:в|во|у|на)\s+[\w’'-]+\s+(?:област\w*|обл\.|народн\w*\s+республик\w*)"
         r"|\s+[\w’'-]+\s+(?:област\w*|обл\.|народн\w*\s+республик\w*)"
-        r"|\s*\([^)⟦]{1,40}\)|\s+(?:в|у|на)\s+(?:ДНР|ЛНР|[А-ЯІЇЄҐ][\w’'-]+(?:щин|ччин)\w*))?"
+        r"|\s*\([^)⟦]{1,40}\)|\s+(?:в|у|на)\s+(?:ДНР|ЛНР|[А-ЯІЇЄҐ][\w’'-]+(?:щин|ччин)\w*)"
+        r"|\s+на\s+(?:Запоріжж[ія]|Запорожь[ея]))?"
     )
     frac_simple = r"(?:\d{1,3}(?:[.,]\d+)?\s*(?:%|процент\w*|відсот\w*)\s+(?:[\w’'-]+\s+){0,2}?)?"
     item = rf"{frac_simple}{PLACE}{region_tail}"
@@ -74,8 +75,8 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     )
     fraction_phrase = (
         r"(?:(?P<fraction>(?:(?:около|почти|более|свыше|порядка|до|понад|майже|близько|"
-        r"приблизно|понад|більш\w*\s+ніж|более\s+чем)\s+)?\d{1,3}(?:[.,]\d+)?\s*"
-        r"(?:%|процент\w*|відсот\w*)|половин\w*|треть|третину|четверть|чверть|"
+        r"приблизно|більш\w*\s+ніж|более\s+чем|не\s+менее|не\s+менше)\s+)?(?:\d{1,3}(?:[.,]\d+)?\s*"
+        r"(?:%|процент\w*|відсот\w*)|половин\w*|треть|третину|четверть|чверть)|"
         r"больш\w+\s+част\w*|більш\w+\s+частин\w*)"
         r"(?:\s+(?:зданий|застройки|территории|площади|будівель|забудови|території|площі|"
         r"жилых\s+кварталов|житлових\s+кварталів))?\s+(?:(?:в|во|у)\s+)?)?"
@@ -89,7 +90,7 @@ def build(w: dict, lang: str) -> SimpleNamespace:
         FLAGS,
     )
     capture_noun = re.compile(
-        rf"(?<![\w-])(?P<cue>(?:{_alt(w['capture_noun'])}))\s+(?:(?:полного\s+|повного\s+)?"
+        rf"(?<![\w-])[«\"“]?(?P<cue>(?:{_alt(w['capture_noun'])}))[»\"”]?\s+(?:(?:полного\s+|повного\s+)?"
         r"контроля\s+над\s+|контролю\s+над\s+)?" + obj + by,
         FLAGS,
     )
@@ -102,6 +103,22 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     withdrawal = re.compile(
         rf"(?<![\w-])(?P<cue>{_alt(w['withdrawal'])})\s+(?:(?:войска|війська|подразделения|"
         r"підрозділи|силы|сили)\s+)?(?:из|с|со|з|із|зі)\s+" + obj,
+        FLAGS,
+    )
+    withdrawal_noun = re.compile(
+        r"(?<![\w-])(?P<cue>вихід|виходу|відхід|відходу|выход\w*|отход\w*)\s+"
+        rf"(?:{_W}\s+){{0,3}}?(?:из|с|со|з|із|зі)\s+" + obj,
+        FLAGS,
+    )
+    entry = re.compile(
+        r"(?<![\w-])(?P<cue>(?:вошли|вошл[аио]|зашли|зайшли|увійшли|проникли|просочил\w*|"
+        r"заходят|заходять))\s+(?:(?:в|во|у|до|на)\s+)" + obj,
+        FLAGS,
+    )
+    be_words = _alt(w["be"])
+    under_control_first = re.compile(
+        r"(?<![\w-])(?P<cue>(?:под|під)\s+(?:полным\s+|повним\s+)?контролем)"
+        rf"\s+(?P<by>[^,.;⟦»\"]{{2,50}}?)\s+(?:{be_words})\s+" + obj,
         FLAGS,
     )
     hold_verb = re.compile(
@@ -128,6 +145,7 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     )
     fighting_after = re.compile(
         rf"(?:в|во|у)\s+(?P<places>{place_list})\s+(?:(?:{_alt(w['continue'])})\s+)"
+        r"(?:[\w-]+(?:ые|ие|і|ї)\s+)?"
         rf"(?P<cue>{_alt(w['fighting'])})",
         FLAGS,
     )
@@ -158,7 +176,8 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     side_ru = re.compile(rf"(?:{_alt(w['side_ru'])})", FLAGS)
     side_ua = re.compile(rf"(?:{_alt(w['side_ua'])})", FLAGS)
     needs = {
-        "capture": tuple(w["needs_capture"]),
+        "capture": tuple(w["needs_capture"])
+        + ("вошл", "зашл", "зайшл", "увійшл", "проникл", "просочи", "заход"),
         "withdrawal": tuple(w["needs_withdrawal"]),
         "hold": tuple(w["needs_hold"]) + tuple(w["needs_clearing"]),
         "fighting": tuple(w["needs_fighting"]),
@@ -177,8 +196,14 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     actors = _actor_table(w, lang)
     default_side = w["own_side"]
 
+    # An institution's nationality is named before its verb: «Генштаб ЗСУ спростував
+    # заяви росіян» is Ukraine's General Staff.
+    clause_end = re.compile(
+        rf"(?<![\w-])(?:{_alt(w['speech'])}|{_alt(w['claim_noun'])})(?![\w-])|[,;:«»\"]", FLAGS
+    )
+
     def actors_in(text: str, offset: int = 0) -> list[Actor]:
-        return _actors_in(actors, text, offset, side_ru, side_ua, default_side)
+        return _actors_in(actors, text, offset, side_ru, side_ua, default_side, clause_end)
 
     @lru_cache(maxsize=4096)
     def side_of(text: str) -> str | None:
@@ -189,6 +214,7 @@ def build(w: dict, lang: str) -> SimpleNamespace:
     according = tuple(v.lower() for v in w["according"])
     denial_verbs = tuple(v.lower() for v in w["denial_verbs"])
     pronoun = re.compile(rf"(?<![\w-])(?:{_alt(w['pronouns'])})\s*(?:\S+\s+){{0,2}}$", FLAGS)
+    claim_object = re.compile(rf"\s*(?:{_alt(w['claim_noun'])})(?![\w-])", FLAGS)
     colon_speaker = re.compile(r"^\s*(?P<who>[^:.;«»\"]{3,80}):\s")
 
     def find_speeches(masked: str) -> list[Speech]:
@@ -209,6 +235,8 @@ def build(w: dict, lang: str) -> SimpleNamespace:
                 actor = pick(actors_in(after), first=True)
             else:
                 right = [a for a in actors_in(after) if a.start <= 22 and a.specific]
+                if verb.startswith(denial_verbs) and claim_object.match(after):
+                    right = []  # «спростували заяви росіян»: whose claim, not who denies
                 actor = pick(right, first=True) or pick(actors_in(before), first=False)
             side = actor.side if actor else None
             label = actor.label if actor else ""
@@ -226,7 +254,9 @@ def build(w: dict, lang: str) -> SimpleNamespace:
             ("capture", capture_verb),
             ("capture", capture_noun),
             ("capture", capture_after),
+            ("capture", entry),
             ("withdrawal", withdrawal),
+            ("withdrawal", withdrawal_noun),
             ("hold", hold_verb),
             ("hold", clearing),
             ("hold", clearing_after),
@@ -234,7 +264,16 @@ def build(w: dict, lang: str) -> SimpleNamespace:
             ("fighting", fighting_after),
             ("contested", contested_state),
         ),
-        STATE_RULES=(("in_hands", in_hands), ("in_hands", held_after)),
+        STATE_RULES=(
+            ("in_hands", in_hands),
+            ("in_hands", held_after),
+            ("in_hands", under_control_first),
+        ),
+        PARTS_BEFORE_PLACES=True,
+        ENCIRCLED=re.compile(
+            r"\s+(?:в|у)\s+(?:полу)?(?:кольц|окружени|оточенн|клещ|кліщ|котел|котёл|мішок|мешок)",
+            FLAGS,
+        ),
         first_needed=first_needed,
         BEFORE_PLACE=re.compile(rf"{fraction_phrase}{part_phrase}$", FLAGS),
         part_of_groups=part_of_groups,
@@ -349,19 +388,25 @@ def _actor_table(w: dict, lang: str) -> list[tuple[str, str, re.Pattern, bool]]:
 _INSTITUTION = re.compile(
     r"(?<![\w-])(?:минобороны|міноборони|министерств\w*\s+обороны|міністерств\w*\s+оборони|"
     r"мо\s+рф|генштаб\w*|генеральн\w*\s+штаб\w*|ведомств\w*|министерств\w*|міністерств\w*|"
-    r"командуван\w*|командовани\w*|пресс-служб\w*|прес-служб\w*|военн\w+\s+ведомств\w*)",
+    r"командуван\w*|командовани\w*|пресс-служб\w*|прес-служб\w*|военн\w+\s+ведомств\w*|"
+    r"речник\w*|спікер\w*|спикер\w*|пресс-секретар\w*|прес-секретар\w*|угрупован\w*)",
     FLAGS,
 )
 
 
-def _actors_in(table, text: str, offset: int, side_ru, side_ua, default: str) -> list[Actor]:
+def _actors_in(
+    table, text: str, offset: int, side_ru, side_ua, default: str, clause_end=None
+) -> list[Actor]:
     """Actors named in ``text``: the lexicon's entries, then institutions («Генштаб»,
     «в ведомстве») whose side is the nationality named with them («российского
     генштаба», «Генштаб ЗСУ»), or else the side whose language the report is in."""
     found: list[Actor] = []
     taken: list[tuple[int, int]] = []
     for m in _INSTITUTION.finditer(text):
-        near = text[max(0, m.start() - 25) : m.end() + 45]
+        after = text[m.end() : m.end() + 45]
+        cut = clause_end.search(after) if clause_end is not None else None
+        near = text[max(0, m.start() - 25) : m.start()] + m.group(0)
+        near += after[: cut.start()] if cut else after
         ru, ua = side_ru.search(near), side_ua.search(near)
         if ru and (not ua or ru.start() < ua.start()):
             side = "RU"
@@ -390,4 +435,8 @@ def _institution_label(word: str) -> str:
         return "Defence Ministry"
     if "команд" in low:
         return "command"
+    if low.startswith(("речник", "спікер", "спикер", "пресс", "прес")):
+        return "spokesperson"
+    if low.startswith("угрупован"):
+        return "group of forces"
     return "military"

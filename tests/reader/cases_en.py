@@ -302,7 +302,7 @@ SENTENCES = [
     ),
     (
         "Geolocated footage indicates that Russian forces recently advanced into eastern Siversk.",
-        {("Siversk", "OTHER", "CONTESTED")},
+        {("Siversk", "OTHER", "CONTESTED", "east")},
     ),
     (
         "Russian forces attacked near Pokrovsk and Myrnohrad on December 2, according to the "
@@ -339,4 +339,89 @@ SENTENCES = [
         "Kupiansk.",
         set(),
     ),
+    (
+        "Zelensky, speaking in Paris alongside Macron, said Ukrainian troops were holding their "
+        "positions in Pokrovsk.",
+        {("Pokrovsk", "UA", "UA")},
+    ),
+    (
+        "Russia's claims to have taken Kupiansk are false, Ukraine's commander-in-chief "
+        "Oleksandr Syrskyi said.",
+        {("Kupiansk", "RU", "RU"), ("Kupiansk", "UA", "CONTESTED")},
+    ),
+    (
+        "Russian President Vladimir Putin congratulated the troops on the liberation of Kupiansk.",
+        {("Kupiansk", "RU", "RU")},
+    ),
+    (
+        "09:15 GMT - Russian forces have entered Kostiantynivka, a pro-Kremlin blogger claims.",
+        {("Kostiantynivka", "OTHER", "CONTESTED")},
+    ),
+    (
+        "Update 16:20: Ukrainian units have left Kupiansk-Vuzlovyi, according to the "
+        "Khortytsia group.",
+        {("Kupiansk-Vuzlovyi", "UA", "RU")},
+    ),
+    (
+        "Ukraine's military said fighting was continuing in the centre of Kostiantynivka.",
+        {("Kostiantynivka", "UA", "CONTESTED")},
+    ),
+    (
+        "ISW assessed that Ukrainian forces still hold positions in northern Myrnohrad.",
+        {("Myrnohrad", "OTHER", "UA", "north")},
+    ),
+    (
+        "ISW has not observed confirmation of Russian claims that Russian forces seized Hrodivka.",
+        {("Hrodivka", "RU", "RU")},
+    ),
+    (
+        '"Hrodivka is under the control of the Defence Forces," the 79th brigade wrote on its '
+        "Telegram channel.",
+        {("Hrodivka", "UA", "UA")},
+    ),
+    (
+        'Telegram, translated: "The occupiers are spreading fakes about the capture of '
+        'Kupiansk," the Khortytsia group wrote.',
+        {("Kupiansk", "UA", "CONTESTED")},
+    ),
+    (
+        "Moscow's claim that its forces control 60 per cent of Kostiantynivka is untrue, the "
+        "Ukrainian army's spokesman said.",
+        {("Kostiantynivka", "RU", "RU", 0.6), ("Kostiantynivka", "UA", "CONTESTED")},
+    ),
+    (
+        "Russian officials repeated the claim, while Ukraine's General Staff said its "
+        "forces were still holding Siversk.",
+        {("Siversk", "UA", "UA")},
+    ),
+    (
+        "KYIV, Dec 3 (AP) - Ukraine's military said its troops had pushed Russian forces out of "
+        "Kupiansk-Vuzlovyi after weeks of fighting.",
+        {("Kupiansk-Vuzlovyi", "UA", "UA")},
+    ),
+    ("Kyiv's allies in Paris and Berlin pledged more air defence systems on Tuesday.", set()),
+    (
+        "The Russian Defence Ministry said troops of the Dnepr group had taken Stepnohirsk and "
+        "Mala Tokmachka in Zaporizhzhia.",
+        {("Stepnohirsk", "RU", "RU"), ("Mala Tokmachka", "RU", "RU")},
+    ),
+    (
+        "ISW assessed that Russian forces control roughly half of Huliaipole.",
+        {("Huliaipole", "OTHER", "RU", 0.5)},
+    ),
+    (
+        "Posting on Telegram, the 93rd Brigade said Ukrainian troops still control the western "
+        "part of Kostiantynivka.",
+        {("Kostiantynivka", "UA", "UA", "west")},
+    ),
+    (
+        "Russia's Defence Ministry said that its forces had captured Rodynske, a claim denied "
+        "by Kyiv.",
+        {("Rodynske", "RU", "RU"), ("Rodynske", "UA", "CONTESTED")},
+    ),
+    (
+        "Russian troops now control roughly two-thirds of Pokrovsk, DeepState analysts said.",
+        {("Pokrovsk", "OTHER", "RU", 0.67)},
+    ),
+    ("The Kremlin said Putin would discuss the Pokrovsk front with his generals.", set()),
 ]

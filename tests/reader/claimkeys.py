@@ -1,7 +1,7 @@
 """What a claim says, as the tables write it: ``(place, claimant, controller, *details)``
 where a detail is a part («north»), a share (0.45), ``"partial"`` or the claim's date.
-Without details a claim is about the whole place (contested claims have no extent) on
-the day of publication."""
+Without details a claim is about the whole place on the day of publication; contested
+claims have no extent."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def expected(spec: set[tuple], published: date) -> set[Key]:
                 extent = "partial"
             else:
                 part, extent = d, "partial"
+        if controller == "CONTESTED":
+            extent = None  # a contested place has no extent, even in a part of it
         out.add((name, claimant, controller, extent, part, fraction, when))
     return out
 
