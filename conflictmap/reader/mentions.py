@@ -692,7 +692,8 @@ class MentionFinder:
                 ):
                     continue
                 words = [w for _, _, w in run]
-                entry = self._lookup(words, lang) or self._lookup(words, other)
+                loc = _after_preposition(text, start)
+                entry = self._lookup(words, lang, loc) or self._lookup(words, other, loc)
                 if entry is not None:
                     hit = (n, entry)
                     break
@@ -734,22 +735,22 @@ class MentionFinder:
                 return False
         return True
 
-    def _lookup(self, words: list[str], lang: str) -> _Entry | None:
-        key = (tuple(words), lang)
+    def _lookup(self, words: list[str], lang: str, locative: bool = True) -> _Entry | None:
+        key = (tuple(words), lang, locative)
         if key not in self._lookups:
             if len(self._lookups) > 200_000:
                 self._lookups.clear()
-            self._lookups[key] = self._lookup_uncached(words, lang)
+            self._lookups[key] = self._lookup_uncached(words, lang, locative)
         return self._lookups[key]
 
-    def _lookup_uncached(self, words: list[str], lang: str) -> _Entry | None:
+    def _lookup_uncached(self, words: list[str], lang: str, locative: bool) -> _Entry | None:
         """The trusted Cyrillic entry the words' nominative forms name, if any; when
         several forms name different entries («Димитрове»: Dymytrove, or Dymytrov in the
         locative), the one whose place is largest (a town is named more than a hamlet)."""
         if len(words) == 1:
-            forms = _word_forms(words[0], lang)
+            forms = _word_forms(words[0], lang, locative)
         else:
-            options = [_word_forms(w, lang)[:4] for w in words]
+            options = [_word_forms(w, lang, locative)[:4] for w in words]
             forms = tuple(" ".join(combo) for combo in product(*options))
         hits = []
         for form in forms:
@@ -1029,13 +1030,25 @@ class MentionFinder:
         return Mention(surface, start, end, p, places)
 
 
-def _word_forms(word: str, lang: str) -> tuple[str, ...]:
+_LOCATIVE_PREPOSITION = re.compile(r"(?i)(?<![\w-])(?:в|во|у|на|о|об|обо|при|по)\s")
+_CLAUSE_END = re.compile(r"[.!?;:«»\"()—–]")
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    """True when a preposition that takes the locative («в», «у», «на», «при») stands
+    before the word in its clause («в Покровске», «в Покровске, Мирнограде и Димитрове»)."""
+    before = text[max(0, start - 120) : start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    return _LOCATIVE_PREPOSITION.search(before, cut) is not None
+
+
+def _word_forms(word: str, lang: str, locative: bool = True) -> tuple[str, ...]:
     """The word's nominative forms; for a hyphenated word («Купянска-Узлового») also
     those of its parts, declined each on its own, joined again («купянск-узловой»)."""
-    forms = nominatives(word, lang)
+    forms = nominatives(word, lang, locative)
     if "-" not in word.strip("-"):
         return forms
-    parts = [nominatives(p, lang)[:3] for p in word.split("-") if p]
+    parts = [nominatives(p, lang, locative)[:3] for p in word.split("-") if p]
     joined = tuple("-".join(combo) for combo in product(*parts))
     return forms + tuple(f for f in joined if f not in forms)
 

@@ -7,7 +7,8 @@ its suffix-based guesser for words the dictionaries lack) gives each word its
 nominative forms: the nominative of the same gender and number first («Ровного» ->
 «ровное», «Желанного Первого» -> «желанное первое»), then the lemma, except for
 adjectives: a place named by an adjective keeps its gender in every case, so «Грузьке»
-is never the masculine «Грузький». The reader looks
+is never the masculine «Грузький»; and a place is never addressed, so vocative readings
+are left out. The reader looks
 those forms up among the gazetteer's name keys. Forms are cached per word.
 """
 
@@ -38,8 +39,10 @@ def looks_ukrainian_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def nominatives(word: str, lang: str) -> tuple[str, ...]:
+def nominatives(word: str, lang: str, locative: bool = True) -> tuple[str, ...]:
     """Lower-case forms of a Cyrillic word: itself, then its nominatives, likeliest first.
+    With ``locative=False`` (no preposition before the word or its list) locative
+    readings are left out: «звільнили Зверове» is no locative of «Зверов».
 
     >>> nominatives("Покровска", "ru"), nominatives("Гуляйполем", "uk")
     (('покровска', 'покровск'), ('гуляйполем', 'гуляйполе'))
@@ -47,6 +50,10 @@ def nominatives(word: str, lang: str) -> tuple[str, ...]:
     low = word.lower()
     out = [low]
     for p in analyser(lang).parse(low)[:MAX_PARSES]:
+        if p.tag.case == "voct":
+            continue  # nobody reports a place in the vocative: «Зверове» is not «Зверів»
+        if not locative and p.tag.case in ("loct", "loc1", "loc2"):
+            continue  # the locative stands after a preposition («в Димитрове») only
         inflected = p.inflect({"nomn"})
         lemma = () if "ADJF" in p.tag else (p.normal_form,)
         for form in ((inflected.word,) if inflected else ()) + lemma:

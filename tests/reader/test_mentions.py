@@ -125,6 +125,20 @@ def test_an_adjectival_name_keeps_its_gender(finder, text, name, raion):
     assert [(p.name, p.raion) for p in m.candidates] == [(name, raion)]
 
 
+@pytest.mark.parametrize(
+    "text, far",
+    [
+        # «Зверове» read as the vocative of «Зверів» would be Zviriv in Volyn oblast.
+        ("Сили оборони звільнили Зверове.", "Volyn"),
+        # Without a preposition «Зверове» is no locative of a Russian «Зверов» either.
+        ("Подразделения освободили Зверове.", "Volyn"),
+    ],
+)
+def test_a_vocative_reading_never_places_a_name(finder, text, far):
+    placed = [m.place for m in finder.find(text).mentions if m.place is not None]
+    assert all(p.oblast != far for p in placed)
+
+
 def test_offsets_point_into_the_original_text(finder):
     text = "Near Kup'yansk’s edge and Chasiv  Yar."
     for m in finder.find(text).mentions:
