@@ -2,13 +2,17 @@
 
 The live map loads one script: Leaflet (read from the installed xstatic-leaflet
 package), our helpers (``conflictmap/static/conflictmap.js``) and the ledger's bank
-(every shape, place and claim, see :func:`conflictmap.render.mapview.claims_bank`), joined
-into a file named after its content's hash in a cache folder. Streamlit serves the files
-of every registered component folder at ``/component/<name>/<file>``; declaring the
-cache folder as an asset-only "component" (never rendered) makes it serve the file, with
-no configuration. The browser fetches it once per ledger version and keeps it. The URL
-is relative to streamlit-folium's frame (``/component/streamlit_folium.st_folium/``), so
-it also works under a ``server.baseUrlPath``.
+(every shape and place, see :func:`conflictmap.render.mapview.claims_bank`), joined
+into a file named after its content's hash in a cache folder. The claims behind the
+popups are beside it, in shards (``claims-<hash>-<n>.json``, see
+:func:`conflictmap.render.mapview.claim_shards`) that the map fetches when a popup of
+one of their places first opens: a page load never carries the whole ledger's history.
+Streamlit serves the files of every registered component folder at
+``/component/<name>/<file>``; declaring the cache folder as an asset-only "component"
+(never rendered) makes it serve them, with no configuration. The browser fetches the
+script once per ledger version and keeps it. The URL is relative to streamlit-folium's
+frame (``/component/streamlit_folium.st_folium/``), so it also works under a
+``server.baseUrlPath``; the shards are found next to the script.
 """
 
 from __future__ import annotations
@@ -26,26 +30,40 @@ CACHE_DIR = Path(tempfile.gettempdir()) / "conflictmap-mapcache"
 _WRITTEN: dict[int, tuple[str, str]] = {}  # id(bank text) -> (bank text, file name)
 
 
-def script_file(bank_text: str) -> Path:
-    """Write the map's script (Leaflet, helpers, bank) once per content; its path."""
+def _write(path: Path, text: str) -> None:
+    if path.exists():
+        return
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> Path:
+    """Write the map's script (Leaflet, helpers, bank) and the claim shards once per
+    content; the script's path."""
+    digest = hashlib.sha1(bank_text.encode())
+    for shard in shards:
+        digest.update(shard.encode())
+    stem = digest.hexdigest()[:16]
     text = mapview.script_bundle() + bank_text
+    if shards:
+        prefix = f"claims-{stem}-"
+        text += f"conflictmap.claimShards({mapview.js_json(prefix)}, {len(shards)});\n"
+        for i, shard in enumerate(shards):
+            _write(CACHE_DIR / f"{prefix}{i}.json", shard)
     name = f"map-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
-    path = CACHE_DIR / name
-    if not path.exists():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    return path
+    _write(CACHE_DIR / name, text)
+    return CACHE_DIR / name
 
 
-def map_assets(bank_text: str) -> mapview.MapAssets:
+def map_assets(bank_text: str, shards: tuple[str, ...] = ()) -> mapview.MapAssets:
     """Register the cache folder (idempotent) and return the map's script URL."""
     hit = _WRITTEN.get(id(bank_text))
     if hit is not None and hit[0] is bank_text and (CACHE_DIR / hit[1]).exists():
         name = hit[1]
     else:  # hash the text only when it is a new one
-        name = script_file(bank_text).name
+        name = script_file(bank_text, shards).name
         _WRITTEN.clear()
         _WRITTEN[id(bank_text)] = (bank_text, name)
     cache = components.declare_component("mapcache", path=str(CACHE_DIR))

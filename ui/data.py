@@ -1,5 +1,6 @@
 """Cached loaders: one Workspace per process; layers per (ledger version, date), warmed
-for every claim date in the background; the bank of the ledger for the live map."""
+for every claim date in the background; the bank of the ledger for the live map (its
+shapes and places; the claims for the popups in shards fetched when a popup opens)."""
 
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ def history() -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _bank(ver: tuple) -> tuple[str, frozenset]:
+def _bank(ver: tuple) -> tuple[str, frozenset, tuple[str, ...]]:
     ws, frame = _workspace(), history()
     pairs = {(int(pid), None) for pid in frame["place_id"]}
     pairs |= {
@@ -134,12 +135,14 @@ def _bank(ver: tuple) -> tuple[str, frozenset]:
     shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
     geoms = {mapview.shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}
     places = {pid: ws.gazetteer.get(pid) for pid, _ in pairs}
-    bank = mapview.claims_bank(frame, geoms, places)
-    return mapview.bank_script(bank), frozenset(bank["geoms"])
+    bank = mapview.claims_bank(frame, geoms, places, claims=False)
+    shards = tuple(mapview.claim_shards(frame))
+    return mapview.bank_script(bank), frozenset(bank["geoms"]), shards
 
 
-def bank() -> tuple[str, frozenset]:
-    """The ledger's bank for the live map: (script text, the shape keys it holds)."""
+def bank() -> tuple[str, frozenset, tuple[str, ...]]:
+    """The ledger's bank for the live map: (script text of its shapes and places, the
+    shape keys it holds, the popups' claims in shards: see ``mapview.claim_shards``)."""
     return _bank(version())
 
 

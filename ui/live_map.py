@@ -9,8 +9,9 @@ pan kept. The map's layer control is made once by the map's script and follows.
 Switching a layer in the map's own control comes back through ``selected_layers``
 (see ``static/conflictmap.js``) and updates the sidebar; the sidebar's checkboxes
 update the map. The view the map reports is kept in ``map_center``/``map_zoom``. The
-ledger's shapes, places and claims reach the browser once, as a cached script (see
-``ui/assets.py``); each date then only sends which shapes to draw and how.
+ledger's shapes and places reach the browser once, as a cached script (see
+``ui/assets.py``), and each place's claims when its popup first opens; each date then
+only sends which shapes to draw and how.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def show_map(
         return None
     layers = view.layers if layers is None else layers
     notes = notes if notes is not None else notes_for(view, overlay)
-    bank_text, known = data.bank()
+    bank_text, known, shards = data.bank()
     focus = state.take_focus()
     flight = _focus_payload(focus)
     groups = mapview.feature_groups(
@@ -114,7 +115,7 @@ def show_map(
     base = mapview.base_map(
         center=center,
         zoom=zoom,
-        assets=map_assets(bank_text),
+        assets=map_assets(bank_text, shards),
         with_assessment=data.has_assessments(),
         share=True,
     )

@@ -345,17 +345,45 @@ def _bank_claims(
     return out
 
 
-def claims_bank(history: pd.DataFrame, shapes: dict[str, object], places) -> dict:
+def claims_bank(
+    history: pd.DataFrame, shapes: dict[str, object], places, *, claims: bool = True
+) -> dict:
     """The bank of a whole ledger: every shape (``{shape_key: geometry}``), every place
-    (``places``: Place-like objects with name, oblast, lat, lon, by id) and every claim
-    with its source, for the popups. Sent to the browser once per ledger version."""
+    (``places``: Place-like objects with name, oblast, lat, lon, by id) and, unless
+    ``claims`` is False, every claim with its source, for the popups. Sent to the browser
+    once per ledger version. The live map leaves the claims out and sends each place's
+    claims when its popup opens (:func:`claim_shards`)."""
     return {
         "geoms": {
             k: _geojson_geometry(g) for k, g in shapes.items() if g is not None and not g.is_empty
         },
         "places": {str(int(pid)): place_entry(p) for pid, p in places.items()},
-        "claims": _bank_claims(history),
+        "claims": _bank_claims(history) if claims else {},
     }
+
+
+CLAIM_SHARDS = 128  # files the live map's popup histories are split into
+
+
+def shard_of(place_id: int, n: int = CLAIM_SHARDS) -> int:
+    """The shard holding a place's claims (the browser computes the same).
+
+    >>> shard_of(704422), shard_of(704422, 1)
+    (38, 0)
+    """
+    return int(place_id) % n
+
+
+def claim_shards(history: pd.DataFrame | None, n: int = CLAIM_SHARDS) -> list[str]:
+    """Every place's claims with their sources, for the popups, as ``n`` JSON texts
+    (``{place id: [claim, ...]}``, oldest first; place ``p`` in shard :func:`shard_of`).
+    The live map fetches a shard the first time a popup of one of its places opens, so
+    a page load never carries the whole ledger's history."""
+    claims = _bank_claims(history)
+    shards: list[dict[str, list]] = [{} for _ in range(n)]
+    for pid, rows in claims.items():
+        shards[shard_of(int(pid), n)][pid] = rows
+    return [js_json(s) for s in shards]
 
 
 def bank_for_layers(

@@ -3,7 +3,9 @@
  *
  * Data arrive in two parts (built by conflictmap/mapview.py):
  * - the bank, once: every shape by key ("<place id>|<part>"), every place, and every
- *   place's claims with their sources (setBank);
+ *   place's claims with their sources (setBank); the live map leaves the claims out and
+ *   fetches a place's claims, in a shard of them, when its popup first opens
+ *   (claimShards);
  * - per date: for each layer the rows to draw (claimLayer), and the caption, sources,
  *   place labels (placeData).
  * Claim layers persist across dates: a new date only adds and removes the shapes that
@@ -23,12 +25,41 @@
   CM.seq = CM.seq || 0;
   CM.config = CM.config || { titles: {}, claimants: {}, order: [], historyRows: 25 };
   var latlngCache = {};
+  // Where this script came from: the live map's claim shards sit next to it.
+  var scriptBase = document.currentScript && document.currentScript.src
+    ? document.currentScript.src.replace(/[^/]*$/, "") : "";
 
   /* -- data ------------------------------------------------------------------------ */
   CM.setBank = function (bank) {
     ["geoms", "places", "claims"].forEach(function (k) {
       Object.assign(CM.bank[k], bank[k] || {});
     });
+  };
+
+  /* The popups' claims are in ``n`` files "<prefix><i>.json" next to this script, place
+   * p in file p % n (conflictmap/render/mapview.py claim_shards). */
+  CM.claimShards = function (prefix, n) {
+    CM.shards = { prefix: scriptBase + prefix, n: n, loads: {} };
+  };
+
+  /* A place's claims, then ``done()``: at once when they are here (the bank has them, or
+   * their shard came), else when the shard arrives. Returns true when they are here. */
+  CM.withClaims = function (pid, done) {
+    var sh = CM.shards;
+    if (!sh || CM.bank.claims[pid] !== undefined) return true;
+    var i = Number(pid) % sh.n;
+    if (!sh.loads[i]) {
+      sh.loads[i] = fetch(sh.prefix + i + ".json")
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (part) { Object.assign(CM.bank.claims, part); sh.loads[i].done = true; })
+        .catch(function () { delete sh.loads[i]; });
+    }
+    if (sh.loads[i].done) { CM.bank.claims[pid] = CM.bank.claims[pid] || []; return true; }
+    sh.loads[i].then(function () {
+      if (CM.bank.claims[pid] === undefined && sh.loads[i] && sh.loads[i].done) CM.bank.claims[pid] = [];
+      done();
+    });
+    return false;
   };
 
   function latlngs(key, geometry) {
@@ -327,6 +358,26 @@
       now.appendChild(tr);
     });
     box.appendChild(now);
+    var wait = el("div", "cm-sub cm-loading", "Loading the claims…");
+    var here = CM.withClaims(pid, function () {
+      if (!wait.parentNode) return;
+      var hist = el("div", "cm-history");
+      history(hist, pid);
+      wait.parentNode.replaceChild(hist, wait);
+      var open = CM.map && CM.map._popup;
+      if (open && open.isOpen()) CM.keepClear(open); // laid out again, still clear
+    });
+    if (here) history(box, pid);
+    else box.appendChild(wait);
+    return box;
+  };
+
+  /* The place's claims up to the map date, newest first (at most historyRows). */
+  function history(box, pid) {
+    if (CM.bank.claims[pid] === undefined && CM.shards) {
+      box.appendChild(el("div", "cm-sub", "The claims could not be loaded: close and open again."));
+      return;
+    }
     var claims = (CM.bank.claims[pid] || []).filter(function (c) { return c[0] <= CM.asOf; });
     if (claims.length) {
       box.appendChild(el("h5", null, "Claims up to this date"));
@@ -360,8 +411,7 @@
       }
       box.appendChild(table);
     }
-    return box;
-  };
+  }
 
   /* Since when a place's claims in force stand: its latest claim on or before the date. */
   CM.sinceOf = function (pid) {
@@ -576,7 +626,15 @@
     // After this run's layers are in (they come after this call), so the popup has them.
     window.setTimeout(function () {
       CM.map.closePopup();
-      CM.map.once("moveend", open);
+      // The popup opens whole: with the place's claims, fetched while the map flies.
+      var flown = false, fetched = CM.withClaims(k, function () {
+        fetched = true;
+        if (flown) open();
+      });
+      CM.map.once("moveend", function () {
+        flown = true;
+        if (fetched) open();
+      });
       CM.map.flyTo(ll, data.zoom || CM.map.getZoom(), { duration: 0.6 });
     }, 0);
   };

@@ -264,7 +264,10 @@ def test_the_bank_and_the_rows_carry_the_claims_and_sources(app):
     assert script.startswith("../") and "://" not in script
     bank = (CACHE_DIR / script.rsplit("/", 1)[1]).read_text()
     assert "Leaflet 1.9" in bank and "window.conflictmap" in bank and "setBank(" in bank
-    assert "https://www.themoscowtimes.com/" in bank and '"704422|north"' in bank
+    assert '"704422|north"' in bank and "themoscowtimes" not in bank  # claims: in shards
+    [prefix, n] = re.search(r'conflictmap\.claimShards\("([^"]+)", (\d+)\)', bank).groups()
+    shard = json.loads((CACHE_DIR / f"{prefix}{POKROVSK % int(n)}.json").read_text())
+    assert any("https://www.themoscowtimes.com/" in c[5] for c in shard[str(POKROVSK)])
     assert [r[3] for r in d["rows"]["ru"] if r[0] == POKROVSK] == ["RU holds all"]
     assert [r[3] for r in d["rows"]["ua"] if r[0] == POKROVSK] == ["UA holds the north part"]
     assert all(len(r) == 8 for rows in d["rows"].values() for r in rows)  # shapes in the bank

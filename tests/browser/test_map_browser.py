@@ -100,6 +100,7 @@ def open_popup(page, frame, place_id: int, gazetteer) -> str:
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     popup = page.frame_locator(FRAME).locator(".leaflet-popup-content")
     expect(popup).to_contain_text(place.name, timeout=10_000)
+    expect(popup.locator(".cm-loading")).to_have_count(0, timeout=10_000)  # its claims came
     frame.wait_for_function(
         "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
     )  # faded in, for the screenshot
