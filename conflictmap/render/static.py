@@ -35,6 +35,7 @@ from ..places import (
 )
 from .styles import (  # noqa: E402
     ASSESSMENT_COLOURS,
+    ASSESSMENT_STYLES,
     CONTROLLER_COLOURS,
     DRAW_ORDER,
     HATCH_COLOUR,
@@ -259,18 +260,56 @@ def _box(extent):
     return box(*extent)
 
 
+def assessment_look(kind: str) -> dict:
+    """How the static maps draw an assessment area, as the live map does
+    (``styles.ASSESSMENT_STYLES``): fill colour and opacity, hatch colour (None for a
+    flat fill), edge colour and matplotlib line style. Kinds without a style (liberated)
+    get a flat fill of ``styles.ASSESSMENT_COLOURS``.
+
+    >>> assessment_look("occupied")["hatch"], assessment_look("grey_zone")["hatch"]
+    ('#B2182B', None)
+    """
+    st = ASSESSMENT_STYLES.get(kind)
+    if st is None:
+        colour = ASSESSMENT_COLOURS.get(kind, "#CCCCCC")
+        return {"fill": _rgba(colour, 0.3), "hatch": None, "edge": "#555555", "dash": "solid"}
+    return {
+        "fill": _rgba(st["fill"], st["fill_opacity"]),
+        "hatch": _rgba(st["hatch"], st["hatch_opacity"]) if st["hatch"] else None,
+        "edge": st["edge"],
+        "dash": _dash(st["edge_dash"], ASSESSMENT_EDGE),
+    }
+
+
+ASSESSMENT_EDGE = 1.2  # px, as on the live map
+
+
 def _draw_overlay(ax, overlay, epsg):
-    for kind, shape in overlay.shapes.items():
+    for kind, shape in sorted(overlay.shapes.items()):
         if shape is None or shape.is_empty:
             continue
         geoms = gpd.GeoSeries([shape], crs=4326).to_crs(epsg)
+        look = assessment_look(kind)
+        _polygons(ax, geoms, facecolors=[look["fill"]], edgecolors="none", zorder=4)
+        if look["hatch"]:
+            _polygons(
+                ax,
+                geoms,
+                facecolors="none",
+                hatch="////",
+                hatchcolor=look["hatch"],
+                edgecolors="none",
+                linewidths=0,
+                zorder=4.05,
+            )
         _polygons(
             ax,
             geoms,
-            facecolors=ASSESSMENT_COLOURS.get(kind, "#CCCCCC"),
-            alpha=0.55,
-            edgecolors="none",
-            zorder=4,
+            facecolors="none",
+            edgecolors=look["edge"],
+            linewidths=ASSESSMENT_EDGE * PX_TO_PT,
+            linestyles=[look["dash"]],
+            zorder=4.1,
         )
 
 
@@ -392,10 +431,15 @@ def _legend_handles(snap):
     if snap.overlay is not None:
         for kind, shape in snap.overlay.shapes.items():
             if shape is not None and not shape.is_empty:
+                look = assessment_look(kind)
                 handles.append(
                     Patch(
-                        facecolor=_mix(ASSESSMENT_COLOURS.get(kind, "#CCCCCC"), 0.55),
-                        edgecolor="none",
+                        facecolor=look["fill"],
+                        hatch="////" if look["hatch"] else None,
+                        hatchcolor=look["hatch"] or "none",
+                        edgecolor=look["edge"],
+                        linestyle=look["dash"],
+                        linewidth=ASSESSMENT_EDGE * PX_TO_PT,
                         label=f"{snap.overlay.source}: {kind.replace('_', ' ')} "
                         f"({snap.overlay.assessed_on.isoformat()})",
                     )

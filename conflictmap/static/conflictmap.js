@@ -867,7 +867,19 @@
     if (prev && prev.proxy === proxy && prev.title === title) return;
     if (prev) CM.control.removeLayer(prev.proxy);
     CM.overlays[info.key] = { proxy: proxy, title: title };
+    // Leaflet lays the control out again (a forced layout of the whole map, thousands of
+    // shapes) on every addOverlay: add them folded, lay out once when all are in.
+    var folded = CM.control.options.collapsed;
+    CM.control.options.collapsed = true;
     CM.control.addOverlay(proxy, title);
+    CM.control.options.collapsed = folded;
+    if (!folded && !CM._expandPending) {
+      CM._expandPending = true;
+      window.requestAnimationFrame(function () {
+        CM._expandPending = false;
+        CM.control.expand();
+      });
+    }
     if (!info.show) {
       // streamlit-folium adds every group after its scripts ran: remove it after that.
       Promise.resolve().then(function () {

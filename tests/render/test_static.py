@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from conflictmap.render import snapshot as S
+from conflictmap.render import static
 from conflictmap.render.static import DPI, LAND, WIDTH_IN, view_box
 from conflictmap.render.styles import CONTROLLER_COLOURS, HATCH_COLOUR
 from tests.render.test_snapshot import AFTER, BEFORE, expected_places
@@ -93,25 +94,51 @@ def test_empty_snapshot_still_renders_a_map(ws):
     assert pixels.std() > 10
 
 
-def test_overlay_is_drawn_under_the_claims(ws):
+def _over(colour: str, alpha: float, under: str) -> str:
+    """``colour`` at ``alpha`` over ``under``, as hex."""
+    return "#" + "".join(
+        f"{round(alpha * int(colour[i : i + 2], 16) + (1 - alpha) * int(under[i : i + 2], 16)):02X}"
+        for i in (1, 3, 5)
+    )
+
+
+def test_overlay_is_drawn_under_the_claims_in_the_live_maps_styles(ws):
     import shapely
 
     from conflictmap.assessment.overlay import AssessmentOverlay
-    from conflictmap.render.styles import ASSESSMENT_COLOURS
+    from conflictmap.render.styles import ASSESSMENT_STYLES
 
     snap = S.take_snapshot(ws, AFTER, ["contested"])
     plain = png_pixels(S.render(snap, "png"))
     overlay = AssessmentOverlay(
-        date(2025, 12, 2), "test assessment", {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)}
+        date(2025, 12, 2),
+        "test assessment",
+        {
+            "occupied": shapely.box(37.0, 48.2, 37.4, 48.4),
+            "grey_zone": shapely.box(37.4, 48.2, 37.6, 48.4),
+        },
     )
     drawn = png_pixels(S.render(S.take_snapshot(ws, AFTER, ["contested"], overlay=overlay), "png"))
-    # The overlay is drawn at 55 % opacity over the backdrop's land colour.
-    grey, land = ASSESSMENT_COLOURS["occupied"], LAND["UA"]
-    mix = "#" + "".join(
-        f"{round(0.55 * int(grey[i : i + 2], 16) + 0.45 * int(land[i : i + 2], 16)):02X}"
-        for i in (1, 3, 5)
+    occ, grey, land = ASSESSMENT_STYLES["occupied"], ASSESSMENT_STYLES["grey_zone"], LAND["UA"]
+    # Occupied: a light wash with hatch lines over it; the grey zone a flat grey.
+    wash = _over(occ["fill"], occ["fill_opacity"], land)
+    lines = _over(occ["hatch"], occ["hatch_opacity"], wash)
+    flat = _over(grey["fill"], grey["fill_opacity"], land)
+    for colour in (wash, lines, flat):
+        assert count_colour(drawn, colour, tol=8) > count_colour(plain, colour, tol=8) + 300, colour
+
+
+def test_the_legend_draws_the_assessment_as_the_map_does(ws):
+    import shapely
+
+    from conflictmap.assessment.overlay import AssessmentOverlay
+
+    overlay = AssessmentOverlay(
+        date(2025, 12, 2), "test assessment", {"occupied": shapely.box(37.0, 48.2, 37.4, 48.4)}
     )
-    assert count_colour(drawn, mix, tol=6) > count_colour(plain, mix, tol=6) + 500
+    snap = S.take_snapshot(ws, AFTER, ["contested"], overlay=overlay)
+    [patch] = [h for h in static._legend_handles(snap) if "occupied" in h.get_label()]
+    assert patch.get_hatch() == "////" and patch.get_edgecolor()[:3] != (1.0, 1.0, 1.0)
 
 
 # -- exports = the live map: legend colours, labels, paper --------------------------------
