@@ -6,10 +6,11 @@ a full re-render of the map (bench/full_rerender_app.py) measured in the same ru
     python bench/bench_map.py --front [--claims 50000 --front-places 3000 --steps 10]
 
 ``--front`` uses the whole front instead of the 1,000 places: daily bulletins over three
-years (bench/synthetic.py ``bulletin_records``), steps the slider ``--steps`` dates
-each way, and also measures the "What changed" view (changing its start date -> list
-and map redrawn), each export (server-side, in this process) and each server's peak
-memory, against the issue's targets.
+years (bench/synthetic.py ``bulletin_records``), steps the slider ``--steps`` days
+each way (the slider moves one day per key press), and also measures the "What
+changed" view (changing its start date -> list and map redrawn), each export
+(server-side, in this process) and each server's peak memory, against the issue's
+targets.
 
 Times are taken in the page itself (performance.now()): from the key press on the
 slider (or the navigation start) to the first animation frame in which the map's frame
@@ -169,12 +170,11 @@ def measure_loads(browser, url: str, day, shapes: int, n: int) -> list[float]:
     return out
 
 
-def measure_steps(
-    browser, url: str, dates, shapes: dict, rounds: int, steps: int | None = None
-) -> tuple[list, list]:
-    """Key press on the slider -> the map shows the date the slider moved to, with all
-    its shapes; down to the first date and back up, ``rounds`` + 1 times (the first
-    pass is reported apart: it may meet dates not computed yet). (first pass, rest)"""
+def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[list, list]:
+    """Key press on the slider (one day) -> the map shows the day the slider moved to,
+    with all its shapes; from the last of ``dates`` (consecutive days) down to the first
+    and back up, ``rounds`` + 1 times (the first pass is reported apart: it may meet
+    dates not computed yet). (first pass, rest)"""
     context, page = new_page(browser)
     page.goto(url + f"/?date={dates[-1].isoformat()}")
     shown_at(page, dates[-1], shapes[dates[-1]])
@@ -183,7 +183,7 @@ def measure_steps(
     by_day = {d.isoformat(): n for d, n in shapes.items()}
     first, rest, current = [], [], dates[-1].isoformat()
     for r in range(rounds + 1):
-        k = len(dates) - 1 if steps is None else min(steps, len(dates) - 1)
+        k = len(dates) - 1
         for key in ["ArrowLeft"] * k + ["ArrowRight"] * k:
             page.wait_for_function(IDLE, polling=50, timeout=60_000)
             page.wait_for_timeout(150)  # let the map settle, as a person would
@@ -326,8 +326,12 @@ def main() -> int:
             ws = Workspace(str(db))
             dates = ws.claim_dates()
             big = name == FRONT
-            # On the whole front, only the dates the slider visits are counted.
-            visited = dates[-(args.steps + 1) :] if big else dates
+            # The slider steps one day at a time (every day from the first claim to today):
+            # the days it visits are the last claim date and the days before it, ``--steps``
+            # of them on the whole front, as many as there are claim dates on the seeded
+            # ledger. Each day's shapes are those of the claims in force on it.
+            k = args.steps if big else len(dates) - 1
+            visited = [dates[-1] - timedelta(days=i) for i in range(k, -1, -1)]
             shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in visited}
             print(
                 f"\n{name}: {len(ws.index)} claims, {len(dates)} claim dates, "
@@ -341,14 +345,7 @@ def main() -> int:
                     loads = measure_loads(
                         browser, server.url, dates[-1], shapes[dates[-1]], args.loads
                     )
-                    first, steps = measure_steps(
-                        browser,
-                        server.url,
-                        visited,
-                        shapes,
-                        args.rounds,
-                        args.steps if big else None,
-                    )
+                    first, steps = measure_steps(browser, server.url, visited, shapes, args.rounds)
                     print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
                     print(f"  {app:22s} load -> map     {summary(loads)}", flush=True)
                     changes = []

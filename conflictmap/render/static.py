@@ -87,9 +87,39 @@ def _path(geom) -> MplPath:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
+def _paths(geoms) -> list[MplPath]:
+    """Matplotlib Paths of (multi)polygons, holes included, made from one flat array of
+    every coordinate (shapely's ragged arrays) rather than ring by ring."""
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return []
+    try:
+        kind, coords, offsets = shapely.to_ragged_array(
+            np.asarray(geoms, dtype=object), include_z=False
+        )
+    except (ValueError, TypeError):  # not all (multi)polygons: ring by ring
+        return [_path(g) for g in geoms]
+    if kind == shapely.GeometryType.POLYGON:
+        rings, per_geom = offsets
+        first_ring = per_geom
+    elif kind == shapely.GeometryType.MULTIPOLYGON:
+        rings, per_poly, per_geom = offsets
+        first_ring = per_poly[per_geom]
+    else:
+        return [_path(g) for g in geoms]
+    codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+    codes[rings[:-1]] = MplPath.MOVETO
+    codes[rings[1:] - 1] = MplPath.CLOSEPOLY
+    bounds = rings[first_ring]
+    return [
+        MplPath(coords[a:b], codes[a:b]) if b > a else MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
+        for a, b in zip(bounds[:-1], bounds[1:])
+    ]
+
+
 def _polygons(ax, geoms, **style) -> None:
     """Draw polygons as one collection (no geopandas.plot: it redraws each time)."""
-    paths = [_path(g) for g in geoms if g is not None and not g.is_empty]
+    paths = _paths(geoms)
     if paths:
         ax.add_collection(PathCollection(paths, **style), autolim=False)
 
@@ -686,6 +716,7 @@ def _place_boxes(snap, epsg) -> dict:
 def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     """Place names of the features (bold), then reference cities and oblast names
     where room is left inside the map."""
+    from matplotlib.font_manager import FontProperties
     from matplotlib.transforms import Bbox
 
     renderer = ax.figure.canvas.get_renderer()
@@ -710,6 +741,42 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
             return 0
 
     order = sorted(boxes, key=lambda pid: -population(pid))[:MAX_LABELS]
+    font = FontProperties(size=10, weight="bold")
+    line = renderer.get_text_width_height_descent("lp", font, ismath=False)[1]
+    points = ax.figure.dpi / 72
+
+    def lines(name) -> list[str]:
+        return name.split("\n") or [""]
+
+    measured: dict[str, tuple[float, float]] = {}
+
+    def extent(name) -> tuple[float, float]:
+        if name not in measured:
+            sizes = [
+                renderer.get_text_width_height_descent(t, font, ismath=False) for t in lines(name)
+            ]
+            w = max(size[0] for size in sizes)
+            h = max(max(size[1] for size in sizes), line) * (1 + 1.2 * (len(sizes) - 1))
+            measured[name] = (w, h)
+        return measured[name]
+
+    def predicted(name, anchor, offset, ha, va):
+        """The box a label would take (display pixels), without drawing it."""
+        w, h = extent(name)
+        x, y = ax.transData.transform(anchor)
+        x, y = x + offset[0] * points, y + offset[1] * points
+        x0 = {"center": x - w / 2, "left": x, "right": x - w}[ha]
+        y0 = {"center": y - h / 2, "bottom": y, "top": y - h}[va]
+        return Bbox([[x0, y0], [x0 + w, y0 + h]])
+
+    def within(bbox) -> bool:
+        return (
+            frame.x0 <= bbox.x0
+            and bbox.x1 <= frame.x1
+            and frame.y0 <= bbox.y0
+            and bbox.y1 <= frame.y1
+        )
+
     for pid in order:
         name, (x0, y0, x1, y1) = boxes[pid]
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -717,6 +784,27 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         if not (frame.x0 <= centre[0] <= frame.x1 and frame.y0 <= centre[1] <= frame.y1):
             continue
         anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
+        # The first free spot, found from predicted boxes; the label is drawn once, there,
+        # and its real box checked (else every spot is tried for real, as below).
+        spots = [
+            spot
+            for spot in _OFFSETS
+            if (lambda b: within(b) and not _overlaps(b, placed))(
+                predicted(name, anchors[spot[0]], *spot[1:])
+            )
+        ]
+        if spots or few:
+            side, offset, ha, va = spots[0] if spots else _OFFSETS[-1]
+            text = _label(ax, "annotate", name, anchors[side], xytext=offset,
+                          textcoords="offset points", ha=ha, va=va, fontsize=10,
+                          fontweight="bold", color="#111111", zorder=30, halo=3)  # fmt: skip
+            bbox = text.get_window_extent(renderer)
+            if not spots or (within(bbox) and not _overlaps(bbox, placed)):
+                placed.append(bbox)
+                continue
+            _drop(text)
+        else:
+            continue
         for side, offset, ha, va in _OFFSETS:
             text = _label(
                 ax,
