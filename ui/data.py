@@ -91,6 +91,31 @@ def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
         _layers(ws, ver, day)
 
 
+_PREPARED: set[tuple] = set()
+
+
+def _prepare(ws: Workspace, ver: tuple, dates: list[date], known: frozenset, visible) -> None:
+    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
+        mapview.prepare(_layers(ws, ver, day), day, known=known, visible=visible, notes=("", ""))
+
+
+def prepare_map(known: frozenset, visible: frozenset) -> None:
+    """Start (once per ledger version) a background thread that works out the live
+    map's per-date payloads for the newest claim dates with these layers on, so that
+    moving the slider over them only sends what is ready (see ``mapview.prepare``)."""
+    ws, ver = _workspace(), version()
+    key = (id(ws), ver, visible)
+    if key in _PREPARED:
+        return
+    _PREPARED.add(key)
+    threading.Thread(
+        target=_prepare,
+        args=(ws, ver, claim_dates(), known, visible),
+        daemon=True,
+        name="conflictmap-prepare-map",
+    ).start()
+
+
 def in_force_since(day: date) -> date | None:
     """The latest claim date on or before ``day`` (the claims in force on ``day`` are
     those of that date), or None when no claim was made before ``day``."""

@@ -97,6 +97,7 @@ def show_map(
     layers = view.layers if layers is None else layers
     notes = notes if notes is not None else notes_for(view, overlay)
     bank_text, known, shards = data.bank()
+    data.prepare_map(known, view.visible)  # the newest dates' payloads, ahead of the slider
     focus = state.take_focus()
     flight = _focus_payload(focus)
     groups = mapview.feature_groups(

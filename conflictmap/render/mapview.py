@@ -1004,6 +1004,16 @@ def feature_groups(
     return groups
 
 
+def prepare(layers: dict[str, gpd.GeoDataFrame], as_of: date, **kwargs) -> None:
+    """Work out the per-date payloads :func:`feature_groups` sends for these layers and
+    arguments, ahead of time (a background thread of the live map, for the dates the
+    slider will meet): the next call with the same layers objects and arguments finds
+    them ready. Only the payloads are kept, not the rows they are made from."""
+    feature_groups(layers, as_of, **kwargs)
+    for gdf in layers.values():
+        _MEMO.pop(("records", id(gdf)), None)
+
+
 def _overlay_json(group: _Group) -> str:
     """How a group appears in the layer control: its key, title and whether it is on."""
     return js_json({"key": group.cm_key, "title": group.layer_name, "show": bool(group.show)})
