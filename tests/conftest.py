@@ -147,6 +147,23 @@ def ws(tmp_path_factory, gazetteer):
     return Workspace(f"sqlite:///{db}", gazetteer=gazetteer)
 
 
+SMALL_CLAIMS = Path(__file__).parent / "data" / "small_claims.csv"
+
+
+@pytest.fixture(scope="module")
+def small_ws(tmp_path_factory, gazetteer):
+    """A workspace holding only the first curated ledger (35 claims, up to 2 December 2025).
+
+    For tests that follow the story of those claims; the bundled ledger has grown since.
+    """
+    from conflictmap.workspace import Workspace
+
+    db = tmp_path_factory.mktemp("smalldb") / "ledger.sqlite"
+    ws = Workspace(f"sqlite:///{db}", gazetteer=gazetteer, seed=False)
+    ws.ledger.seed(SMALL_CLAIMS)
+    return ws
+
+
 @pytest.fixture(scope="module")
 def hostile_ws(tmp_path_factory, gazetteer):
     """A workspace whose ledger holds a claim with hostile text and a formula cell."""

@@ -49,6 +49,9 @@ def test_page_lists_stored_assessments_and_verdicts(page_db):
     )
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
+    # Compare as of the assessment's day; later claims are compared with nothing yet.
+    at.select_slider(key="assessment_compare_date").set_value(date(2025, 12, 2)).run()
+    assert not at.exception
     stored, compared = at.dataframe[0].value, at.dataframe[1].value
     assert sorted(stored["kind"]) == ["grey_zone", "occupied"]
     assert set(stored["date"]) == {"2025-12-02"}
@@ -88,7 +91,9 @@ def test_claims_page_shows_verdict_and_lag_columns(page_db):
         "confirmed_on",
         "confirmation_lag_days",
     } <= set(table.columns)
-    ru = table[(table["place"] == "Pokrovsk") & (table["claimant"] == "Russia")]
+    # Russia's claims to Pokrovsk of 1 December, the day the assessment shows it occupied.
+    pokrovsk_ru = table[(table["place"] == "Pokrovsk") & (table["claimant"] == "Russia")]
+    ru = pokrovsk_ru[pokrovsk_ru["date"] == date(2025, 12, 1)]
     assert len(ru) >= 1
     assert set(ru["verdict"]) == {"consistent"}
     assert set(ru["confirmation_lag_days"]) == {0}

@@ -104,14 +104,16 @@ def test_every_page_runs_without_error(app, page):
 
 
 # -- the date --------------------------------------------------------------------------
-def test_default_is_the_latest_claim_date_with_every_claim_layer(app, expected):
+def test_default_is_the_latest_claim_date_with_every_claim_layer(app, expected, workspace):
+    latest = workspace.claim_dates()[-1]
+    assert latest >= DEC_2
     app.run()
     d = drawn(app)
-    assert "2025-12-02" in d["caption"]
-    assert d["counts"] == expected(DEC_2)
+    assert latest.isoformat() in d["caption"]
+    assert d["counts"] == expected(latest)
     assert d["hidden"] == set()
     assert {"Pokrovsk", "Kramatorsk", "Sloviansk"} <= d["labels"]
-    assert app.query_params["date"] == "2025-12-02"
+    assert app.query_params["date"] == latest.isoformat()
 
 
 @pytest.mark.parametrize("day", [DEC_1, JUL_31])
@@ -135,41 +137,70 @@ def test_slider_changes_the_map_but_not_its_base(app, expected):
     assert app.query_params["date"] == "2025-07-31"
 
 
+def _first_day_without_claims(dates: list[date]) -> date:
+    """The first day after the first claim date on which no claim was made."""
+    day = dates[0]
+    while day in dates:
+        day = date.fromordinal(day.toordinal() + 1)
+    return day
+
+
+BEFORE_ALL = date(2022, 2, 24)  # before the first claim in the ledger
+
+
 @pytest.mark.parametrize(
-    "start, presses, day",
+    "start, presses, lands_on",
     [
-        ("2025-12-02", ["w_prev_claim"], DEC_1),
-        ("2025-12-01", ["w_prev_claim", "w_next_claim", "w_next_claim"], DEC_2),
-        ("2025-11-25", ["w_prev_claim"], JUL_31),  # from a day between claims
-        ("2025-11-25", ["w_next_claim"], DEC_1),
-        ("2022-02-24", ["w_next_claim"], date(2023, 5, 20)),  # before the first claim
+        ("latest", ["w_prev_claim"], "second latest"),
+        ("second latest", ["w_prev_claim", "w_next_claim", "w_next_claim"], "latest"),
+        ("gap", ["w_prev_claim"], "before gap"),  # from a day between claims
+        ("gap", ["w_next_claim"], "after gap"),
+        ("before all", ["w_next_claim"], "first"),
     ],
 )
-def test_previous_and_next_jump_from_claim_date_to_claim_date(app, start, presses, day):
-    app.query_params["date"] = start
+def test_previous_and_next_jump_from_claim_date_to_claim_date(
+    app, workspace, start, presses, lands_on
+):
+    dates = workspace.claim_dates()
+    gap = _first_day_without_claims(dates)
+    days = {
+        "latest": dates[-1],
+        "second latest": dates[-2],
+        "gap": gap,
+        "before gap": max(d for d in dates if d < gap),
+        "after gap": min(d for d in dates if d > gap),
+        "before all": BEFORE_ALL,
+        "first": dates[0],
+    }
+    app.query_params["date"] = days[start].isoformat()
     app.run()
     for key in presses:
         app.button(key=key).click().run()
+    day = days[lands_on]
     assert day.isoformat() in drawn(app)["caption"]
     assert app.query_params["date"] == day.isoformat()
 
 
-@pytest.mark.parametrize(
-    "text, in_force, note",
-    [
-        ("2025-11-25", JUL_31, "No claim on this day: the claims in force since 2025-07-31"),
-        ("2022-02-24", None, "No claim stored before 2023-05-20"),
-        ("2025-12-01", DEC_1, None),
-    ],
-)
-def test_url_date_is_kept_as_given(app, expected, text, in_force, note):
+@pytest.mark.parametrize("kind", ["no claim that day", "before every claim", "a claim date"])
+def test_url_date_is_kept_as_given(app, expected, workspace, kind):
+    dates = workspace.claim_dates()
+    if kind == "no claim that day":
+        day = _first_day_without_claims(dates)
+        in_force = max(d for d in dates if d < day)
+        note = f"No claim on this day: the claims in force since {in_force.isoformat()}"
+    elif kind == "before every claim":
+        day, in_force, note = BEFORE_ALL, None, f"No claim stored before {dates[0]}"
+    else:
+        day, in_force, note = DEC_1, DEC_1, None
+        assert DEC_1 in dates
+    text = day.isoformat()
     app.query_params["date"] = text
     app.run()
     d = drawn(app)
     assert f"Claims as of {text}" in d["caption"]
     assert app.query_params["date"] == text  # kept, not moved to a claim date
-    assert app.date_input(key="w_date_pick").value == date.fromisoformat(text)
-    assert app.sidebar.select_slider[0].value == date.fromisoformat(text)
+    assert app.date_input(key="w_date_pick").value == day
+    assert app.sidebar.select_slider[0].value == day
     if in_force is None:
         assert sum(d["counts"].values()) == 0
     else:
@@ -181,28 +212,30 @@ def test_url_date_is_kept_as_given(app, expected, text, in_force, note):
     assert not app.warning
 
 
-def test_slider_and_picker_cover_every_day_to_today(app):
+def test_slider_and_picker_cover_every_day_to_today(app, workspace):
     from ui.sidebar import today
 
+    dates = workspace.claim_dates()
     app.run()
     options = app.sidebar.select_slider[0].options
-    assert options[0].startswith("2023-05-20") and options[-1].startswith(today().isoformat())
-    assert len(options) == (today() - date(2023, 5, 20)).days + 1
-    marked = [o for o in options if o.endswith("●")]
-    assert [o.split()[0] for o in marked] == [
-        "2023-05-20", "2024-02-17", "2025-01-06", "2025-07-30", "2025-07-31",
-        "2025-12-01", "2025-12-02",
-    ]  # fmt: skip
-    app.date_input(key="w_date_pick").set_value(date(2025, 11, 25)).run()
-    assert "Claims as of 2025-11-25" in drawn(app)["caption"]
-    assert app.query_params["date"] == "2025-11-25"
+    first = dates[0]
+    assert options[0].startswith(first.isoformat()) and options[-1].startswith(today().isoformat())
+    assert len(options) == (today() - first).days + 1
+    marked = [o.split()[0] for o in options if o.endswith("●")]
+    assert marked == [d.isoformat() for d in dates]  # every claim date marked, no other day
+    # the days of the first curated ledger are among them
+    assert {"2023-05-20", "2024-02-17", "2025-07-31", "2025-12-01", "2025-12-02"} <= set(marked)
+    gap = _first_day_without_claims(dates)
+    app.date_input(key="w_date_pick").set_value(gap).run()
+    assert f"Claims as of {gap.isoformat()}" in drawn(app)["caption"]
+    assert app.query_params["date"] == gap.isoformat()
 
 
 @pytest.mark.parametrize("text", ["2025-13-45", "yesterday"])
-def test_impossible_url_date_keeps_its_message_until_dismissed(app, text):
+def test_impossible_url_date_keeps_its_message_until_dismissed(app, workspace, text):
     app.query_params["date"] = text
     app.run()
-    assert "2025-12-02" in drawn(app)["caption"]
+    assert workspace.claim_dates()[-1].isoformat() in drawn(app)["caption"]
     assert any("not a date" in w.value for w in app.warning)
     app.sidebar.select_slider[0].set_value(DEC_1).run()  # the reader goes on
     assert any("not a date" in w.value for w in app.warning)  # the message stays
@@ -288,6 +321,7 @@ def test_claims_page_filters(app):
 
 
 def test_timeline_page_sums_up_each_side(app):
+    app.query_params["date"] = DEC_2.isoformat()
     app.run()
     app.switch_page("pages/timeline.py").run()
     app.selectbox(key="timeline_place").select(704422).run()

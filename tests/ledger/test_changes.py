@@ -150,9 +150,9 @@ def test_change_kind(claimant, before, after, opponent, kind):
     assert change_kind(claimant, before, after, opponent) == kind
 
 
-def test_seeded_ledger_between_20_november_and_2_december(ws):
-    """The digest of the seeded ledger: Pokrovsk and Vovchansk claimed, Ukraine's denial."""
-    df = ws.changes(START, END)
+def test_first_ledger_between_20_november_and_2_december(small_ws):
+    """The digest of the first ledger: Pokrovsk and Vovchansk claimed, Ukraine's denial."""
+    df = small_ws.changes(START, END)
     got = {(r.place, r.claimant): r.kind for r in df.itertuples()}
     assert got[("Pokrovsk", "RU")] == "capture claim"
     assert got[("Vovchansk", "RU")] == "capture claim"

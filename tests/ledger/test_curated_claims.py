@@ -2,6 +2,7 @@
 
 import csv
 import json
+from urllib.parse import urlparse
 
 import pytest
 
@@ -15,8 +16,83 @@ def curated(gazetteer):
         return [claim_from_record(r, gazetteer) for r in csv.DictReader(fh)]
 
 
+# Ukraine's bounds (lat, lon), a little generous at the edges.
+UKRAINE_LAT = (44.0, 52.5)
+UKRAINE_LON = (22.0, 40.3)
+
+
+@pytest.fixture(scope="module")
+def rows():
+    with CLAIMS_FILE.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def test_every_row_is_valid_and_unique(curated):
     assert len({c.id for c in curated}) == len(curated)
+
+
+def _has_source_url(row, place):
+    url = urlparse(row["source_url"])
+    return url.scheme in {"http", "https"} and bool(url.netloc)
+
+
+def _has_publication_date(row, place):
+    return len(row["source_published"]) == 10 and row["source_published"][4] == "-"
+
+
+def _is_a_place_in_ukraine(row, place):
+    return (
+        place.country == "UA"
+        and UKRAINE_LAT[0] <= place.lat <= UKRAINE_LAT[1]
+        and UKRAINE_LON[0] <= place.lon <= UKRAINE_LON[1]
+    )
+
+
+def _names_its_place(row, place):
+    return place.name == row["place"]
+
+
+def _claim_date_not_after_publication(row, place):
+    return row["claim_date"] <= row["source_published"]
+
+
+# The 35 original rows are kept as they were; some of them cite reports known only by their
+# text (no URL). Every row added after them names its URL.
+ORIGINAL_ROWS = 35
+
+
+@pytest.mark.parametrize(
+    "check, first_row",
+    [
+        (_has_source_url, ORIGINAL_ROWS),
+        (_has_publication_date, 0),
+        (_is_a_place_in_ukraine, 0),
+        (_names_its_place, 0),
+        (_claim_date_not_after_publication, 0),
+    ],
+    ids=lambda v: v.__name__.strip("_") if callable(v) else f"from-row-{v}",
+)
+def test_every_bundled_claim(rows, gazetteer, check, first_row):
+    failing = [
+        (i, r["place"], r["source_url"])
+        for i, r in enumerate(rows)
+        if i >= first_row and not check(r, gazetteer.get(int(r["geonames_id"])))
+    ]
+    assert failing == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("place", "claimant", "controller", "claim_date", "source_url"),
+        ("place", "claimant", "claimant_org", "claim_date", "source_url"),
+    ],
+    ids=["same-claim", "same-speaker-same-day"],
+)
+def test_no_two_rows_are_the_same_claim(rows, fields):
+    keys = [tuple(r[f] for f in fields) for r in rows if r["source_url"]]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    assert dupes == set()
 
 
 def test_every_core_gold_claim_is_in_the_ledger(curated, shared_dir):
