@@ -109,13 +109,14 @@ def open_popup(page, frame, place_id: int, gazetteer) -> str:
 
 def test_map_renders_offline_with_the_latest_claims(page, server, screenshot_dir):
     url, db = server
-    frame = open_map(page, url)
-    wait_counts(frame, expected(db, DEC_2))
+    latest = Workspace(str(db)).claim_dates()[-1]
+    frame = open_map(page, url, day=latest)
+    wait_counts(frame, expected(db, latest))
     expect(page.frame_locator(FRAME).locator(".cm-oblast", has_text="DONETSK")).to_be_attached()
     expect(page.frame_locator(FRAME).locator(".cm-place", has_text="Pokrovsk")).to_be_visible()
     expect(page.frame_locator(FRAME).locator(".cm-legend")).to_contain_text("Contested")
     assert page.blocked_requests == []  # no tiles by default, nothing from a CDN
-    page.screenshot(path=str(screenshot_dir / "map_2025-12-02_overview.png"))
+    page.screenshot(path=str(screenshot_dir / f"map_{latest.isoformat()}_overview.png"))
 
 
 @pytest.mark.parametrize("day", [DEC_1, JUL_31])
@@ -148,7 +149,7 @@ def test_pokrovsk_contested_with_both_claims_and_sources(page, server, gazetteer
 
 def test_slider_updates_the_map_without_reloading_it(page, server):
     url, db = server
-    frame = open_map(page, url)
+    frame = open_map(page, url, "?date=2025-12-02")
     frame.evaluate("() => { window.__sameFrame = true; window.map.setView([48.5, 37.6], 9); }")
     step_slider(page, frame, "ArrowLeft", "2025-12-01")
     wait_counts(frame, expected(db, DEC_1))
@@ -158,7 +159,7 @@ def test_slider_updates_the_map_without_reloading_it(page, server):
 
 def test_layer_switches_stay_in_step(page, server):
     url, db = server
-    frame = open_map(page, url)
+    frame = open_map(page, url, "?date=2025-12-02")
     want = expected(db, DEC_2)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Russian claims", exact=True).click()
@@ -201,7 +202,7 @@ def test_hostile_text_shows_as_text(page, server, gazetteer):
     )
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    frame = open_map(page, url)
+    frame = open_map(page, url, "?date=2025-12-02")
     text = open_popup(page, frame, POKROVSK, gazetteer)
     assert '<img src=x onerror="window.__pwned=1">' in text
     assert "{{ 7*7 }}" in text
