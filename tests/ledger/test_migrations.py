@@ -84,7 +84,8 @@ def make_old_database(url, gazetteer) -> list[dict]:
 @pytest.mark.timeout(600)
 def test_a_database_made_by_0_2_upgrades_without_losing_a_claim(any_db_url, gazetteer):
     old_rows = make_old_database(any_db_url, gazetteer)
-    assert len(old_rows) == 4035
+    seeded = sum(1 for _ in csv.DictReader(CLAIMS_FILE.open()))
+    assert seeded >= 35 and len(old_rows) == seeded + 4000
     ledger = Ledger(any_db_url, gazetteer=gazetteer)
     with ledger.engine.connect() as conn:
         assert migrate.current(conn) == migrate.head()
@@ -99,7 +100,7 @@ def test_a_database_made_by_0_2_upgrades_without_losing_a_claim(any_db_url, gaze
     (first,) = ledger.history(old_rows[0]["id"])
     assert first.kind == "upgrade" and first.version == 1
     again = ledger.import_file(CLAIMS_FILE, author="os:test")
-    assert again.added == [] and again.corrected == [] and len(again.skipped) == 35
+    assert again.added == [] and again.corrected == [] and len(again.skipped) == seeded
     assert len(ledger.assessments()) == 1
     # Opening it again changes nothing.
     assert migrate.upgrade(ledger.engine) == "current"
