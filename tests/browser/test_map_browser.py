@@ -113,10 +113,14 @@ def test_map_renders_offline_with_the_latest_claims(page, server, screenshot_dir
     frame = open_map(page, url, day=latest)
     wait_counts(frame, expected(db, latest))
     expect(page.frame_locator(FRAME).locator(".cm-oblast", has_text="DONETSK")).to_be_attached()
-    expect(page.frame_locator(FRAME).locator(".cm-place", has_text="Pokrovsk")).to_be_visible()
+    for town in ("Kramatorsk", "Sloviansk"):  # named where there is room
+        expect(page.frame_locator(FRAME).locator(".cm-place", has_text=town)).to_be_visible()
     expect(page.frame_locator(FRAME).locator(".cm-legend")).to_contain_text("Contested")
-    assert page.blocked_requests == []  # no tiles by default, nothing from a CDN
     page.screenshot(path=str(screenshot_dir / f"map_{latest.isoformat()}_overview.png"))
+    # Pokrovsk's neighbours crowd its name out of the overview; close in, it is named.
+    frame.evaluate("() => window.map.setView([48.28, 37.18], 10, {animate: false})")
+    expect(page.frame_locator(FRAME).locator(".cm-place", has_text="Pokrovsk")).to_be_visible()
+    assert page.blocked_requests == []  # no tiles by default, nothing from a CDN
 
 
 @pytest.mark.parametrize("day", [DEC_1, JUL_31])

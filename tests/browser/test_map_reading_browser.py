@@ -18,7 +18,6 @@ from tests.browser.test_map_browser import CAPTION, COUNTS, FRAME, IDLE, POKROVS
 
 pytestmark = pytest.mark.browser
 
-JUL_31 = date(2025, 7, 31)
 DESKTOP, PHONE = (1440, 900), (390, 844)
 # Places close together on the Donetsk front, added to the seeded ledger so that names
 # compete for room: Toretsk beside Kostiantynivka, Chasiv Yar beside Bakhmut, ...
@@ -184,16 +183,32 @@ INK = """() => {
 }"""
 
 
+def claim_dates(db) -> list[date]:
+    """The database's claim dates, oldest first."""
+    return Workspace(str(db)).claim_dates()
+
+
+def day_without_claims(db) -> tuple[date, date]:
+    """The latest day before the last claim date on which no claim was made, and the
+    claim date before it (whose claims are in force that day)."""
+    dates = claim_dates(db)
+    day = dates[-1]
+    while day in dates:
+        day = date.fromordinal(day.toordinal() - 1)
+    return day, max(d for d in dates if d < day)
+
+
 def test_a_day_from_the_url_is_the_map_of_that_day(screen, screenshot_dir):
     url, db, theme, screen = screen
-    frame = open_map(screen, url, "?date=2025-11-25", "2025-11-25")
-    want = expected(db, JUL_31)  # no claim on the 25th: those in force since 31 July
+    day, in_force = day_without_claims(db)
+    frame = open_map(screen, url, f"?date={day.isoformat()}", day.isoformat())
+    want = expected(db, in_force)  # no claim that day: those in force since the one before
     frame.wait_for_function(
         f"(want) => JSON.stringify(({COUNTS})()) === JSON.stringify(want)", arg=want
     )
     notes = screen.frame_locator(FRAME).locator(".cm-caption-notes")
-    expect(notes).to_contain_text("the claims in force since 2025-07-31")
-    expect(screen).to_have_url(re.compile(r"date=2025-11-25"))
+    expect(notes).to_contain_text(f"the claims in force since {in_force.isoformat()}")
+    expect(screen).to_have_url(re.compile(rf"date={day.isoformat()}"))
     # The date control is on screen without opening the sidebar, and the map fits.
     width, height = screen.viewport_size["width"], screen.viewport_size["height"]
     picker = screen.locator("[data-testid='stDateInput']").first
@@ -209,7 +224,7 @@ def test_a_day_from_the_url_is_the_map_of_that_day(screen, screenshot_dir):
     # Every colour is the map's own, whatever the colour scheme or theme.
     for what, contrast in frame.evaluate(INK):
         assert contrast >= 4.5, (what, contrast)
-    shot(screen, screenshot_dir, theme, "2025-11-25")
+    shot(screen, screenshot_dir, theme, day.isoformat())
     assert screen.blocked_requests == []
 
 
@@ -225,21 +240,26 @@ def test_a_day_before_the_first_claim_says_so(server, page):
 
 
 def test_an_impossible_date_is_reported_until_dismissed(server, page):
-    url, _, _ = server
-    open_map(page, url, "?date=2025-13-45", "2025-12-02")
+    url, db, _ = server
+    *_, before, latest = claim_dates(db)
+    open_map(page, url, "?date=2025-13-45", latest.isoformat())
     alert = page.get_by_text("'2025-13-45' is not a date")
     expect(alert).to_be_visible()
     page.get_by_role("button", name="Next ▶").is_disabled()
     page.get_by_role("button", name="◀ Previous").click()  # the reader goes on...
-    expect(page.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text("2025-12-01")
+    expect(page.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text(
+        before.isoformat()
+    )
     expect(alert).to_be_visible()  # ...and the message stays
     page.get_by_role("button", name="Dismiss").click()
     expect(alert).to_have_count(0)
 
 
 def test_search_lands_on_the_place_with_its_popup(screen, gazetteer, screenshot_dir):
-    url, _, theme, screen = screen
-    frame = open_map(screen, url, "", "2025-12-02")
+    url, db, theme, screen = screen
+    latest = claim_dates(db)[-1]
+    since = Workspace(str(db)).history(POKROVSK, latest)["claim_date"].max()
+    frame = open_map(screen, url, "", latest.isoformat())
     box = screen.get_by_role("textbox", name="Find a place")
     expect(box).to_be_in_viewport()
     box.fill("Krasnoarmeysk")
@@ -247,7 +267,7 @@ def test_search_lands_on_the_place_with_its_popup(screen, gazetteer, screenshot_
     popup = screen.frame_locator(FRAME).locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Pokrovsk", timeout=30_000)
     expect(popup).to_contain_text("Donetsk oblast")
-    expect(popup).to_contain_text("claims stand since 2025-12-02")
+    expect(popup).to_contain_text(f"claims stand since {since.isoformat()}")
     pokrovsk = gazetteer.get(POKROVSK)
     # Landed: zoomed in on Pokrovsk, its popup pointing at it (the map may pan a little
     # to show the whole popup).
@@ -274,8 +294,8 @@ def test_search_lands_on_the_place_with_its_popup(screen, gazetteer, screenshot_
 
 
 def test_an_ambiguous_name_lists_its_places(server, page):
-    url, _, _ = server
-    open_map(page, url, "", "2025-12-02")
+    url, db, _ = server
+    open_map(page, url, "", claim_dates(db)[-1].isoformat())
     box = page.get_by_role("textbox", name="Find a place")
     box.fill("Andriivka")
     box.press("Enter")
@@ -291,7 +311,8 @@ def test_an_ambiguous_name_lists_its_places(server, page):
 
 def test_copied_link_opens_the_same_view(screen, screenshot_dir):
     url, db, theme, screen = screen
-    frame = open_map(screen, url, "?date=2025-11-25&layers=ru,ua,contested", "2025-11-25")
+    day, in_force = day_without_claims(db)
+    frame = open_map(screen, url, f"?date={day}&layers=ru,ua,contested", day.isoformat())
     frame.evaluate("() => window.map.setView([48.45, 37.55], 9.5, {animate: false})")
     screen.wait_for_function(IDLE, polling=100, timeout=60_000)
     screen.frame_locator(FRAME).get_by_role("button", name="Copy link").click()
@@ -300,7 +321,7 @@ def test_copied_link_opens_the_same_view(screen, screenshot_dir):
     link = field.input_value()
     expect(screen.frame_locator(FRAME).locator(".cm-share-status")).to_contain_text("Copied")
     assert frame.evaluate("() => navigator.clipboard.readText()") == link
-    for part in ("date=2025-11-25", "layers=ru%2Cua%2Ccontested", "lat=48.4500", "lon=37.5500"):
+    for part in (f"date={day}", "layers=ru%2Cua%2Ccontested", "lat=48.4500", "lon=37.5500"):
         assert part in link, link
     assert re.search(r"[?&]z=9\.5(&|$)", link), link
     shot(screen, screenshot_dir, theme, "copy_link")
@@ -309,7 +330,7 @@ def test_copied_link_opens_the_same_view(screen, screenshot_dir):
     other.goto(link)
     other.locator(FRAME).wait_for(timeout=60_000)
     expect(other.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text(
-        "2025-11-25", timeout=60_000
+        day.isoformat(), timeout=60_000
     )
     again = next(f for f in other.frames if "st_folium" in f.url)
     view = again.evaluate(
@@ -318,13 +339,13 @@ def test_copied_link_opens_the_same_view(screen, screenshot_dir):
     )
     assert abs(view["c"]["lat"] - 48.45) < 1e-3 and abs(view["c"]["lng"] - 37.55) < 1e-3
     assert view["z"] == 9.5
-    want = expected(db, JUL_31)
+    want = expected(db, in_force)
     again.wait_for_function(
         f"(want) => JSON.stringify(({COUNTS})()) === JSON.stringify(want)",
         arg={**want, "other": 0, "agreed": 0},
     )
     assert view["on"] == ["contested", "ru", "ua"]
-    assert "2025-11-25" in again.evaluate(CAPTION)
+    assert day.isoformat() in again.evaluate(CAPTION)
 
 
 # Every drawn label (a place's name or a share) against every dot on the screen: it must
@@ -372,8 +393,9 @@ CENTRES = {
 
 
 def test_labels_name_their_own_place_at_every_zoom(server, page, screenshot_dir):
-    url, _, _ = server
-    frame = open_map(page, url, "?layers=ru,ua,other,contested,agreed", "2025-12-02")
+    url, db, _ = server
+    latest = claim_dates(db)[-1].isoformat()
+    frame = open_map(page, url, "?layers=ru,ua,other,contested,agreed", latest)
     for zoom in (6, 7, 8, 9, 10, 11):
         seen = set()
         for name, centre in CENTRES.items():
