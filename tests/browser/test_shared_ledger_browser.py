@@ -60,7 +60,7 @@ def test_two_servers_see_each_others_writes(browser, pg_url, tmp_path, screensho
         running_app(pg_url, tmp_path / "b.log") as server_b,
     ):
         viewer = new_page(browser)
-        viewer.goto(server_a + "/")
+        viewer.goto(server_a + f"/?date={DEC_2.isoformat()}")  # the day of the claim entered
         shapes = viewer.frame_locator(FRAME).locator(RU_SHAPES)
         expect(viewer.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text(
             DEC_2.isoformat(), timeout=60_000
