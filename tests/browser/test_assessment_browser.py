@@ -84,7 +84,7 @@ def test_import_then_read_the_claims_against_deepstate(
     container.click(position=container.evaluate(POINT_OF, [pokrovsk.lat, pokrovsk.lon]))
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Pokrovsk")
-    russian = popup.locator("tr", has_text="Russian claims")
+    russian = popup.locator(".cm-now tr", has_text="Russian claims")  # the claims in force
     expect(russian).to_contain_text("2025-12-01")
     expect(russian).to_contain_text("RU holds all")
     expect(russian).to_contain_text(
