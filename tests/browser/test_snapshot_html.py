@@ -133,13 +133,13 @@ def click_for_download(page, button, attempts: int = 3):
     for _ in range(attempts - 1):
         app_idle(page)
         try:
-            with page.expect_download(timeout=60_000) as info:
+            with page.expect_download(timeout=120_000) as info:
                 button.click()
             return info.value
         except PlaywrightTimeout:
             continue  # the click fell into a rerun: click again
     app_idle(page)
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download(timeout=120_000) as info:
         button.click()
     return info.value
 
