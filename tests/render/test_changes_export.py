@@ -16,8 +16,9 @@ SINCE, UNTIL = date(2025, 11, 20), date(2025, 12, 2)
 
 
 @pytest.fixture(scope="module")
-def changes(ws):
-    return ws.changes(SINCE, UNTIL)
+def changes(small_ws):
+    """The changes of the first ledger (its story is known)."""
+    return small_ws.changes(SINCE, UNTIL)
 
 
 @pytest.mark.parametrize(
@@ -31,12 +32,12 @@ def changes(ws):
         ("html", lambda b: b"Pokrovsk" in b and b'<script src="http' not in b),
     ],
 )
-def test_every_format(ws, changes, fmt, check):
-    assert check(render_changes(ws, changes, SINCE, UNTIL, fmt))
+def test_every_format(small_ws, changes, fmt, check):
+    assert check(render_changes(small_ws, changes, SINCE, UNTIL, fmt))
 
 
-def test_svg_names_each_changed_place_and_how(ws, changes):
-    root = ET.fromstring(render_changes(ws, changes, SINCE, UNTIL, "svg"))
+def test_svg_names_each_changed_place_and_how(small_ws, changes):
+    root = ET.fromstring(render_changes(small_ws, changes, SINCE, UNTIL, "svg"))
     text = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "What changed in the claims, 2025-11-20 to 2025-12-02" in text
     for label in ("Pokrovsk", "RU capture claim", "Vovchansk", "UA denial", "The Moscow Times"):
@@ -44,8 +45,8 @@ def test_svg_names_each_changed_place_and_how(ws, changes):
 
 
 @pytest.mark.parametrize("paper, size", [("a4", (841.68, 595.44)), ("letter", (792.0, 612.0))])
-def test_pdf_of_the_changes_on_paper(ws, changes, paper, size):
-    data = render_changes(ws, changes, SINCE, UNTIL, "pdf", paper=paper)
+def test_pdf_of_the_changes_on_paper(small_ws, changes, paper, size):
+    data = render_changes(small_ws, changes, SINCE, UNTIL, "pdf", paper=paper)
     box = re.search(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", data)
     assert (float(box[1]), float(box[2])) == pytest.approx(size, abs=1)
 

@@ -85,14 +85,14 @@ def test_geojson_has_every_feature_shown_with_its_fields(ws, layers):
     assert data["snapshot"]["sources"], "a snapshot always lists its sources"
 
 
-def test_snapshots_of_two_dates_differ_as_the_ledger_says(ws):
+def test_snapshots_of_two_dates_differ_as_the_ledger_says(small_ws):
     def contested(day):
-        data = json.loads(S.render(S.take_snapshot(ws, day, ["contested"]), "geojson"))
+        data = json.loads(S.render(S.take_snapshot(small_ws, day, ["contested"]), "geojson"))
         return {f["properties"]["place"] for f in data["features"]}
 
     before, after = contested(BEFORE), contested(AFTER)
-    assert before == {p for p, _ in expected_places(ws, BEFORE, "contested")}
-    assert after == {p for p, _ in expected_places(ws, AFTER, "contested")}
+    assert before == {p for p, _ in expected_places(small_ws, BEFORE, "contested")}
+    assert after == {p for p, _ in expected_places(small_ws, AFTER, "contested")}
     assert before != after
     # Pokrovsk was claimed by Russia on 1 December: it appears only in the later map.
     assert "Pokrovsk" in after - before
