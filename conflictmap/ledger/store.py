@@ -83,6 +83,7 @@ class AddResult:
     withdrawn: list[Claim] = field(default_factory=list)
     batch: int | None = None
     present_in: set[int] = field(default_factory=set)
+    retired: list[Claim] = field(default_factory=list)
 
     def summary(self) -> str:
         """'imported 3 claim(s); corrected 1 (...); 2 already present (batch 4); batch 7'."""
@@ -95,6 +96,8 @@ class AddResult:
         )
         if self.withdrawn:
             parts.append(f"{len(self.withdrawn)} withdrawn earlier, left withdrawn")
+        if self.retired:
+            parts.append(f"{len(self.retired)} no longer in the curated file, withdrawn")
         parts.append(f"batch {self.batch}" if self.batch else "nothing written")
         return "; ".join(parts)
 
@@ -572,7 +575,9 @@ class Ledger:
     def seed(self, path: Path = CLAIMS_FILE, *, author: str = SEED_AUTHOR) -> AddResult:
         """Add the curated claims file unless this version of it was seeded already.
 
-        Claims a person has corrected or retracted since are left as they are.
+        Claims a person has corrected or retracted since are left as they are; claims an
+        earlier version of the file seeded that this version no longer has (a row given
+        its URL, a claim taken out) are withdrawn, their history kept.
         """
         path = Path(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -589,6 +594,7 @@ class Ledger:
             result = self._store(
                 conn, claims, author=author, kind="seed", origin=path.name, seeding=True
             )
+            self._retire_dropped_seed_claims(conn, path.name, claims, author, result)
             conn.execute(meta.delete().where(meta.c.key == key))
             conn.execute(insert(meta), [{"key": key, "value": digest}])
         return result
@@ -625,6 +631,35 @@ class Ledger:
                 ],
             )
         return replace(after, stored_id=row.claim_id)
+
+    def _retire_dropped_seed_claims(
+        self, conn: Connection, name: str, claims: list[Claim], author: str, result: AddResult
+    ) -> None:
+        """Withdraw the claims in force as an earlier seed of ``name`` left them that the
+        file's current version does not hold (inside the seed's transaction)."""
+        v, b = schema.claim_versions, schema.batches
+        keys = {c.natural_id for c in claims}
+        rows = conn.execute(
+            self._current_query()
+            .join(b, b.c.id == v.c.batch_id)
+            .where(v.c.withdrawn.is_(False), b.c.kind == "seed", b.c.origin == name)
+        ).all()
+        dropped = [r for r in rows if r.natural_id not in keys and r.claim_id not in keys]
+        if not dropped:
+            return
+        why = f"no longer in the curated claims file {name}"
+        batch = result.batch or self._new_batch(conn, "seed", author, name, why)
+        now = _now()
+        versions = [
+            self._version_row(
+                _claim_from_row(r), r.claim_id, r.version + 1, batch, author, now, why, True
+            )
+            for r in dropped
+        ]
+        for i in range(0, len(versions), 1000):
+            conn.execute(insert(schema.claim_versions), versions[i : i + 1000])
+        result.batch = batch
+        result.retired = [_claim_from_row(r) for r in dropped]
 
     def retract(self, claim_id: str, *, author: str | None = None, reason: str) -> Claim:
         """Withdraw a claim: it leaves the map, layers and exports; its history stays."""

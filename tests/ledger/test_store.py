@@ -170,3 +170,27 @@ def test_a_changed_seed_file_adds_only_its_new_claims(tmp_path, gazetteer):
     assert Ledger(url, gazetteer=gazetteer, seed_file=seed).count() == 1
     write_csv(seed, [GOOD_ROW, {**GOOD_ROW, "claim_date": "2025-12-20"}])
     assert Ledger(url, gazetteer=gazetteer, seed_file=seed).count() == 2
+
+
+def test_a_seed_row_given_its_url_replaces_the_row_without_one(tmp_path, gazetteer):
+    seed = tmp_path / "seed.csv"
+    bare = {**GOOD_ROW, "source_url": "", "source_publisher": "Example Wire"}
+    other = {**GOOD_ROW, "claim_date": "2025-12-20"}
+    write_csv(seed, [bare, other])
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    first = Ledger(url, gazetteer=gazetteer, seed_file=seed)
+    assert first.count() == 2
+    # A person corrects the second claim; the next version of the file drops it too.
+    (kept,) = [c for c in first.claims() if c.claim_date.isoformat() == "2025-12-20"]
+    first.correct(kept.id, {"note": "checked"}, author="os:editor", reason="checked")
+    write_csv(seed, [{**bare, "source_url": "https://example.org/with-url"}])
+    again = Ledger(url, gazetteer=gazetteer, seed_file=seed)
+    claims = again.claims()
+    expected = sorted(["https://example.org/with-url", kept.source_url])
+    assert sorted(c.source_url for c in claims) == expected
+    (gone,) = [b for b in again.batches() if b.kind == "seed" and b.withdrawn]
+    assert gone.withdrawn == 1 and gone.added == 1
+    bare_id = next(v.claim_id for b in [gone] for v in again.batch_claims(b.id) if v.withdrawn)
+    history = again.history(bare_id)
+    assert [v.withdrawn for v in history] == [False, True]
+    assert "no longer in the curated claims file" in history[-1].reason
