@@ -159,7 +159,8 @@ def _bank(ver: tuple) -> tuple[str, frozenset, tuple[str, ...]]:
     pairs = sorted(pairs, key=lambda p: (p[0], p[1] or ""))
     shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
     geoms = {mapview.shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}
-    places = {pid: ws.gazetteer.get(pid) for pid, _ in pairs}
+    gaz = ws.gazetteer
+    places = {pid: gaz.get(pid) for pid, _ in pairs}
     bank = mapview.claims_bank(frame, geoms, places, claims=False)
     shards = tuple(mapview.claim_shards(frame))
     return mapview.bank_script(bank), frozenset(bank["geoms"]), shards

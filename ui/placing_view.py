@@ -31,11 +31,9 @@ def unmapped_places(extraction, gazetteer) -> list[Place]:
     """Places the report names that the register knows but nobody has placed yet."""
     seen: dict[int, Place] = {}
     for m in extraction.mentions:
-        # The reader names a village it cannot map by its one register candidate.
-        named = [m.place] if m.place is not None else list(m.candidates)
-        if m.place is None and not (len(named) == 1 and not named[0].mapped):
+        if m.identified is None:
             continue
-        p = gazetteer.get(named[0].geonames_id)
+        p = gazetteer.get(m.identified.geonames_id)
         if not p.mapped:
             seen[p.geonames_id] = p
     return sorted(seen.values(), key=lambda p: p.name)

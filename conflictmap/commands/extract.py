@@ -72,8 +72,8 @@ def cmd_extract(args) -> int:
         names = sorted({m.place.name for m in placed})
         print(f"places: {', '.join(names) or '(none)'}")
         if unmapped:
-            known = sorted({(m.identified.name, m.reason.split("(", 1)[-1]) for m in unmapped})
-            print("known, not on the map yet: " + ", ".join(f"{n} ({w}" for n, w in known))
+            known = sorted({f"{m.identified.name} ({m.identified.identity})" for m in unmapped})
+            print("known, not on the map yet: " + ", ".join(known))
         if unresolved:
             print("unresolved: " + ", ".join(sorted({m.text for m in unresolved})))
         for c in ex.claims:

@@ -222,14 +222,6 @@ def _assessment_label(row) -> str:
     return f"assessment {row.assessed_on.isoformat()} {row.kind} ({source[:80]})"
 
 
-def _row_from_claim(claim: Claim, now: datetime) -> dict:
-    rec = claim.as_record()
-    rec["claim_date"] = claim.claim_date
-    rec["source_published"] = claim.source_published
-    rec["added_at"] = now
-    return rec
-
-
 def _content(claim: Claim) -> dict:
     return {name: getattr(claim, name) for name in FIELD_NAMES}
 
@@ -549,12 +541,13 @@ class Ledger:
         placed here already (then this database's placing stands).
         """
         author = self.require(author, "add")
-        placed = {p.place_id for p in self.placements()}
+        here = self.placements()
+        placed = {p.place_id for p in here}
         placements, errors = placements_from_records(self.base_gazetteer, records, placed)
         if errors:
             raise ImportRejected(source, errors)
         if placements:  # the claims are checked against the villages they place
-            gazetteer = self.base_gazetteer.with_placements([*self.placements(), *placements])
+            gazetteer = self.base_gazetteer.with_placements([*here, *placements])
             claims = self.validate_records(records, source, gazetteer=gazetteer)
         else:
             claims = self.validate_records(records, source)
@@ -838,9 +831,10 @@ class Ledger:
         place the gazetteer no longer has) are left out and noted for
         :meth:`unusable_records`."""
         first, last = date_range()
+        gazetteer = self.gazetteer  # one look at the placings, not one per claim
         out = []
         for c in claims:
-            if c.place_id not in self.gazetteer:
+            if c.place_id not in gazetteer:
                 why = f"place {c.place_id} is not in the gazetteer"
             elif not first <= c.claim_date <= last:
                 why = f"its date is outside {first.isoformat()} .. {last.isoformat()}"
@@ -963,9 +957,10 @@ class Ledger:
         """For each record, the id of the claim in force it would be (None when new or
         invalid): what a report read again must not propose."""
         ids = []
+        gazetteer = self.gazetteer
         for rec in records:
             try:
-                ids.append(claim_from_record(rec, self.gazetteer).natural_id)
+                ids.append(claim_from_record(rec, gazetteer).natural_id)
             except ClaimError:
                 ids.append(None)
         wanted = [i for i in ids if i]

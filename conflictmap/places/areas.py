@@ -36,7 +36,7 @@ class PlacementCheck:
 class OblastAreas:
     """Approximate oblast areas in a local equal-distance projection (km)."""
 
-    _cache: dict[int, OblastAreas] = {}
+    _cache: dict[int, tuple[Gazetteer, OblastAreas]] = {}
     _lock = threading.Lock()
 
     def __init__(self, gazetteer: Gazetteer):
@@ -64,10 +64,11 @@ class OblastAreas:
     def for_gazetteer(cls, gazetteer: Gazetteer) -> OblastAreas:
         """Built once per gazetteer (a second or two), then shared."""
         with cls._lock:
-            areas = cls._cache.get(id(gazetteer))
-            if areas is None:
-                areas = cls._cache[id(gazetteer)] = cls(gazetteer)
-            return areas
+            # The gazetteer is kept with its areas, so its id cannot be taken by another.
+            held = cls._cache.get(id(gazetteer))
+            if held is None or held[0] is not gazetteer:
+                held = cls._cache[id(gazetteer)] = (gazetteer, cls(gazetteer))
+            return held[1]
 
     def _xy(self, lat: float, lon: float) -> tuple[float, float]:
         return (lon * KM_PER_DEG * math.cos(math.radians(self._lat0)), lat * KM_PER_DEG)

@@ -33,6 +33,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from ..places import HOME_COUNTRY, PARTS, Gazetteer, Place
 from . import en, ru, uk
@@ -476,11 +477,8 @@ class _Document:
             if first[kind] < 0:
                 continue
             # A rule that opens with its cue cannot match before the first cue word.
-            cue_at, places_at = (
-                pattern.pattern.find("(?P<cue>"),
-                pattern.pattern.find("(?P<places>"),
-            )
-            start = 0 if places_at < cue_at else max(0, first[kind] - 30)
+            places_first, opens_with_places = _rule_shape(pattern)
+            start = 0 if places_first else max(0, first[kind] - 30)
             for m in pattern.finditer(masked, start):
                 places = [int(x) for x in _PLACEHOLDER.findall(m.group("places"))]
                 cs, ce = m.span("cue")
@@ -489,8 +487,7 @@ class _Document:
                     if self.R.ENCIRCLED.match(masked, m.end()):
                         continue  # «взяли X в кольцо»: encircled, not taken
                 if kind == "in_hands" or (
-                    getattr(self.R, "PARTS_BEFORE_PLACES", False)
-                    and pattern.pattern.startswith("(?P<places>")
+                    opens_with_places and getattr(self.R, "PARTS_BEFORE_PLACES", False)
                 ):  # «Северная часть X освобождена»
                     before = self.R.BEFORE_PLACE.search(masked, max(0, m.start() - 60), m.start())
                     if before:
@@ -856,6 +853,13 @@ def _masked_pos(info: dict, raw_pos: int) -> int:
             break
         shift += raw_len - token_len
     return raw_pos - shift
+
+
+@lru_cache(maxsize=256)
+def _rule_shape(pattern: re.Pattern) -> tuple[bool, bool]:
+    """(names its places before its cue, opens with its places) for a cue rule."""
+    cue_at, places_at = pattern.pattern.find("(?P<cue>"), pattern.pattern.find("(?P<places>")
+    return places_at < cue_at, pattern.pattern.startswith("(?P<places>")
 
 
 def _by_side(R, text: str | None) -> str | None:

@@ -211,6 +211,10 @@ _NON_WORD = re.compile(r"[^\w ]")
 _LINE_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 
 
+# The reason of a mention identified as a register village nobody has placed yet.
+UNMAPPED = "unmapped"
+
+
 @dataclass(frozen=True)
 class Mention:
     """A place name found in a text: resolved to a place, or unresolved with candidates."""
@@ -233,7 +237,7 @@ class Mention:
         about such a village can be stored; they are drawn once someone places it."""
         if self.place is not None:
             return self.place
-        if self.reason.startswith("unmapped") and len(self.candidates) == 1:
+        if self.reason.startswith(UNMAPPED) and len(self.candidates) == 1:
             return self.candidates[0]
         return None
 
@@ -1074,7 +1078,7 @@ def _unmapped(m: Mention) -> Mention:
     if p is None or getattr(p, "mapped", True):
         return m
     where = ", ".join(x for x in (getattr(p, "raion", ""), p.oblast) if x)
-    return Mention(m.text, m.start, m.end, None, (p,), f"unmapped: {p.name} ({where})")
+    return Mention(m.text, m.start, m.end, None, (p,), f"{UNMAPPED}: {p.name} ({where})")
 
 
 _SPEECH_BEFORE = re.compile(
