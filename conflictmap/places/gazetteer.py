@@ -266,7 +266,7 @@ class Gazetteer:
         if not placements:
             return self
         places = list(self._places)
-        keys = {k: list(v) for k, v in self._keys.items()}
+        keys = dict(self._keys)  # lists shared; a key given an alias gets a list of its own
         for pl in placements:
             i = self._by_id.get(int(pl.place_id))
             if i is None:
@@ -278,10 +278,11 @@ class Gazetteer:
             )
             for a in extra:
                 k = name_key(a)
-                if k and i not in keys.setdefault(k, []):
-                    keys[k].append(i)
+                if k and i not in keys.get(k, ()):
+                    keys[k] = [*keys.get(k, ()), i]
         gaz = Gazetteer(places, keys, self._own_keys)
         gaz._cities = self._cities
+        gaz._towns = self._towns  # towns are mapped already: placing changes none of them
         return gaz
 
     # -- access ------------------------------------------------------------------
