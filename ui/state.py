@@ -36,7 +36,7 @@ from datetime import date
 
 import streamlit as st
 
-from conflictmap.ledger import LAYERS, ClaimError, parse_date
+from conflictmap.ledger import LAYERS, ClaimError, parse_claim_date
 from conflictmap.render import ASSESSMENT
 
 AS_OF = "as_of"
@@ -110,7 +110,9 @@ def init(dates: list[date]) -> None:
         text = st.query_params.get(URL_DATE)
         if text and dates:
             try:
-                ss[AS_OF] = parse_date(text, "date")
+                # Any day a claim may carry (2014 to tomorrow): a day outside that
+                # would make the slider offer every day up to it.
+                ss[AS_OF] = parse_claim_date(text, "date")
             except ClaimError as exc:
                 _notice(f"The URL's {exc}: showing the latest claim date, {dates[-1]}.")
     if VISIBLE not in ss:

@@ -12,7 +12,7 @@ admins also manage users and assessments).
 
 from .changes import CHANGE_COLUMNS, changes_between
 from .changes import KINDS as CHANGE_KINDS
-from .claims import ClaimError, date_range, parse_date
+from .claims import ClaimError, date_range, parse_claim_date, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
 from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
 from .coordinates import coordinate_problem, geometry_problem
@@ -88,5 +88,6 @@ __all__ = [
     "date_range",
     "describe_row",
     "geometry_problem",
+    "parse_claim_date",
     "parse_date",
 ]

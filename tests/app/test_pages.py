@@ -243,6 +243,16 @@ def test_impossible_url_date_keeps_its_message_until_dismissed(app, workspace, t
     assert not app.warning
 
 
+@pytest.mark.parametrize("text", ["9999-12-31", "1900-01-01"])
+def test_a_url_date_no_claim_can_carry_is_refused_not_offered(app, workspace, text):
+    app.query_params["date"] = text
+    app.run()
+    assert workspace.claim_dates()[-1].isoformat() in drawn(app)["caption"]
+    assert any("is outside" in w.value for w in app.warning)
+    # The slider offers the first claim to today, not every day up to the URL's.
+    assert text not in " ".join(str(o) for o in app.sidebar.select_slider[0].options)
+
+
 # -- the layers ------------------------------------------------------------------------
 def test_sidebar_layer_switch_hides_the_layer_on_the_map(app):
     app.run()
