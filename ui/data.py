@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from conflictmap.render import mapview
+from conflictmap.render import ASSESSMENT, mapview
 from conflictmap.workspace import Workspace
 
 _LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
@@ -21,6 +21,7 @@ _LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
 _LAYERS_MAX = 128
 _LOCK = threading.Lock()
 _WARMING: set[tuple] = set()
+_BUILDING: dict[tuple, threading.Event] = {}  # layers being made, for others to wait on
 
 
 def use_app_navigation() -> None:
@@ -74,20 +75,42 @@ def claim_dates() -> list[date]:
 
 
 def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of a date, made once: a caller asking while another makes them waits."""
     key = (id(ws), ver, as_of)
-    with _LOCK:
-        hit = _LAYERS.get(key)
-    if hit is None:
+    while True:
+        with _LOCK:
+            hit = _LAYERS.get(key)
+            if hit is not None:
+                return hit
+            building = _BUILDING.get(key)
+            if building is None:
+                building = _BUILDING[key] = threading.Event()
+                break
+        building.wait()  # made by another thread; look again
+    try:
         hit = ws.layers(as_of)
         with _LOCK:
             if len(_LAYERS) >= _LAYERS_MAX:
                 _LAYERS.clear()
             _LAYERS[key] = hit
-    return hit
+        return hit
+    finally:
+        with _LOCK:
+            _BUILDING.pop(key, None)
+        building.set()
+
+
+def _newest(ws: Workspace, ver: tuple, dates: list[date]):
+    """The newest claim dates (as many as the layer cache holds half of), newest first,
+    while the ledger stays at version ``ver``: work for an older version stops."""
+    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
+        if ws.ledger.version() != ver:
+            return
+        yield day
 
 
 def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
-    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
+    for day in _newest(ws, ver, dates):
         _layers(ws, ver, day)
 
 
@@ -95,19 +118,23 @@ _PREPARED: set[tuple] = set()
 
 
 def _prepare(ws: Workspace, ver: tuple, dates: list[date], known: frozenset, visible) -> None:
-    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
+    for day in _newest(ws, ver, dates):
         mapview.prepare(_layers(ws, ver, day), day, known=known, visible=visible, notes=("", ""))
 
 
 def prepare_map(known: frozenset, visible: frozenset) -> None:
-    """Start (once per ledger version) a background thread that works out the live
-    map's per-date payloads for the newest claim dates with these layers on, so that
-    moving the slider over them only sends what is ready (see ``mapview.prepare``)."""
+    """Start (once per ledger version and set of layers) a background thread that works
+    out the live map's per-date payloads for the newest claim dates, so that moving the
+    slider over them only sends what is ready (see ``mapview.prepare``). Not with the
+    assessment on: its notes and annotated layers differ for every date."""
+    if ASSESSMENT in visible:
+        return
     ws, ver = _workspace(), version()
     key = (id(ws), ver, visible)
-    if key in _PREPARED:
-        return
-    _PREPARED.add(key)
+    with _LOCK:
+        if key in _PREPARED:
+            return
+        _PREPARED.add(key)
     threading.Thread(
         target=_prepare,
         args=(ws, ver, claim_dates(), known, visible),
@@ -134,8 +161,10 @@ def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
     as_of = in_force_since(as_of) or as_of
     ws, ver = _workspace(), version()
     key = (id(ws), ver)
-    if key not in _WARMING:
+    with _LOCK:
+        start = key not in _WARMING
         _WARMING.add(key)
+    if start:
         threading.Thread(
             target=_warm, args=(ws, ver, claim_dates()), daemon=True, name="conflictmap-warm-layers"
         ).start()

@@ -31,6 +31,7 @@ import html
 import json
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -277,16 +278,25 @@ _MEMO: dict[tuple, tuple] = {}
 _MEMO_MAX = 4096
 
 
+def _held(owner):
+    """How the memo holds an owner: weakly where it can (a layer table it must not keep
+    alive once the layer cache lets it go), else as it is."""
+    try:
+        return weakref.ref(owner)
+    except TypeError:
+        return lambda: owner
+
+
 def _memo(key: tuple, owners: tuple, compute):
     """``compute()`` remembered while the same ``owners`` objects are passed again (the
     live page passes the same cached layers for a date; a new object is a new key)."""
     hit = _MEMO.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], owners)):
+    if hit is not None and all(ref() is o for ref, o in zip(hit[0], owners)):
         return hit[1]
     value = compute()
     if len(_MEMO) >= _MEMO_MAX:
         _MEMO.clear()
-    _MEMO[key] = (owners, value)
+    _MEMO[key] = (tuple(_held(o) for o in owners), value)
     return value
 
 
@@ -960,7 +970,13 @@ def feature_groups(
     its popup, once per ``seq``.
     """
     visible = set(LAYERS) if visible is None else set(visible)
-    recs = {layer: _records(gdf) for layer, gdf in layers.items()}
+    made: dict[str, list[dict]] = {}
+
+    def recs() -> dict[str, list[dict]]:  # the rows, only when a payload must be made
+        if not made:
+            made.update({layer: _records(gdf) for layer, gdf in layers.items()})
+        return made
+
     data_group = _Group(LABELS_TITLE, None, control=False)
     prelude = ""
     if known is None:  # self-contained: the bank of these layers goes along
@@ -975,8 +991,8 @@ def feature_groups(
                 "asOf": as_of.isoformat(),
                 "caption": caption_text(as_of),
                 "notes": [n for n in notes if n],
-                "sources": sources_html(sources_of(layers, visible, _recs=recs)),
-                "labels": _place_labels(recs, visible),
+                "sources": sources_html(sources_of(layers, visible, _recs=recs())),
+                "labels": _place_labels(recs(), visible),
             }
         ),
     )
@@ -997,7 +1013,7 @@ def feature_groups(
         payload = _memo(
             ("rows", layer, tuple(id(o) for o in mine)),
             mine,
-            lambda layer=layer: js_json(layer_rows(layer, recs[layer], known)),
+            lambda layer=layer: js_json(layer_rows(layer, recs()[layer], known)),
         )
         g.add_child(_Call("claimLayer", payload, _overlay_json(g)))
         groups.append(g)
@@ -1008,7 +1024,8 @@ def prepare(layers: dict[str, gpd.GeoDataFrame], as_of: date, **kwargs) -> None:
     """Work out the per-date payloads :func:`feature_groups` sends for these layers and
     arguments, ahead of time (a background thread of the live map, for the dates the
     slider will meet): the next call with the same layers objects and arguments finds
-    them ready. Only the payloads are kept, not the rows they are made from."""
+    them ready. The rows they are made from are not kept (they are large); the
+    payloads are, while the layers objects live."""
     feature_groups(layers, as_of, **kwargs)
     for gdf in layers.values():
         _MEMO.pop(("records", id(gdf)), None)
