@@ -43,9 +43,14 @@ def use_app_navigation() -> None:
         st.rerun()
 
 
+_CURRENT: list[Workspace] = []  # the Workspace the cache holds now (background work's)
+
+
 @st.cache_resource(show_spinner=False)
 def _workspace() -> Workspace:
-    return Workspace()
+    ws = Workspace()
+    _CURRENT[:] = [ws]
+    return ws
 
 
 def workspace() -> Workspace:
@@ -102,9 +107,10 @@ def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFram
 
 def _newest(ws: Workspace, ver: tuple, dates: list[date]):
     """The newest claim dates (as many as the layer cache holds half of), newest first,
-    while the ledger stays at version ``ver``: work for an older version stops."""
+    while ``ws`` is the cached Workspace and its ledger stays at version ``ver``: work
+    for a Workspace the cache let go, or for an older version, stops."""
     for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
-        if ws.ledger.version() != ver:
+        if ws not in _CURRENT or ws.ledger.version() != ver:
             return
         yield day
 
