@@ -127,9 +127,7 @@ for item in reversed(items):
                 placing_view.place_form(
                     p,
                     ws,
-                    view.plain,
                     auth.current_author(),
-                    on_placed=lambda item=item: view.reread(item, ws.gazetteer),
                 )
     if unresolved:
         st.markdown(

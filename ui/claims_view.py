@@ -17,6 +17,7 @@ from conflictmap.ledger import ClaimError
 
 from . import editing
 from .ingest_view import CLAIMANTS, CONTROLLERS, EXTENTS, PARTS
+from .markdown import plain
 
 NOTICE = "claims_notice"
 HAND_FORM = "claims_hand_entry"
@@ -232,7 +233,7 @@ def claim_details(ledger, claim_id: str) -> None:
     current = versions[-1]
     first = versions[0]
     st.markdown(
-        f"**History of claim `{claim_id}`**: entered by {_plain(first.author)} on "
+        f"**History of claim `{claim_id}`**: entered by {plain(first.author)} on "
         f"{first.created_at:%Y-%m-%d %H:%M} UTC; {len(versions)} version(s)."
     )
     st.dataframe(history_frame(versions), hide_index=True, width="stretch")
@@ -328,9 +329,3 @@ def _withdrawn_list(ledger) -> None:
                 hide_index=True,
                 width="stretch",
             )
-
-
-def _plain(text: str) -> str:
-    from .ingest_view import plain
-
-    return plain(text)

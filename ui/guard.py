@@ -17,7 +17,7 @@ from conflictmap.assessment import DeepStateError
 from conflictmap.ledger import ClaimError, ImportRejected
 from conflictmap.reader import ArticleError, FetchError, ReviewError
 
-from .ingest_view import plain
+from .markdown import plain
 
 log = logging.getLogger("conflictmap.app")
 DOMAIN_ERRORS = (
@@ -41,6 +41,9 @@ def run_page(page) -> None:
     stops are BaseExceptions and pass through)."""
     try:
         page.run()
+    except (KeyError, IndexError):  # LookupErrors of a bug, not the domain's own
+        log.exception("page %s failed", getattr(page, "title", "?"))
+        st.error(UNEXPECTED)
     except DOMAIN_ERRORS as exc:
         log.warning("page %s: %s", getattr(page, "title", "?"), exc)
         st.error(plain(str(exc)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +33,8 @@ from conflictmap.reader import (
     records_from_rows,
     review_rows,
 )
+
+from .markdown import plain  # noqa: F401  (the pages show report text with it)
 
 ITEMS = "ingest_items"
 ADDED = "ingest_added"
@@ -71,12 +72,6 @@ def _keep(article: Article, published: date | None, gazetteer) -> Item:
     item = Item(next(_ids), article, ex, review_rows(ex))
     st.session_state[ITEMS].append(item)
     return item
-
-
-def reread(item: Item, gazetteer) -> None:
-    """Read an item again (after a village it names was placed): new claims and rows."""
-    item.extraction = read_article(item.article, item.extraction.published, gazetteer)
-    item.rows = review_rows(item.extraction)
 
 
 def read_pasted(text: str, published: date | None, gazetteer, source: dict) -> Item:
@@ -240,14 +235,6 @@ def mention_summary(ex: Extraction) -> tuple[str, str]:
         ", ".join(placed),
         "; ".join(f"{k}: {v or 'no candidate'}" for k, v in sorted(unresolved.items())),
     )
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def plain(text: str) -> str:
-    """Text from a report made safe to show in Markdown: every special character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text or "")
 
 
 def remove(item_id: int) -> None:

@@ -22,6 +22,7 @@ from conflictmap.ledger import NotAllowed, PlacementRejected
 from conflictmap.places import TOLERANCE_KM, OblastAreas, Place
 from conflictmap.render import mapview
 from ui.assets import map_assets
+from ui.markdown import plain
 
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*$")
 MAX_LANDMARKS = 80
@@ -75,14 +76,14 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
     m = mapview.offline_map(center=(centre.y, centre.x), zoom=8, assets=map_assets(""))
     folium.GeoJson(
         outline.__geo_interface__,
-        name=f"{place.oblast} oblast (approximate)",
+        name=mapview.tooltip_text(f"{place.oblast} oblast (approximate)"),
         style_function=lambda _: {
             "color": "#0072B2",
             "weight": 2,
             "fillColor": "#56B4E9",
             "fillOpacity": 0.08,
         },
-        tooltip=f"{place.oblast} oblast (approximate)",
+        tooltip=mapview.tooltip_text(f"{place.oblast} oblast (approximate)"),
     ).add_to(m)
     for p in marks:
         folium.CircleMarker(
@@ -91,7 +92,7 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
             color="#333333",
             fill=True,
             fill_opacity=0.9,
-            tooltip=folium.Tooltip(p.name, permanent=len(marks) <= 25),
+            tooltip=folium.Tooltip(mapview.tooltip_text(p.name), permanent=len(marks) <= 25),
         ).add_to(m)
     if point is not None:
         folium.CircleMarker(
@@ -101,7 +102,7 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
             weight=3,
             fill=True,
             fill_opacity=0.6,
-            tooltip=f"{place.name}?",
+            tooltip=mapview.tooltip_text(f"{place.name}?"),
         ).add_to(m)
     if marks:
         lats, lons = [p.lat for p in marks], [p.lon for p in marks]
@@ -112,9 +113,10 @@ def placing_map(place: Place, gazetteer, areas: OblastAreas, point=None) -> foli
     return m
 
 
-def place_form(place: Place, ws, plain, author: str, on_placed=None) -> None:
+def place_form(place: Place, ws, author: str) -> None:
     """The placing widgets for one village: map, point and the button; the placing is
-    stored as ``author``'s, and ``on_placed()`` is called once the village is placed."""
+    stored as ``author``'s. The review table is left as the reviewer edited it: its
+    claims about the village are drawn once they are added."""
     key = str(place.geonames_id)
     point_key, click_key = f"placing_point_{key}", f"placing_click_{key}"
     st.markdown(
@@ -151,12 +153,9 @@ def place_form(place: Place, ws, plain, author: str, on_placed=None) -> None:
             lat, lon = parse_point(point)
             placed = ws.ledger.place(place.geonames_id, lat, lon, author=author)
         except (ValueError, PlacementRejected, NotAllowed) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
-            if on_placed is not None:
-                on_placed()
             st.success(
-                f"Placed {placed.name} at {placed.lat:.5f}, {placed.lon:.5f} for every user "
-                f"of this database; the report was read again with it, and its claims are "
-                f"drawn on the map once added."
+                f"Placed {plain(placed.name)} at {placed.lat:.5f}, {placed.lon:.5f} for every "
+                f"user of this database; its claims are drawn on the map once added."
             )

@@ -7,11 +7,10 @@ well lists them, each with its oblast, for the reader to choose: never a guess.
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from . import data, state
+from .markdown import plain
 
 W_SEARCH = "w_place_search"
 RESULT = "place_search_result"  # (query, [Candidate...]) of an ambiguous or unknown name
@@ -37,18 +36,6 @@ def _on_search() -> None:
 def _on_pick(place_id: int) -> None:
     _go(data.workspace_gazetteer().get(place_id))
     st.session_state[RESULT] = None
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """``text`` with every Markdown character escaped: shown as typed, never as markup.
-
-    >>> print(plain("[x](javascript:1) *b*"))
-    \\[x\\]\\(javascript\\:1\\) \\*b\\*
-    """
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def place_label(place) -> str:

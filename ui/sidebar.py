@@ -13,6 +13,7 @@ from conflictmap.ledger import LAYER_TITLES, LAYERS
 from conflictmap.render import ASSESSMENT, ASSESSMENT_TITLE
 
 from . import data, state
+from .markdown import plain
 
 W_PICK = "w_date_pick"
 CLAIM_MARK = " ●"  # after a claim date on the slider
@@ -131,9 +132,10 @@ def date_bar(dates: list[date], search=None) -> None:
         search(bar)
 
 
-def date_controls(dates: list[date]) -> None:
+def date_controls(dates: list[date], since: date | None) -> None:
     """The sidebar's slider over every day from the first claim to today (claim dates
-    marked ●), and what the map shows."""
+    marked ●), and what the map shows (``since``: the claim date whose claims are in
+    force on the chosen day, see :class:`MapView`)."""
     if not dates:
         st.sidebar.info(
             "No claims yet: import some on the ingest page or with "
@@ -150,7 +152,6 @@ def date_controls(dates: list[date]) -> None:
         on_change=_on_slider,
         help="Any day from the first claim to today: the claims in force on it.",
     )
-    since = data.in_force_since(day)
     if since is None:
         stand = f"no claim stored before {dates[0]}"
     elif since == day:
@@ -174,7 +175,7 @@ def layer_controls(with_assessment: bool, notes: dict[str, str] | None = None) -
         st.session_state[state.W_LAYER + key] = key in state.visible()
         st.sidebar.checkbox(titles[key], key=state.W_LAYER + key, on_change=_on_layer, args=(key,))
         if notes and notes.get(key):
-            st.sidebar.caption(notes[key])
+            st.sidebar.caption(plain(notes[key]))  # the source comes from the imported file
 
 
 def map_view() -> MapView:
@@ -192,7 +193,7 @@ def map_sidebar(view: MapView | None = None, notes: dict[str, str] | None = None
     It may come after the map: the widgets' callbacks have already updated the session
     state that :func:`map_view` read."""
     view = view or map_view()
-    date_controls(view.dates)
+    date_controls(view.dates, view.since)
     layer_controls(data.has_assessments(), notes)
     state.write_url()
     return view

@@ -212,6 +212,17 @@ def _esc(value) -> str:
     return html.escape(_text(value), quote=True)
 
 
+def tooltip_text(value) -> str:
+    """Text for a folium tooltip or layer name, which folium puts raw into HTML inside a
+    JavaScript template literal: HTML escaped, and no backtick, ``$`` or backslash.
+
+    >>> tooltip_text("<b>`${x}`</b>")
+    '&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;'
+    """
+    text = _esc(value)
+    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
 def safe_link(url, text) -> str:
     """An escaped link when ``url`` is http(s), else the escaped text alone.
 
@@ -926,12 +937,6 @@ def assessment_style(kind: str) -> dict:
     return style
 
 
-def assessment_title(overlay: AssessmentOverlay | None = None) -> str:
-    """The assessment overlay's name in the layer control: short; its source and date
-    are in the caption (:func:`assessment_note`)."""
-    return ASSESSMENT_TITLE
-
-
 _NO_ASSESSMENT = js_json(
     {"version": "none", "areas": {"type": "FeatureCollection", "features": []}}
 )
@@ -1001,7 +1006,7 @@ def feature_groups(
         data_group.add_child(_Call("focusPlace", js_json(focus)))
     groups = [data_group]
     if overlay is not None or assessment_slot:
-        g = _Group(assessment_title(overlay), ASSESSMENT, show=ASSESSMENT in visible)
+        g = _Group(ASSESSMENT_TITLE, ASSESSMENT, show=ASSESSMENT in visible)  # source: caption
         areas = _NO_ASSESSMENT if overlay is None else _assessment_json(overlay)
         g.add_child(_Call("assessment", areas, _overlay_json(g)))
         groups.append(g)

@@ -192,7 +192,7 @@ def test_several_uploads_with_progress_bad_files_add_nothing(page_db):
 def test_markup_in_a_title_is_shown_as_text(page_db):
     at = paste("**Bold** [link](javascript:alert(1)) <b>x</b>\n" + REPORT)
     title = at.subheader[0].value
-    assert "\\[link\\]\\(javascript:alert\\(1\\)\\)" in title and "\\<b\\>x\\</b\\>" in title
+    assert "\\[link\\]\\(javascript\\:alert\\(1\\)\\)" in title and "\\<b\\>x\\</b\\>" in title
     assert "[link](" not in title and "<b>" not in title
 
 
