@@ -28,15 +28,23 @@ from conflictmap.render import mapview
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "conflictmap-mapcache"
 _WRITTEN: dict[int, tuple[str, str]] = {}  # id(bank text) -> (bank text, file name)
+_WRITTEN_MAX = 4  # the map's bank and the placing maps' empty one, across versions
 
 
 def _write(path: Path, text: str) -> None:
+    """Write ``path`` once, atomically: sessions are threads of one process, so each
+    writer has a temporary file of its own."""
     if path.exists():
         return
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(dir=CACHE_DIR, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> Path:
@@ -64,7 +72,8 @@ def map_assets(bank_text: str, shards: tuple[str, ...] = ()) -> mapview.MapAsset
         name = hit[1]
     else:  # hash the text only when it is a new one
         name = script_file(bank_text, shards).name
-        _WRITTEN.clear()
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.pop(next(iter(_WRITTEN)))
         _WRITTEN[id(bank_text)] = (bank_text, name)
     cache = components.declare_component("mapcache", path=str(CACHE_DIR))
     return mapview.MapAssets(scripts=(f"../{cache.name}/{name}",))
