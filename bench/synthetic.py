@@ -25,6 +25,33 @@ FRONT_OBLASTS = (
 PARTS = [None, None, None, "north", "south", "east", "west", "centre", "outskirts"]
 
 
+def _record(rng, p, claimant, controller, day, *, share, org, url, title) -> dict:
+    """One synthetic claim: a part (or, with chance ``share[0]``, a share of up to
+    ``share[1]``) for a side's control, a random agency as its source."""
+    chance, most = share
+    part = rng.choice(PARTS) if controller != "CONTESTED" else None
+    fraction = (
+        round(rng.uniform(0.2, most), 2)
+        if part is None and controller != "CONTESTED" and rng.random() < chance
+        else None
+    )
+    return {
+        "place": p.name,
+        "geonames_id": p.geonames_id,
+        "claimant": claimant,
+        "claimant_org": f"Synthetic {claimant} {org}",
+        "controller": controller,
+        "extent": "partial" if part or fraction else "full",
+        "part": part or "",
+        "fraction": fraction,
+        "claim_date": day.isoformat(),
+        "source_publisher": f"Bench agency {rng.randint(1, 40)}",
+        "source_url": url,
+        "source_title": title,
+        "note": "Synthetic benchmark claim; not a real report.",
+    }
+
+
 def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) -> list[dict]:
     """Claim records (as the ledger imports them) for the ``n_places`` largest places in
     the front-line oblasts, spread over ``n_dates`` claim dates."""
@@ -42,28 +69,18 @@ def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) ->
                 continue
             for day in rng.sample(days, rng.randint(1, 3)):
                 controller = rng.choice(["RU", "UA", "CONTESTED"])
-                part = rng.choice(PARTS) if controller != "CONTESTED" else None
-                fraction = (
-                    round(rng.uniform(0.2, 0.9), 2)
-                    if part is None and controller != "CONTESTED" and rng.random() < 0.15
-                    else None
-                )
                 records.append(
-                    {
-                        "place": p.name,
-                        "geonames_id": p.geonames_id,
-                        "claimant": claimant,
-                        "claimant_org": f"Synthetic {claimant} source",
-                        "controller": controller,
-                        "extent": "partial" if part or fraction else "full",
-                        "part": part or "",
-                        "fraction": fraction,
-                        "claim_date": day.isoformat(),
-                        "source_publisher": f"Bench agency {rng.randint(1, 40)}",
-                        "source_url": f"https://example.org/bench/{p.geonames_id}/{day}",
-                        "source_title": "Synthetic claim for the benchmark",
-                        "note": "Synthetic benchmark claim; not a real report.",
-                    }
+                    _record(
+                        rng,
+                        p,
+                        claimant,
+                        controller,
+                        day,
+                        share=(0.15, 0.9),
+                        org="source",
+                        url=f"https://example.org/bench/{p.geonames_id}/{day}",
+                        title="Synthetic claim for the benchmark",
+                    )  # fmt: skip
                 )
     return records
 
@@ -101,28 +118,18 @@ def bulletin_records(
                 controller = state[gid]
                 if claimant == "UA" and controller == "RU" and rng.random() < 0.5:
                     controller = "CONTESTED"  # a denial
-                part = rng.choice(PARTS) if controller != "CONTESTED" else None
-                fraction = (
-                    round(rng.uniform(0.2, 0.95), 2)
-                    if part is None and controller != "CONTESTED" and rng.random() < 0.1
-                    else None
-                )
                 records.append(
-                    {
-                        "place": p.name,
-                        "geonames_id": gid,
-                        "claimant": claimant,
-                        "claimant_org": f"Synthetic {claimant} bulletin",
-                        "controller": controller,
-                        "extent": "partial" if part or fraction else "full",
-                        "part": part or "",
-                        "fraction": fraction,
-                        "claim_date": day.isoformat(),
-                        "source_publisher": f"Bench agency {rng.randint(1, 40)}",
-                        "source_url": f"https://example.org/bulletin/{day}/{gid}/{claimant}",
-                        "source_title": f"Synthetic bulletin of {day}",
-                        "note": "Synthetic benchmark claim; not a real report.",
-                    }
+                    _record(
+                        rng,
+                        p,
+                        claimant,
+                        controller,
+                        day,
+                        share=(0.1, 0.95),
+                        org="bulletin",
+                        url=f"https://example.org/bulletin/{day}/{gid}/{claimant}",
+                        title=f"Synthetic bulletin of {day}",
+                    )  # fmt: skip
                 )
         day_index += 1
     return records[:n_claims]

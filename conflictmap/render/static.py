@@ -670,10 +670,6 @@ class _Placed:
         )
 
 
-def _overlaps(bbox, placed) -> bool:
-    return placed.overlaps(bbox)
-
-
 def _share_labels(snap) -> list[tuple[int, str]]:
     """(place_id, 'RU 95%') for each visible claim known only as a share, as on the map."""
     out = []
@@ -737,7 +733,7 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     def population(pid) -> int:
         try:
             return gaz.get(int(pid)).population if gaz is not None else 0
-        except (KeyError, LookupError):
+        except LookupError:
             return 0
 
     order = sorted(boxes, key=lambda pid: -population(pid))[:MAX_LABELS]
@@ -746,7 +742,7 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     points = ax.figure.dpi / 72
 
     def lines(name) -> list[str]:
-        return name.split("\n") or [""]
+        return name.split("\n")
 
     measured: dict[str, tuple[float, float]] = {}
 
@@ -769,13 +765,15 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         y0 = {"center": y - h / 2, "bottom": y, "top": y - h}[va]
         return Bbox([[x0, y0], [x0 + w, y0 + h]])
 
-    def within(bbox) -> bool:
-        return (
+    def free(bbox) -> bool:
+        """Inside the map's frame and clear of every label placed so far."""
+        inside = (
             frame.x0 <= bbox.x0
             and bbox.x1 <= frame.x1
             and frame.y0 <= bbox.y0
             and bbox.y1 <= frame.y1
         )
+        return inside and not placed.overlaps(bbox)
 
     for pid in order:
         name, (x0, y0, x1, y1) = boxes[pid]
@@ -786,20 +784,17 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
         anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
         # The first free spot, found from predicted boxes; the label is drawn once, there,
         # and its real box checked (else every spot is tried for real, as below).
-        spots = [
-            spot
-            for spot in _OFFSETS
-            if (lambda b: within(b) and not _overlaps(b, placed))(
-                predicted(name, anchors[spot[0]], *spot[1:])
-            )
-        ]
-        if spots or few:
-            side, offset, ha, va = spots[0] if spots else _OFFSETS[-1]
+        spot = next(
+            (spot for spot in _OFFSETS if free(predicted(name, anchors[spot[0]], *spot[1:]))),
+            None,
+        )
+        if spot is not None or few:
+            side, offset, ha, va = spot or _OFFSETS[-1]
             text = _label(ax, "annotate", name, anchors[side], xytext=offset,
                           textcoords="offset points", ha=ha, va=va, fontsize=10,
                           fontweight="bold", color="#111111", zorder=30, halo=3)  # fmt: skip
             bbox = text.get_window_extent(renderer)
-            if not spots or (within(bbox) and not _overlaps(bbox, placed)):
+            if spot is None or free(bbox):
                 placed.append(bbox)
                 continue
             _drop(text)
@@ -822,27 +817,14 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
                 halo=3,
             )
             bbox = text.get_window_extent(renderer)
-            inside = (
-                frame.x0 <= bbox.x0
-                and bbox.x1 <= frame.x1
-                and frame.y0 <= bbox.y0
-                and bbox.y1 <= frame.y1
-            )
-            free = inside and not _overlaps(bbox, placed)
-            if free or (few and side == _OFFSETS[-1][0]):
+            if free(bbox) or (few and side == _OFFSETS[-1][0]):
                 placed.append(bbox)
                 break
             _drop(text)
 
     def fits(text) -> bool:
         bbox = text.get_window_extent(renderer)
-        inside = (
-            frame.x0 <= bbox.x0
-            and bbox.x1 <= frame.x1
-            and frame.y0 <= bbox.y0
-            and bbox.y1 <= frame.y1
-        )
-        if not inside or _overlaps(bbox, placed):
+        if not free(bbox):
             _drop(text)
             return False
         placed.append(bbox)

@@ -111,39 +111,44 @@
     document.head.appendChild(style);
   };
 
-  function ensureHatch(hatchColour) {
-    if (document.getElementById("cm-hatch")) return;
+  /* A hidden SVG pattern ``id`` (once per page): ``size`` square, turned ``angle``. */
+  function ensurePattern(id, size, angle, body) {
+    if (document.getElementById(id)) return;
     var svg = document.createElementNS(SVG_NS, "svg");
     svg.setAttribute("width", "0");
     svg.setAttribute("height", "0");
     svg.setAttribute("aria-hidden", "true");
     svg.style.position = "absolute";
     svg.innerHTML =
-      '<defs><pattern id="cm-hatch" patternUnits="userSpaceOnUse" width="11" height="11"' +
-      ' patternTransform="rotate(45)">' +
-      '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="#000000" stroke-width="2.8"/>' +
-      '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="' + hatchColour + '" stroke-width="1.6"/>' +
+      '<defs><pattern id="' + id + '" patternUnits="userSpaceOnUse" width="' + size +
+      '" height="' + size + '" patternTransform="rotate(' + angle + ')">' + body +
       "</pattern></defs>";
     document.body.appendChild(svg);
+  }
+
+  /* The contested claims' hatch. */
+  function ensureHatch(hatchColour) {
+    ensurePattern(
+      "cm-hatch",
+      11,
+      45,
+      '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="#000000" stroke-width="2.8"/>' +
+        '<line x1="1.5" y1="0" x2="1.5" y2="11" stroke="' + hatchColour + '" stroke-width="1.6"/>'
+    );
   }
 
   /* Hatched fills of the assessment (occupied: diagonal lines over a light wash). */
   function ensurePatterns(patterns) {
     Object.keys(patterns || {}).forEach(function (id) {
-      if (document.getElementById(id)) return;
       var p = patterns[id]; // [fill, fill opacity, line colour, line opacity]
-      var svg = document.createElementNS(SVG_NS, "svg");
-      svg.setAttribute("width", "0");
-      svg.setAttribute("height", "0");
-      svg.setAttribute("aria-hidden", "true");
-      svg.style.position = "absolute";
-      svg.innerHTML =
-        '<defs><pattern id="' + id + '" patternUnits="userSpaceOnUse" width="8" height="8"' +
-        ' patternTransform="rotate(-45)">' +
+      ensurePattern(
+        id,
+        8,
+        -45,
         '<rect width="8" height="8" fill="' + p[0] + '" fill-opacity="' + p[1] + '"/>' +
-        '<line x1="2" y1="0" x2="2" y2="8" stroke="' + p[2] + '" stroke-opacity="' + p[3] +
-        '" stroke-width="2"/></pattern></defs>';
-      document.body.appendChild(svg);
+          '<line x1="2" y1="0" x2="2" y2="8" stroke="' + p[2] + '" stroke-opacity="' + p[3] +
+          '" stroke-width="2"/>'
+      );
     });
   }
 

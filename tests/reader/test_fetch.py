@@ -331,8 +331,8 @@ class Raw(socketserver.BaseRequestHandler):
                 time.sleep(30)
             else:
                 sock.sendall(RAW_ANSWERS[path])
-        except OSError:
-            pass  # the fetch hung up: that is the point
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the fetch hung up on this slow server: that is the point
 
 
 RAW_ANSWERS = {
