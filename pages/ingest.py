@@ -107,7 +107,7 @@ for item in reversed(items):
     art, ex = item.article, item.extraction
     st.divider()
     st.subheader(view.plain(art.title or art.name or f"Report {item.id}"))
-    placed, unresolved = view.mention_summary(ex)
+    placed, unresolved = view.mention_summary(ex, ws.gazetteer)
     language = {"en": "English", "ru": "Russian", "uk": "Ukrainian"}.get(ex.language, ex.language)
     st.markdown(f"**Language:** {view.plain(language)}")
     st.markdown(f"**Places:** {view.plain(placed) or 'none placed'}")

@@ -223,10 +223,23 @@ def editor(item: Item) -> pd.DataFrame:
     )
 
 
-def mention_summary(ex: Extraction) -> tuple[str, str]:
+def mention_summary(ex: Extraction, gazetteer=None) -> tuple[str, str]:
     """("Pokrovsk, Myrnohrad", "Dachne (Odesa? Crimea?)") for the places found; villages
-    known but not on the map yet are in neither (the page lists them for placing)."""
-    placed = sorted({m.place.name for m in ex.mentions if m.place is not None})
+    known but not on the map yet are in neither (the page lists them for placing).
+    With ``gazetteer`` (this database's), a village placed since the report was read
+    counts as placed."""
+    placed = sorted(
+        {
+            m.identified.name
+            for m in ex.mentions
+            if m.place is not None
+            or (
+                gazetteer is not None
+                and m.identified is not None
+                and gazetteer.get(m.identified.geonames_id).mapped
+            )
+        }
+    )
     unresolved = {}
     for m in ex.mentions:
         if m.identified is None:  # a register village without coordinates is known
