@@ -52,13 +52,19 @@ def _record(rng, p, claimant, controller, day, *, share, org, url, title) -> dic
     }
 
 
+def _mapped(gaz) -> list:
+    """Ukraine's places with coordinates (a register village not placed yet is never
+    drawn, so it would not load the map)."""
+    return [p for p in gaz if p.country == "UA" and p.lat is not None]
+
+
 def synthetic_records(n_places: int = 1000, n_dates: int = 12, seed: int = 7) -> list[dict]:
     """Claim records (as the ledger imports them) for the ``n_places`` largest places in
     the front-line oblasts, spread over ``n_dates`` claim dates."""
     rng = random.Random(seed)
     gaz = Gazetteer.load()
     places = sorted(
-        (p for p in gaz if p.country == "UA" and p.oblast in FRONT_OBLASTS),
+        (p for p in _mapped(gaz) if p.oblast in FRONT_OBLASTS),
         key=lambda p: -p.population,
     )[:n_places]
     days = [date(2025, 9, 1) + timedelta(days=7 * i) for i in range(n_dates)]
@@ -97,7 +103,7 @@ def bulletin_records(
     gaz = Gazetteer.load()
     # The front-line oblasts first, then the rest of Ukraine, largest places first.
     places = sorted(
-        (p for p in gaz if p.country == "UA"),
+        _mapped(gaz),
         key=lambda p: (p.oblast not in FRONT_OBLASTS, -p.population),
     )[:n_places]
     start = date(2023, 1, 1)

@@ -20,6 +20,13 @@ def parse(data: bytes) -> ET.Element:
     return ET.fromstring(data)
 
 
+def extended_data(placemark: ET.Element) -> dict[str, str]:
+    return {
+        d.get("name"): d.text
+        for d in placemark.findall("k:ExtendedData/k:SchemaData/k:SimpleData", NS)
+    }
+
+
 @pytest.mark.parametrize("day", [BEFORE, AFTER])
 def test_kml_has_a_folder_per_layer_and_a_placemark_per_feature(ws, day):
     snap = S.take_snapshot(ws, day)
@@ -39,21 +46,15 @@ def test_kml_has_a_folder_per_layer_and_a_placemark_per_feature(ws, day):
             )
             style_url = m.find("k:styleUrl", NS).text.lstrip("#")
             assert root.find(f".//k:Style[@id='{style_url}']", NS) is not None
-            data = {
-                d.get("name"): d.find("k:value", NS).text
-                for d in m.findall("k:ExtendedData/k:Data", NS)
-            }
+            data = extended_data(m)
             assert data["layer"] == name and data["snapshot_date"] == day.isoformat()
-            assert {
-                "place",
-                "controller",
-                "extent",
-                "fraction",
-                "part",
-                "claim_date",
-                "claimant",
-                "source_url",
-            } <= set(data)
+            assert {"place", "controller", "claim_date", "claimant"} <= set(data)
+            assert "" not in data.values()  # an empty field is left out (null)
+    # One schema declares every export column, including those a placemark lacks.
+    fields = {f.get("name") for f in doc.findall("k:Schema/k:SimpleField", NS)}
+    assert {"fraction", "part", "source_url", "note", "layer", "snapshot_date"} <= fields
+    schema_id = doc.find("k:Schema", NS).get("id")
+    assert {d.get("schemaUrl") for d in root.iterfind(".//k:SchemaData", NS)} <= {"#" + schema_id}
 
 
 def test_document_carries_legend_and_sources(ws):
@@ -73,10 +74,7 @@ def test_hostile_text_shows_as_text_in_balloons(hostile_ws):
     assert "<script" not in html_balloon and "<img" not in html_balloon
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_balloon
     assert "&lt;img src=x onerror=alert(2)&gt;" in html_balloon
-    data = {
-        d.get("name"): d.find("k:value", NS).text for d in mark.findall("k:ExtendedData/k:Data", NS)
-    }
-    assert data["note"] == HOSTILE  # the data itself is kept verbatim
+    assert extended_data(mark)["note"] == HOSTILE  # the data itself is kept verbatim
 
 
 @pytest.mark.parametrize(
