@@ -26,7 +26,7 @@ from .store import (
     UndoResult,
     Version,
 )
-from .tabular import csv_text
+from .tabular import csv_text, records
 from .users import (
     ACTION_WORDS,
     ACTIONS,
@@ -85,6 +85,7 @@ __all__ = [
     "control_table",
     "coordinate_problem",
     "csv_text",
+    "records",
     "date_range",
     "describe_row",
     "geometry_problem",

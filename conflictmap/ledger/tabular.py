@@ -1,4 +1,4 @@
-"""Safe tabular output: CSV that spreadsheets will not execute."""
+"""Tabular output: CSV that spreadsheets will not execute, and a table's rows as dicts."""
 
 from __future__ import annotations
 
@@ -34,3 +34,17 @@ def csv_text(rows: Iterable[dict], columns: list[str]) -> str:
     for row in rows:
         writer.writerow([neutralise(row.get(c)) for c in columns])
     return buf.getvalue()
+
+
+def records(df) -> list[dict]:
+    """``df.to_dict("records")`` (the same values), several times faster on the ledger's
+    Arrow-backed text columns, which pandas would box one value at a time.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [0.5, 1.0]})
+    >>> records(df) == df.to_dict("records"), type(records(df)[0]["a"]).__name__
+    (True, 'int')
+    """
+    names = list(df.columns)
+    columns = [df[c].to_numpy(dtype=object).tolist() for c in names]
+    return [dict(zip(names, row)) for row in zip(*columns)]

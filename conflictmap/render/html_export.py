@@ -27,9 +27,12 @@ from . import mapview
 from .mapview import RawText
 
 STATIC_DIR = STATIC
-# At most this many dates in the slider (the latest ones, plus the snapshot's date):
-# each date carries its own shapes and popups.
+# At most this many dates in the slider (the latest ones, plus the snapshot's date),
+# and at most FRAME_ROWS shapes drawn over all of them together (each date lists the
+# shapes it draws; the shapes, places and claims themselves are in the file once): on
+# a big ledger the slider holds the dates nearest the snapshot's that fit.
 MAX_FRAMES = 240
+FRAME_ROWS = 60_000
 TIMELINE_CSS = """
 .cm-timeline { background: rgba(255,255,255,0.95); border: 1px solid #555; border-radius: 4px;
   padding: 5px 8px; font: 12px/1.35 "DejaVu Sans", Arial, sans-serif; min-width: 250px;
@@ -114,15 +117,40 @@ def _group_key(group) -> str | None:
     return None
 
 
-def frame_script(layers, day: date, history, visible: set[str], targets: dict) -> str:
+def frame_dates(dates: list[date], as_of: date, rows, budget: int = FRAME_ROWS) -> list[date]:
+    """The timeline's dates: the snapshot's own, then the others nearest it (earlier
+    first on a tie) while the shapes they draw (``rows(day)``) fit in ``budget``.
+
+    >>> days = [date(2025, 1, d) for d in (1, 2, 3, 4)]
+    >>> frame_dates(days, date(2025, 1, 3), lambda d: 10, budget=30)
+    [datetime.date(2025, 1, 2), datetime.date(2025, 1, 3), datetime.date(2025, 1, 4)]
+    """
+    kept, used = [as_of], rows(as_of)
+    for day in sorted((d for d in dates if d != as_of), key=lambda d: (abs(d - as_of), d)):
+        n = rows(day)
+        if used + n > budget:
+            break
+        kept.append(day)
+        used += n
+    return sorted(kept)
+
+
+def _row_count(layers) -> int:
+    return sum(len(g) for g in layers.values() if g is not None)
+
+
+def frame_script(layers, day: date, history, visible: set[str], targets: dict, known=None) -> str:
     """A JavaScript function that draws one date's map into the map's existing groups.
 
     The date's groups come from :func:`conflictmap.render.mapview.feature_groups`, exactly as
     the live map gets them; their elements' scripts are rendered against the groups
     already on the page (``targets``: key -> FeatureGroup) instead of new ones.
+    ``known``: the shape keys of the bank the page already holds (None: the date brings
+    its own bank).
     """
     parts = []
-    for group in mapview.feature_groups(layers, day, history=history, visible=visible):
+    groups = mapview.feature_groups(layers, day, history=history, visible=visible, known=known)
+    for group in groups:
         target = targets.get(_group_key(group))
         if target is None:
             continue
@@ -177,6 +205,22 @@ def build_snapshot_map(snap) -> folium.Map:
         visible.add(mapview.ASSESSMENT)
     center = (snap.view.lat, snap.view.lon) if snap.view is not None else None
     zoom = snap.view.zoom if snap.view is not None else None
+    frames_of: dict[date, dict] = {snap.as_of: snap.all_layers}
+    bank = None
+    if ws is not None:
+
+        def rows(day: date) -> int:
+            if day not in frames_of:
+                frames_of[day] = ws.layers(day)
+            return _row_count(frames_of[day])
+
+        dates = frame_dates(timeline_dates(ws.claim_dates(), snap.as_of), snap.as_of, rows)
+        # One bank for every date: each shape, place and claim once in the file.
+        bank = mapview.bank_for_layers(
+            {(day, k): g for day in dates for k, g in frames_of[day].items()},
+            max(dates),
+            history,
+        )
     m = mapview.build_map(
         snap.all_layers,
         snap.as_of,
@@ -185,6 +229,7 @@ def build_snapshot_map(snap) -> folium.Map:
         overlay=_hashable(snap.overlay),
         center=center,
         zoom=zoom,
+        bank=bank,
     )
     title = f"Territorial-control claims as of {snap.as_of.isoformat()}"
     root = m.get_root()
@@ -197,12 +242,12 @@ def build_snapshot_map(snap) -> folium.Map:
     )
     if ws is None:
         return m
-    dates = timeline_dates(ws.claim_dates(), snap.as_of)
     targets = _targets(m)
-    frames = []
-    for day in dates:
-        layers = snap.all_layers if day == snap.as_of else ws.layers(day)
-        frames.append(frame_script(layers, day, history, set(snap.visible), targets))
+    known = frozenset(bank["geoms"])
+    frames = [
+        frame_script(frames_of[day], day, history, set(snap.visible), targets, known)
+        for day in dates
+    ]
     script = (STATIC_DIR / "timeline.js").read_text()
     if "</script" in script.lower():
         raise ValueError("timeline.js contains '</script'")

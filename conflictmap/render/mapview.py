@@ -47,7 +47,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from ..assessment import AssessmentOverlay
-from ..ledger import LAYER_TITLES, LAYERS, describe_row
+from ..ledger import LAYER_TITLES, LAYERS, describe_row, records
 from ..paths import STATIC
 from ..places import Gazetteer
 from . import styles
@@ -317,7 +317,7 @@ def _records(gdf: gpd.GeoDataFrame | None) -> list[dict]:
         return []
 
     def compute() -> list[dict]:
-        recs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).to_dict("records")
+        recs = records(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
         for rec, geom in zip(recs, gdf.geometry.array):
             rec["_geometry"] = geom
         return recs
@@ -360,7 +360,7 @@ def _bank_claims(
         df = df[df["claim_date"] <= as_of]
     df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
     out: dict[str, list] = {}
-    for rec in df.to_dict("records"):
+    for rec in records(df):
         rec["claim_date"] = rec["claim_date"].isoformat()
         out.setdefault(str(int(rec["place_id"])), []).append(_claim_entry(rec))
     return out
@@ -374,10 +374,9 @@ def claims_bank(
     ``claims`` is False, every claim with its source, for the popups. Sent to the browser
     once per ledger version. The live map leaves the claims out and sends each place's
     claims when its popup opens (:func:`claim_shards`)."""
+    geoms = {k: geometry_json(g) for k, g in shapes.items()}
     return {
-        "geoms": {
-            k: _geojson_geometry(g) for k, g in shapes.items() if g is not None and not g.is_empty
-        },
+        "geoms": {k: text for k, text in geoms.items() if text},
         "places": {str(int(pid)): place_entry(p) for pid, p in places.items()},
         "claims": _bank_claims(history) if claims else {},
     }
@@ -418,7 +417,7 @@ def bank_for_layers(
             pid = int(row["place_id"])
             key = shape_key(pid, row.get("part"))
             if key not in geoms and row.get("_geometry") is not None:
-                geoms[key] = _geojson_geometry(row["_geometry"])
+                geoms[key] = geometry_json(row["_geometry"])
             latlon = _latlon(row)
             if latlon and str(pid) not in places:
                 places[str(pid)] = [
@@ -455,8 +454,13 @@ def place_entry(place) -> list:
 
 
 def bank_script(bank: dict) -> str:
-    """JavaScript that hands a bank to the map (``conflictmap.setBank``)."""
-    return f"conflictmap.setBank({js_json(bank)});\n"
+    """JavaScript that hands a bank to the map (``conflictmap.setBank``). The bank's
+    shapes are GeoJSON texts (:func:`geometry_json`: numbers and fixed keys only), put
+    in as they are instead of being parsed and written again."""
+    geoms = ",".join(f"{js_json(k)}:{text}" for k, text in bank["geoms"].items())
+    rest = js_json({k: v for k, v in bank.items() if k != "geoms"})
+    tail = "}" if rest == "{}" else "," + rest[1:]
+    return f'conflictmap.setBank({{"geoms":{{{geoms}}}{tail});\n'
 
 
 # -- per date: rows, labels, caption, sources --------------------------------------------
@@ -505,18 +509,23 @@ def layer_rows(layer: str, rows: list[dict], known: set[str] | None = None) -> d
         return strings.setdefault(_text(value), len(strings))
 
     claimant_layer = layer not in PAIR_LAYERS
+    by_kind: dict[tuple, int] = {}  # a style depends on the controller and partialness only
     for row in rows:
-        style = feature_style(layer, row)
-        skey = json.dumps(style, sort_keys=True)
-        if skey not in styles_seen:
-            styles_seen[skey] = len(style_list)
-            style_list.append(style)
+        kind = (_text(row.get("controller")), _is_partial(row))
+        style_index = by_kind.get(kind)
+        if style_index is None:
+            style = feature_style(layer, row)
+            skey = json.dumps(style, sort_keys=True)
+            if skey not in styles_seen:
+                styles_seen[skey] = len(style_list)
+                style_list.append(style)
+            style_index = by_kind[kind] = styles_seen[skey]
         pid = int(row["place_id"])
         part = row.get("part") if isinstance(row.get("part"), str) else ""
         item = [
             pid,
             text(part),
-            styles_seen[skey],
+            style_index,
             text(_text(row.get("summary")) or describe_row(row)) if claimant_layer else 0,
             text(row.get("claim_date")) if claimant_layer else 0,
             text(row.get("claimant_org")) if claimant_layer else 0,
@@ -958,6 +967,7 @@ def feature_groups(
     notes: list[str] | tuple[str, ...] = (),
     assessment_slot: bool = False,
     focus: dict | None = None,
+    bank: dict | None = None,
 ) -> list[folium.FeatureGroup]:
     """The per-date part of the map, as folium FeatureGroups, bottom to top.
 
@@ -972,7 +982,8 @@ def feature_groups(
     with ``assessment_slot`` and no ``overlay`` the assessment keeps its place in the
     layer control, empty (no assessment is in force on the date); ``focus``
     (``{"seq", "pid", "zoom", "place": place_entry}``) flies the map to a place and opens
-    its popup, once per ``seq``.
+    its popup, once per ``seq``. ``bank`` (with ``known`` None) is the bank to send
+    instead of these layers' own: a self-contained map whose other dates share it.
     """
     visible = set(LAYERS) if visible is None else set(visible)
     made: dict[str, list[dict]] = {}
@@ -984,8 +995,8 @@ def feature_groups(
 
     data_group = _Group(LABELS_TITLE, None, control=False)
     prelude = ""
-    if known is None:  # self-contained: the bank of these layers goes along
-        bank = bank_for_layers(layers, as_of, history)
+    if known is None:  # self-contained: the bank (of these layers) goes along
+        bank = bank if bank is not None else bank_for_layers(layers, as_of, history)
         prelude, known = bank_script(bank), frozenset(bank["geoms"])
     owners = tuple(layers[k] for k in sorted(layers)) + (known,)
     place_data = _memo(
@@ -1156,6 +1167,7 @@ def build_map(
     center=None,
     zoom=None,
     assets: MapAssets = INLINE,
+    bank: dict | None = None,
 ) -> folium.Map:
     """A complete map of the layers as of a date, self-contained by default.
 
@@ -1163,7 +1175,8 @@ def build_map(
     (``Workspace.index.frame``) for the popups' claim histories; ``visible`` the layers
     switched on (default: every claim layer; add ``"assessment"`` to show ``overlay``).
     Without ``center``/``zoom`` the view fits the shapes. The legend, the caption
-    ("Claims as of DATE") and the list of sources are on the map itself.
+    ("Claims as of DATE") and the list of sources are on the map itself. ``bank``: see
+    :func:`feature_groups` (the HTML snapshot's dates share one).
     """
     if center is None or zoom is None:
         fit_center, fit_zoom = view_for(layers_bounds(layers))
@@ -1178,7 +1191,7 @@ def build_map(
     )
     notes = [assessment_note(overlay, None)] if overlay is not None else []
     groups = feature_groups(
-        layers, as_of, history=history, visible=visible, overlay=overlay, notes=notes
+        layers, as_of, history=history, visible=visible, overlay=overlay, notes=notes, bank=bank
     )
     for g in groups:
         g.add_to(m)
