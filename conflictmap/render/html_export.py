@@ -49,7 +49,9 @@ TIMELINE_CSS = """
 class _Timeline(folium.MacroElement):
     """The date slider: ``conflictmap.timeline(map, groups, timeline)``.
 
-    ``frames`` are JavaScript functions, one per date, that refill the map's groups.
+    ``frames`` are JavaScript functions, one per date, that refill the map's groups;
+    ``claim_dates`` how many dates the ledger has (with the snapshot's): the slider
+    says so when it holds fewer.
     """
 
     _template = Template("""
@@ -63,6 +65,7 @@ class _Timeline(folium.MacroElement):
             }
         }, {
             snapshot_date: {{ this.snapshot_date }},
+            claim_dates: {{ this.claim_dates }},
             dates: {{ this.dates }},
             start: {{ this.start }},
             frames: [
@@ -82,8 +85,10 @@ class _Timeline(folium.MacroElement):
         start: int,
         frames: list[str],
         snapshot_date: date,
+        claim_dates: int,
     ):
         super().__init__()
+        self.claim_dates = int(claim_dates)
         self._name = "Timeline"
         self.data_group = data_group
         self.layer_groups = layer_groups
@@ -262,6 +267,7 @@ def build_snapshot_map(snap) -> folium.Map:
         dates.index(snap.as_of),
         frames,
         snap.as_of,
+        len(set(ws.claim_dates()) | {snap.as_of}),
     ).add_to(m)
     return m
 

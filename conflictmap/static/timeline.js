@@ -33,7 +33,11 @@
       input.value = String(i);
       var date = tl.dates[i];
       dateLabel.textContent = date + (date === tl.snapshot_date ? " (snapshot date)" : "");
-      countLabel.textContent = (i + 1) + " of " + tl.dates.length + " dates";
+      countLabel.textContent = (i + 1) + " of " + tl.dates.length + " dates" +
+        (tl.claim_dates > tl.dates.length
+          ? " (the " + tl.dates.length + " nearest this snapshot's of the ledger's " + tl.claim_dates +
+            " claim dates: a file of every date would be too big)"
+          : "");
       container.setAttribute("data-date", date);
     }
     CM.showDate = function (date) {

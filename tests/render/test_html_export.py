@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import partial
 
 import pytest
 
+from conflictmap.render import html_export
 from conflictmap.render import snapshot as S
-from conflictmap.render.html_export import timeline_dates
+from conflictmap.render.html_export import frame_dates, timeline_dates
 from tests.render.test_snapshot import AFTER, expected_places
 
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
@@ -68,6 +70,38 @@ def test_timeline_holds_every_claim_date_and_the_snapshot_date(ws, page_text):
 )
 def test_timeline_dates(claim_dates, as_of, limit, want):
     assert timeline_dates(claim_dates, as_of, limit) == want
+
+
+@pytest.mark.parametrize(
+    "days, as_of, sizes, budget, want",
+    [
+        # Everything fits.
+        ([1, 2, 3], 3, {1: 5, 2: 5, 3: 5}, 100, [1, 2, 3]),
+        # The nearest dates first, earlier before later on a tie.
+        ([1, 2, 3, 4, 5], 3, {d: 10 for d in range(1, 6)}, 30, [2, 3, 4]),
+        # The snapshot's own date even when it alone is over the budget.
+        ([1, 2], 2, {1: 50, 2: 50}, 10, [2]),
+        # A big date stops the walk: no gaps in the slider.
+        ([1, 2, 3, 4], 4, {1: 1, 2: 90, 3: 1, 4: 1}, 20, [3, 4]),
+    ],
+)
+def test_frame_dates(days, as_of, sizes, budget, want):
+    day = lambda d: date(2025, 1, d)  # noqa: E731
+    got = frame_dates([day(d) for d in days], day(as_of), lambda x: sizes[x.day], budget)
+    assert got == [day(d) for d in want]
+
+
+def test_a_big_ledger_keeps_the_dates_nearest_the_snapshot_and_says_so(ws, monkeypatch):
+    snap = S.take_snapshot(ws, AFTER)
+    per_date = sum(len(g) for g in snap.all_layers.values())
+    monkeypatch.setattr(html_export, "frame_dates", partial(frame_dates, budget=per_date))
+    text = S.render(snap, "html").decode("utf-8")
+    dates = json.loads(re.search(r"\bdates: (\[[^\]]*\])", text).group(1))
+    assert dates == [AFTER.isoformat()]
+    total = int(re.search(r"\bclaim_dates: (\d+)", text).group(1))
+    assert total == len(set(ws.claim_dates()) | {AFTER}) > 1
+    # One bank for the file: each shape once, however many dates.
+    assert text.count("conflictmap.setBank(") == 1
 
 
 def test_hostile_text_is_never_markup(hostile_ws):
