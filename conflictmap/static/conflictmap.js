@@ -524,6 +524,7 @@
             });
             st.marks.set(mk, m);
             st.group.addLayer(m);
+            CM.labelsVersion = (CM.labelsVersion || 0) + 1;
           }
         }
       }
@@ -532,7 +533,11 @@
       if (!seen.has(rk)) { st.group.removeLayer(path); st.paths.delete(rk); }
     });
     st.marks.forEach(function (m, mk) {
-      if (!seenMarks.has(mk)) { st.group.removeLayer(m); st.marks.delete(mk); }
+      if (!seenMarks.has(mk)) {
+        st.group.removeLayer(m);
+        st.marks.delete(mk);
+        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+      }
     });
     st.byPid = byPid;
     bindProxy(st, proxy);
@@ -588,7 +593,9 @@
         m._cmPid = k;
         labels.set(k, m);
         CM.labelGroup.addLayer(m);
+        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
       }
+      if (m._cmRank !== rank) CM.labelsVersion = (CM.labelsVersion || 0) + 1;
       m._cmRank = rank;     // biggest places first: they get the best spots
       m._cmPop = place[4] || 0;
       if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
@@ -607,10 +614,18 @@
       }
     });
     labels.forEach(function (m, k) {
-      if (!seen.has(k)) { CM.labelGroup.removeLayer(m); labels.delete(k); }
+      if (!seen.has(k)) {
+        CM.labelGroup.removeLayer(m);
+        labels.delete(k);
+        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+      }
     });
     dots.forEach(function (d, k) {
-      if (!seen.has(k)) { CM.labelGroup.removeLayer(d); dots.delete(k); }
+      if (!seen.has(k)) {
+        CM.labelGroup.removeLayer(d);
+        dots.delete(k);
+        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+      }
     });
     CM.scheduleDeclutter();
   };
@@ -722,9 +737,43 @@
   }
   function centred(p, w, h) { return [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2]; }
 
+  /* What the placing depends on: the view, which labels, dots and groups are on the map,
+   * and where the controls are. A change of date that leaves all of that as it was
+   * (most days, on a big ledger) places nothing again. */
+  function declutterState(map) {
+    var origin = map.getContainer().getBoundingClientRect();
+    var controls = [];
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var b = c.getBoundingClientRect();
+      if (b.width && b.height) {
+        controls.push([b.left - origin.left, b.top - origin.top, b.right - origin.left, b.bottom - origin.top]);
+      }
+    });
+    var shown = Object.keys(CM.layers).filter(function (k) { return map.hasLayer(CM.layers[k].group); });
+    var fresh = false;  // an icon (re)made since the last placing
+    var look = function (m) { if (m._icon && m._icon._cmAt === undefined) fresh = true; };
+    if (CM.labels) CM.labels.forEach(look);
+    shown.forEach(function (k) { if (CM.layers[k].marks) CM.layers[k].marks.forEach(look); });
+    var o = map.getPixelOrigin(), size = map.getSize();
+    return {
+      controls: controls,
+      // The controls by a 32-pixel grid: a caption a few pixels wider on another date
+      // (its text) leaves the labels where they are.
+      key: fresh ? null : JSON.stringify([map.getZoom(), o.x, o.y, size.x, size.y, map.containerPointToLayerPoint([0, 0]),
+                                          CM.labelsVersion || 0, shown, controls.map(function (r) {
+                                            return r.map(function (v) { return Math.round(v / 32); });
+                                          })]),
+    };
+  }
+
   CM.declutter = function () {
     var map = CM.map;
     if (!map) return;
+    var state = declutterState(map);
+    if (state.key !== null && state.key === CM._declutterKey) {
+      CM.declutterSkips = (CM.declutterSkips || 0) + 1;
+      return;
+    }
     var view = map.getSize(), zoom = map.getZoom();
     var rad = ((CM.config && CM.config.marker) || {}).radius || 3.5;
     var minPop = CM.minPopulation(zoom);
@@ -769,13 +818,7 @@
     (CM.outlineLabels || []).forEach(function (m) { take(m, "reference", null); });
     // Decide, then write once. No label goes under the caption, legend or controls.
     var grid = new Grid(), writes = [];
-    var origin = map.getContainer().getBoundingClientRect();
-    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
-      var b = c.getBoundingClientRect();
-      if (b.width && b.height) {
-        grid.add([b.left - origin.left, b.top - origin.top, b.right - origin.left, b.bottom - origin.top]);
-      }
-    });
+    state.controls.forEach(function (r) { grid.add(r); });
     function fits(x, r) {
       if (x[1] !== "reference" && (r[0] < 0 || r[1] < 0 || r[2] > view.x || r[3] > view.y)) {
         return false; // a name is read whole or not at all
@@ -812,12 +855,18 @@
       if (free) grid.add(r);
       writes.push([x[0], free ? "centre" : null]);
     });
+    // Only what changed is written: a label rewritten as it was is still repainted, and
+    // thousands of them would have the whole map rasterised again on every change.
     writes.forEach(function (w) {
       var icon = w[0], at = w[1];
+      var state = at === null ? "" : at === "centre" ? "c" : at[0] + "," + at[1];
+      if (icon._cmAt === state) return;
+      icon._cmAt = state;
       if (at && at !== "centre") icon.firstChild.style.transform = "translate(" + at[0] + "px, " + at[1] + "px)";
       icon.classList.toggle("cm-hidden", at === null);
     });
     CM.declutterRuns = (CM.declutterRuns || 0) + 1;
+    CM._declutterKey = state.key === null ? declutterState(map).key : state.key;
   };
   CM.scheduleDeclutter = function () {
     if (CM._declutterPending) return;

@@ -138,11 +138,13 @@ def open_map(page, url: str, query: str, day: str):
 
 
 def settle(frame, js: str = "() => {}", arg=None):
-    """Run ``js`` in the map's frame and wait until the labels have been placed again."""
-    runs = frame.evaluate("() => conflictmap.declutterRuns || 0")
+    """Run ``js`` in the map's frame and wait until the labels have been placed again
+    (or found placed already: nothing they depend on changed)."""
+    passes = "((conflictmap.declutterRuns || 0) + (conflictmap.declutterSkips || 0))"
+    runs = frame.evaluate(f"() => {passes}")
     frame.evaluate(js, arg)
     frame.wait_for_function(
-        f"() => (conflictmap.declutterRuns || 0) > {runs} && !conflictmap._declutterPending",
+        f"() => {passes} > {runs} && !conflictmap._declutterPending",
         polling=50,
         timeout=10_000,
     )
