@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -215,9 +215,10 @@ def ledger(folder: Path, places: int, front: tuple[int, int] | None = None) -> d
     Workspace(str(seeded))
     if front is not None:
         claims, n_places = front
-        Workspace(str(big), seed=False).ledger.import_records(
-            bulletin_records(claims, n_places), author="os:test"
-        )
+        records = bulletin_records(claims, n_places)
+        Workspace(str(big), seed=False).ledger.import_records(records, author="os:test")
+        global FRONT_END
+        FRONT_END = max(date.fromisoformat(r["claim_date"]) for r in records)
         return {"seeded ledger": seeded, FRONT: big}
     Workspace(str(big), seed=False).ledger.import_records(
         synthetic_records(places), author="os:test"
@@ -226,6 +227,9 @@ def ledger(folder: Path, places: int, front: tuple[int, int] | None = None) -> d
 
 
 FRONT = "whole front"
+# The whole front's last bulletin day: measured there, where the front moves every day
+# (the app adds the bundled claims to any ledger, which run a few weeks later).
+FRONT_END = None
 CHANGES_FRAME = "iframe[title='st.iframe']"
 CHANGES_SHOWN = (
     """([since, shapes]) => {
@@ -335,7 +339,8 @@ def main() -> int:
             # of them on the whole front, as many as there are claim dates on the seeded
             # ledger. Each day's shapes are those of the claims in force on it.
             k = args.steps if big else len(dates) - 1
-            visited = [dates[-1] - timedelta(days=i) for i in range(k, -1, -1)]
+            end = FRONT_END if big else dates[-1]
+            visited = [end - timedelta(days=i) for i in range(k, -1, -1)]
             shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in visited}
             print(
                 f"\n{name}: {len(ws.index)} claims, {len(dates)} claim dates, "
@@ -345,18 +350,16 @@ def main() -> int:
             for app, script in apps.items():
                 server = Server(script, db)
                 try:
-                    measure_loads(browser, server.url, dates[-1], shapes[dates[-1]], 1)  # warm
-                    loads = measure_loads(
-                        browser, server.url, dates[-1], shapes[dates[-1]], args.loads
-                    )
+                    measure_loads(browser, server.url, end, shapes[end], 1)  # warm
+                    loads = measure_loads(browser, server.url, end, shapes[end], args.loads)
                     first, steps = measure_steps(browser, server.url, visited, shapes, args.rounds)
                     print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
                     print(f"  {app:22s} load -> map     {summary(loads)}", flush=True)
                     changes = []
                     if big and app.startswith("incremental"):
-                        starts = [dates[-1] - timedelta(days=k) for k in (14, 7, 3, 30, 10, 2)]
+                        starts = [end - timedelta(days=k) for k in (14, 7, 3, 30, 10, 2)]
                         try:
-                            changes = measure_changes(browser, server.url, ws, dates[-1], starts)
+                            changes = measure_changes(browser, server.url, ws, end, starts)
                         except PlaywrightTimeout as exc:
                             print(f"  changes view not measured: {exc}".splitlines()[0])
                     memory = peak_memory_mb(server.proc.pid)
@@ -376,7 +379,7 @@ def main() -> int:
         browser.close()
         if args.front:
             ws = Workspace(str(Path(tmp) / f"places{args.places}.sqlite"), seed=False)
-            day = ws.claim_dates()[-1]
+            day = FRONT_END
             exports = measure_exports(ws, day, day - timedelta(days=14))
             print(f"\nExports of the whole front ({day}; changes over 14 days), wall:")
             for what, secs in exports.items():
