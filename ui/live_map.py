@@ -123,7 +123,7 @@ def show_map(
     # A new ledger version brings a new bank (a new script file): the frame must load it,
     # so the component gets a key of its own per version, and a remounted map keeps the
     # view the user had.
-    key = f"{MAP_KEY}_{data.version()[1]}"
+    key = MAP_KEY + "_" + "_".join(map(str, data.version()))
     remounted = st.session_state.get(MOUNTED) not in (None, key)
     st.session_state[MOUNTED] = key
     if focus is None and remounted and st.session_state.get(state.MAP_CENTER):
