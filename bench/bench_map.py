@@ -281,9 +281,12 @@ def measure_changes(browser, url: str, ws, until, starts: list) -> list[float]:
 
 def measure_exports(ws, day, since) -> dict[str, float]:
     """Seconds (wall) to make each export of the map of ``day`` and of the changes
-    since ``since``, as a download button does on the server."""
+    since ``since``, as a download button does on the server (where the control index
+    and the date's layers are made already)."""
     from conflictmap.render import FORMATS, render, render_changes, take_snapshot
 
+    ws.layers(day)  # as in the server, which has the control index and the date's layers
+    ws.changes(since, day)
     out = {}
     for fmt in FORMATS:
         t = time.perf_counter()
