@@ -152,7 +152,7 @@ def to_kml(snap) -> bytes:
     styles: dict[tuple[str, str], str] = {}
     table = snap.table
     columns = [c for c in table.columns if c != "geometry"]
-    schema = _sub(doc, "Schema", name=SCHEMA_ID, id=SCHEMA_ID)
+    schema = ET.Element("Schema", name=SCHEMA_ID, id=SCHEMA_ID)
     for col in columns:
         _sub(schema, "SimpleField", name=col, type="string")
     folders = []
@@ -179,7 +179,8 @@ def to_kml(snap) -> bytes:
                 if text:  # an empty field is left out: a null for GIS readers
                     _sub(data, "SimpleData", text, name=col)
             _add_geometry(pm, geom)
-    doc.extend(folders)  # styles first, as viewers expect
+    doc.append(schema)  # KML's order: the document's styles, its schemas, its features
+    doc.extend(folders)
     # Serialised as text, then encoded once (ElementTree's own encoder writes piecemeal).
     text = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text).encode("utf-8")
