@@ -441,6 +441,9 @@
     autoPanPaddingTopLeft: [60, 150], autoPanPaddingBottomRight: [20, 20],
   };
 
+  /* A label, share or dot came or went (or the labels' order changed): placed again. */
+  function labelsChanged() { CM.labelsVersion = (CM.labelsVersion || 0) + 1; }
+
   /* -- layers ------------------------------------------------------------------------ */
   function layerState(key, pane) {
     var st = CM.layers[key];
@@ -524,7 +527,7 @@
             });
             st.marks.set(mk, m);
             st.group.addLayer(m);
-            CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+            labelsChanged();
           }
         }
       }
@@ -536,7 +539,7 @@
       if (!seenMarks.has(mk)) {
         st.group.removeLayer(m);
         st.marks.delete(mk);
-        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+        labelsChanged();
       }
     });
     st.byPid = byPid;
@@ -593,9 +596,9 @@
         m._cmPid = k;
         labels.set(k, m);
         CM.labelGroup.addLayer(m);
-        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+        labelsChanged();
       }
-      if (m._cmRank !== rank) CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+      if (m._cmRank !== rank) labelsChanged();
       m._cmRank = rank;     // biggest places first: they get the best spots
       m._cmPop = place[4] || 0;
       if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
@@ -617,14 +620,14 @@
       if (!seen.has(k)) {
         CM.labelGroup.removeLayer(m);
         labels.delete(k);
-        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+        labelsChanged();
       }
     });
     dots.forEach(function (d, k) {
       if (!seen.has(k)) {
         CM.labelGroup.removeLayer(d);
         dots.delete(k);
-        CM.labelsVersion = (CM.labelsVersion || 0) + 1;
+        labelsChanged();
       }
     });
     CM.scheduleDeclutter();
@@ -757,12 +760,13 @@
     var o = map.getPixelOrigin(), size = map.getSize();
     return {
       controls: controls,
+      fresh: fresh,
       // The controls by a 32-pixel grid: a caption a few pixels wider on another date
       // (its text) leaves the labels where they are.
-      key: fresh ? null : JSON.stringify([map.getZoom(), o.x, o.y, size.x, size.y, map.containerPointToLayerPoint([0, 0]),
-                                          CM.labelsVersion || 0, shown, controls.map(function (r) {
-                                            return r.map(function (v) { return Math.round(v / 32); });
-                                          })]),
+      key: JSON.stringify([map.getZoom(), o.x, o.y, size.x, size.y, map.containerPointToLayerPoint([0, 0]),
+                           CM.labelsVersion || 0, shown, controls.map(function (r) {
+                             return r.map(function (v) { return Math.round(v / 32); });
+                           })]),
     };
   }
 
@@ -770,7 +774,7 @@
     var map = CM.map;
     if (!map) return;
     var state = declutterState(map);
-    if (state.key !== null && state.key === CM._declutterKey) {
+    if (!state.fresh && state.key === CM._declutterKey) {
       CM.declutterSkips = (CM.declutterSkips || 0) + 1;
       return;
     }
@@ -859,14 +863,14 @@
     // thousands of them would have the whole map rasterised again on every change.
     writes.forEach(function (w) {
       var icon = w[0], at = w[1];
-      var state = at === null ? "" : at === "centre" ? "c" : at[0] + "," + at[1];
-      if (icon._cmAt === state) return;
-      icon._cmAt = state;
+      var spot = at === null ? "" : at === "centre" ? "c" : at[0] + "," + at[1];
+      if (icon._cmAt === spot) return;
+      icon._cmAt = spot;
       if (at && at !== "centre") icon.firstChild.style.transform = "translate(" + at[0] + "px, " + at[1] + "px)";
       icon.classList.toggle("cm-hidden", at === null);
     });
     CM.declutterRuns = (CM.declutterRuns || 0) + 1;
-    CM._declutterKey = state.key === null ? declutterState(map).key : state.key;
+    CM._declutterKey = state.key;  // placing writes nothing the key is made of
   };
   CM.scheduleDeclutter = function () {
     if (CM._declutterPending) return;
