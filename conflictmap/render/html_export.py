@@ -219,7 +219,8 @@ def build_snapshot_map(snap) -> folium.Map:
                 frames_of[day] = ws.layers(day)
             return _row_count(frames_of[day])
 
-        dates = frame_dates(timeline_dates(ws.claim_dates(), snap.as_of), snap.as_of, rows)
+        claim_dates = ws.claim_dates()
+        dates = frame_dates(timeline_dates(claim_dates, snap.as_of), snap.as_of, rows)
         # One bank for every date: each shape, place and claim once in the file.
         bank = mapview.bank_for_layers(
             {(day, k): g for day in dates for k, g in frames_of[day].items()},
@@ -267,7 +268,7 @@ def build_snapshot_map(snap) -> folium.Map:
         dates.index(snap.as_of),
         frames,
         snap.as_of,
-        len(set(ws.claim_dates()) | {snap.as_of}),
+        len(set(claim_dates) | {snap.as_of}),
     ).add_to(m)
     return m
 

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import shapely
 
-from ..ledger import LAYER_TITLES
+from ..ledger import LAYER_TITLES, records
 from .styles import LAYER_COLOURS, LAYER_DESCRIPTIONS, LAYER_WEIGHT, fill_colour
 
 FILL_ALPHA = {"ru": 0.35, "ua": 0.35, "other": 0.25, "contested": 0.35, "agreed": 0.3}
@@ -162,7 +162,7 @@ def to_kml(snap) -> bytes:
         _sub(folder, "name", LAYER_TITLES[name])
         _sub(folder, "description", html.escape(LAYER_DESCRIPTIONS[name]))
         rows = table[table["layer"] == name]
-        for rec, geom in zip(rows[columns].to_dict("records"), rows.geometry):
+        for rec, geom in zip(records(rows[columns]), rows.geometry):
             if geom is None or geom.is_empty:
                 continue
             key = (name, _value(rec["controller"]))
