@@ -208,28 +208,29 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
     return first, rest
 
 
-def ledger(folder: Path, places: int, front: tuple[int, int] | None = None) -> dict[str, Path]:
+def ledger(
+    folder: Path, places: int, front: tuple[int, int] | None = None
+) -> dict[str, tuple[Path, date | None]]:
     """The seeded ledger and a synthetic one of ``places`` places (or, with ``front``
-    = (claims, places), daily bulletins over the whole front)."""
+    = (claims, places), daily bulletins over the whole front), each with the day to
+    measure on (None: its last claim date). The whole front is measured on its last
+    bulletin day, where the front moves every day (the app adds the bundled claims to
+    any ledger, which run a few weeks later)."""
     seeded, big = folder / "seeded.sqlite", folder / f"places{places}.sqlite"
     Workspace(str(seeded))
     if front is not None:
         claims, n_places = front
         records = bulletin_records(claims, n_places)
         Workspace(str(big), seed=False).ledger.import_records(records, author="os:test")
-        global FRONT_END
-        FRONT_END = max(date.fromisoformat(r["claim_date"]) for r in records)
-        return {"seeded ledger": seeded, FRONT: big}
+        end = max(date.fromisoformat(r["claim_date"]) for r in records)
+        return {"seeded ledger": (seeded, None), FRONT: (big, end)}
     Workspace(str(big), seed=False).ledger.import_records(
         synthetic_records(places), author="os:test"
     )
-    return {"seeded ledger": seeded, f"{places} places": big}
+    return {"seeded ledger": (seeded, None), f"{places} places": (big, None)}
 
 
 FRONT = "whole front"
-# The whole front's last bulletin day: measured there, where the front moves every day
-# (the app adds the bundled claims to any ledger, which run a few weeks later).
-FRONT_END = None
 CHANGES_FRAME = "iframe[title='st.iframe']"
 CHANGES_SHOWN = (
     """([since, shapes]) => {
@@ -331,7 +332,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         front = (args.claims, args.front_places) if args.front else None
-        for name, db in ledger(Path(tmp), args.places, front).items():
+        ledgers = ledger(Path(tmp), args.places, front)
+        for name, (db, measured_on) in ledgers.items():
             if args.only_front and name != FRONT:
                 continue
             ws = Workspace(str(db))
@@ -342,7 +344,7 @@ def main() -> int:
             # of them on the whole front, as many as there are claim dates on the seeded
             # ledger. Each day's shapes are those of the claims in force on it.
             k = args.steps if big else len(dates) - 1
-            end = FRONT_END if big else dates[-1]
+            end = measured_on or dates[-1]
             visited = [end - timedelta(days=i) for i in range(k, -1, -1)]
             shapes = {d: sum(len(g) for g in ws.layers(d).values()) for d in visited}
             print(
@@ -381,8 +383,8 @@ def main() -> int:
                 print(f"  {app:22s} server memory   peak {memory:6.0f} MB", flush=True)
         browser.close()
         if args.front:
-            ws = Workspace(str(Path(tmp) / f"places{args.places}.sqlite"), seed=False)
-            day = FRONT_END
+            db, day = ledgers[FRONT]
+            ws = Workspace(str(db), seed=False)
             exports = measure_exports(ws, day, day - timedelta(days=14))
             print(f"\nExports of the whole front ({day}; changes over 14 days), wall:")
             for what, secs in exports.items():
