@@ -231,12 +231,18 @@ def test_slider_and_picker_cover_every_day_to_today(app, workspace):
     assert app.query_params["date"] == gap.isoformat()
 
 
-@pytest.mark.parametrize("text", ["2025-13-45", "yesterday"])
-def test_impossible_url_date_keeps_its_message_until_dismissed(app, workspace, text):
+def open_with_url_date(app, workspace, text: str, message: str) -> None:
+    """Open the map with ``?date=text``: the latest claim date is drawn, and a warning
+    saying ``message`` is shown."""
     app.query_params["date"] = text
     app.run()
     assert workspace.claim_dates()[-1].isoformat() in drawn(app)["caption"]
-    assert any("not a date" in w.value for w in app.warning)
+    assert any(message in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("text", ["2025-13-45", "yesterday"])
+def test_impossible_url_date_keeps_its_message_until_dismissed(app, workspace, text):
+    open_with_url_date(app, workspace, text, "not a date")
     app.sidebar.select_slider[0].set_value(DEC_1).run()  # the reader goes on
     assert any("not a date" in w.value for w in app.warning)  # the message stays
     app.button(key="dismiss_notices").click().run()
@@ -245,10 +251,7 @@ def test_impossible_url_date_keeps_its_message_until_dismissed(app, workspace, t
 
 @pytest.mark.parametrize("text", ["9999-12-31", "1900-01-01"])
 def test_a_url_date_no_claim_can_carry_is_refused_not_offered(app, workspace, text):
-    app.query_params["date"] = text
-    app.run()
-    assert workspace.claim_dates()[-1].isoformat() in drawn(app)["caption"]
-    assert any("is outside" in w.value for w in app.warning)
+    open_with_url_date(app, workspace, text, "is outside")
     # The slider offers the first claim to today, not every day up to the URL's.
     assert text not in " ".join(str(o) for o in app.sidebar.select_slider[0].options)
 
