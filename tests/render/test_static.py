@@ -265,3 +265,78 @@ def test_an_area_repaired_into_polygons_and_lines_keeps_its_border():
     repaired = GeometryCollection([box(1, 0, 2, 1), LineString([(2, 0), (3, 0)])])
     edges = _shared_edges(np.array([box(0, 0, 1, 1), repaired], dtype=object))
     assert [(e.geom_type, round(e.length, 6)) for e in edges] == [("LineString", 1.0)]
+
+
+def _clockwise(poly):
+    import shapely
+
+    return shapely.orient_polygons(poly, exterior_cw=True)
+
+
+@pytest.mark.parametrize(
+    "point, filled",
+    [
+        ((0.5, 0.5), True),  # in the first square only
+        ((1.5, 1.5), True),  # in the overlap: filled, whatever the rings' directions
+        ((2.5, 2.5), True),  # in the clockwise square only
+        ((10.5, 0.5), True),  # in the ring around the hole
+        ((12.0, 2.0), False),  # in the hole
+        ((5.0, 5.0), False),  # outside every shape
+    ],
+)
+def test_one_hatch_path_fills_the_union_of_the_contested_places(point, filled):
+    from shapely.geometry import Polygon, box
+
+    from conflictmap.render.static import _compound
+
+    holed = Polygon([(10, 0), (14, 0), (14, 4), (10, 4)], [[(11, 1), (13, 1), (13, 3), (11, 3)]])
+    path = _compound([box(0, 0, 2, 2), _clockwise(box(1, 1, 3, 3)), None, holed])
+    assert _filled_by_agg(path, point) is filled
+
+
+def _filled_by_agg(path, point) -> bool:
+    """Whether matplotlib's Agg backend paints ``point`` when it fills ``path`` (in data
+    units, on a 16 x 6 canvas at 10 pixels a unit)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PathCollection
+
+    fig = plt.figure(figsize=(1.6, 0.6), dpi=100)
+    try:
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, 16)
+        ax.set_ylim(0, 6)
+        ax.axis("off")
+        ax.add_collection(PathCollection([path], facecolors="black", edgecolors="none"))
+        fig.canvas.draw()
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+        x, y = point
+        return bool(pixels[pixels.shape[0] - 1 - int(y * 10), int(x * 10), 0] < 128)
+    finally:
+        plt.close(fig)
+
+
+def test_no_contested_places_give_no_hatch_path():
+    from conflictmap.render.static import _compound
+
+    assert _compound([]) is None
+
+
+@pytest.mark.parametrize(
+    "radius, tolerance",
+    [
+        (1000.0, 10.0),  # much larger than the tolerance: simplified, still a polygon
+        (1000.0, 400.0),  # a few times the tolerance
+        (1250.0, 1500.0),  # smaller than the tolerance: Douglas-Peucker would drop it
+        (50.0, 1500.0),  # a hamlet at the scale of the whole front
+    ],
+)
+def test_simplified_shapes_are_never_dropped(radius, tolerance):
+    import shapely
+
+    from conflictmap.render.static import _simplified
+
+    shape = shapely.Point(0, 0).buffer(radius, quad_segs=16)
+    (simple,) = _simplified([shape], tolerance)
+    assert not simple.is_empty and simple.geom_type == "Polygon"
+    assert shapely.get_num_coordinates(simple) <= shapely.get_num_coordinates(shape)
+    assert simple.within(shape.buffer(1e-6))
