@@ -280,13 +280,25 @@ def measure_changes(browser, url: str, ws, until, starts: list) -> list[float]:
     return out
 
 
+def as_the_map_page_did(ws, day) -> None:
+    """Make what the server has made by the time the map page shows ``day`` and its
+    download buttons: the control index, the date's layers, the ledger's bank (every
+    shape as map text), the date's map payload and the map's base with its outline."""
+    from conflictmap.render import mapview
+
+    layers = ws.layers(day)
+    _script, known, _shards = mapview.live_bank(ws)
+    mapview.feature_groups(layers, day, known=known)
+    mapview.base_map(share=True)
+
+
 def measure_exports(ws, day, since) -> dict[str, float]:
     """Seconds (wall) to make each export of the map of ``day`` and of the changes
-    since ``since``, as a download button does on the server (where the control index
-    and the date's layers are made already)."""
+    since ``since``, as a download button does on the server, once the map page and
+    the "What changed" page have been shown (:func:`as_the_map_page_did`)."""
     from conflictmap.render import FORMATS, render, render_changes, take_snapshot
 
-    ws.layers(day)  # as in the server, which has the control index and the date's layers
+    as_the_map_page_did(ws, day)
     ws.changes(since, day)
     out = {}
     for fmt in FORMATS:

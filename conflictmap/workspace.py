@@ -15,6 +15,10 @@ import pandas as pd
 from .ledger import LAYERS, ControlIndex, Ledger, changes_between, control_layers
 from .places import Footprints, Gazetteer
 
+# Layers of one date take about 5 MB for 3,000 places: keep at most this many dates, so
+# a whole front stays well under a gigabyte.
+LAYER_CACHE_DATES = 128
+
 
 class Workspace:
     """Everything the map, the exports and the reader need, loaded once."""
@@ -34,6 +38,8 @@ class Workspace:
         self._index: ControlIndex | None = None
         self._index_version = None
         self._lock = threading.RLock()
+        self._layers: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
+        self._building: dict[tuple, threading.Event] = {}  # layers being made
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -68,8 +74,34 @@ class Workspace:
         return self.index.dates
 
     def layers(self, as_of: date, layers=LAYERS) -> dict[str, gpd.GeoDataFrame]:
-        """Control layers as of a date (see :func:`conflictmap.ledger.control.control_layers`)."""
-        return control_layers(self.index, as_of, self.footprints, layers)
+        """Control layers as of a date (see :func:`conflictmap.ledger.control.control_layers`).
+
+        Made once per ledger version, date and set of layers, and shared by every caller
+        (the live map, its background warming and the exports): do not modify them in
+        place. A caller asking while another thread makes them waits for those.
+        """
+        key = (self.ledger.version(), as_of, tuple(layers))
+        while True:
+            with self._lock:
+                hit = self._layers.get(key)
+                if hit is not None:
+                    return hit
+                building = self._building.get(key)
+                if building is None:
+                    building = self._building[key] = threading.Event()
+                    break
+            building.wait()  # made by another thread: look again
+        try:
+            made = control_layers(self.index, as_of, self.footprints, layers)
+            with self._lock:
+                if len(self._layers) >= LAYER_CACHE_DATES:
+                    self._layers.clear()
+                self._layers[key] = made
+            return made
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+            building.set()
 
     def history(self, place_id: int, as_of: date | None = None) -> pd.DataFrame:
         """Claims about one place up to a date, oldest first."""

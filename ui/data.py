@@ -1,5 +1,5 @@
-"""Cached loaders: one Workspace per process; layers per (ledger version, date), warmed
-for every claim date in the background; the bank of the ledger for the live map (its
+"""Cached loaders: one Workspace per process (it keeps the layers per ledger version and
+date), its layers warmed for the newest claim dates in the background; the bank of the ledger for the live map (its
 shapes and places; the claims for the popups in shards fetched when a popup opens)."""
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap.render import ASSESSMENT, mapview
-from conflictmap.workspace import Workspace
+from conflictmap.workspace import LAYER_CACHE_DATES, Workspace
 
-_LAYERS: dict[tuple, dict[str, gpd.GeoDataFrame]] = {}
-# Layers of one date take about 5 MB for 3,000 places: keep at most this many dates
-# (the newest are warmed first), so a whole front stays well under a gigabyte.
-_LAYERS_MAX = 128
 _LOCK = threading.Lock()
 _WARMING: set[tuple] = set()
-_BUILDING: dict[tuple, threading.Event] = {}  # layers being made, for others to wait on
 
 
 def use_app_navigation() -> None:
@@ -79,37 +74,11 @@ def claim_dates() -> list[date]:
     return _workspace().claim_dates()
 
 
-def _layers(ws: Workspace, ver: tuple, as_of: date) -> dict[str, gpd.GeoDataFrame]:
-    """The layers of a date, made once: a caller asking while another makes them waits."""
-    key = (id(ws), ver, as_of)
-    while True:
-        with _LOCK:
-            hit = _LAYERS.get(key)
-            if hit is not None:
-                return hit
-            building = _BUILDING.get(key)
-            if building is None:
-                building = _BUILDING[key] = threading.Event()
-                break
-        building.wait()  # made by another thread; look again
-    try:
-        hit = ws.layers(as_of)
-        with _LOCK:
-            if len(_LAYERS) >= _LAYERS_MAX:
-                _LAYERS.clear()
-            _LAYERS[key] = hit
-        return hit
-    finally:
-        with _LOCK:
-            _BUILDING.pop(key, None)
-        building.set()
-
-
 def _newest(ws: Workspace, ver: tuple, dates: list[date]):
     """The newest claim dates (as many as the layer cache holds half of), newest first,
     while ``ws`` is the cached Workspace and its ledger stays at version ``ver``: work
     for a Workspace the cache let go, or for an older version, stops."""
-    for day in list(reversed(dates))[: _LAYERS_MAX // 2]:
+    for day in list(reversed(dates))[: LAYER_CACHE_DATES // 2]:
         if ws not in _CURRENT or ws.ledger.version() != ver:
             return
         yield day
@@ -117,7 +86,7 @@ def _newest(ws: Workspace, ver: tuple, dates: list[date]):
 
 def _warm(ws: Workspace, ver: tuple, dates: list[date]) -> None:
     for day in _newest(ws, ver, dates):
-        _layers(ws, ver, day)
+        ws.layers(day)
 
 
 _PREPARED: set[tuple] = set()
@@ -125,7 +94,7 @@ _PREPARED: set[tuple] = set()
 
 def _prepare(ws: Workspace, ver: tuple, dates: list[date], known: frozenset, visible) -> None:
     for day in _newest(ws, ver, dates):
-        mapview.prepare(_layers(ws, ver, day), day, known=known, visible=visible, notes=("", ""))
+        mapview.prepare(ws.layers(day), day, known=known, visible=visible, notes=("", ""))
 
 
 def prepare_map(known: frozenset, visible: frozenset) -> None:
@@ -174,7 +143,7 @@ def layers_as_of(as_of: date) -> dict[str, gpd.GeoDataFrame]:
         threading.Thread(
             target=_warm, args=(ws, ver, claim_dates()), daemon=True, name="conflictmap-warm-layers"
         ).start()
-    return _layers(ws, ver, as_of)
+    return ws.layers(as_of)
 
 
 def history() -> pd.DataFrame:
@@ -184,21 +153,7 @@ def history() -> pd.DataFrame:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _bank(ver: tuple) -> tuple[str, frozenset, tuple[str, ...]]:
-    ws, frame = _workspace(), history()
-    pairs = {(int(pid), None) for pid in frame["place_id"]}
-    pairs |= {
-        (int(pid), part)
-        for pid, part in zip(frame["place_id"], frame["part"])
-        if isinstance(part, str) and part
-    }
-    pairs = sorted(pairs, key=lambda p: (p[0], p[1] or ""))
-    shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
-    geoms = {mapview.shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}
-    gaz = ws.gazetteer
-    places = {pid: gaz.get(pid) for pid, _ in pairs}
-    bank = mapview.claims_bank(frame, geoms, places, claims=False)
-    shards = tuple(mapview.claim_shards(frame))
-    return mapview.bank_script(bank), frozenset(bank["geoms"]), shards
+    return mapview.live_bank(_workspace())
 
 
 def bank() -> tuple[str, frozenset, tuple[str, ...]]:

@@ -406,6 +406,26 @@ def claim_shards(history: pd.DataFrame | None, n: int = CLAIM_SHARDS) -> list[st
     return [js_json(s) for s in shards]
 
 
+def live_bank(ws) -> tuple[str, frozenset, tuple[str, ...]]:
+    """The live map's bank of a workspace's whole ledger: (the script of every shape and
+    place a claim names, see :func:`bank_script`; the shape keys it holds; the popups'
+    claims in shards, see :func:`claim_shards`)."""
+    frame = ws.index.frame
+    pairs = {(int(pid), None) for pid in frame["place_id"]}
+    pairs |= {
+        (int(pid), part)
+        for pid, part in zip(frame["place_id"], frame["part"])
+        if isinstance(part, str) and part
+    }
+    pairs = sorted(pairs, key=lambda p: (p[0], p[1] or ""))
+    shapes = ws.footprints.shapes([p for p, _ in pairs], [part for _, part in pairs])
+    geoms = {shape_key(pid, part): g for (pid, part), g in zip(pairs, shapes)}
+    gaz = ws.gazetteer
+    places = {pid: gaz.get(pid) for pid, _ in pairs}
+    bank = claims_bank(frame, geoms, places, claims=False)
+    return bank_script(bank), frozenset(bank["geoms"]), tuple(claim_shards(frame))
+
+
 def bank_for_layers(
     layers: dict[str, gpd.GeoDataFrame], as_of: date, history: pd.DataFrame | None = None
 ) -> dict:

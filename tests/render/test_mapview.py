@@ -218,6 +218,19 @@ def test_bank_claims_stop_at_the_date(workspace):
     assert max(c[0] for c in dec2["claims"][str(POKROVSK)]) == "2025-12-02"
 
 
+def test_the_live_bank_holds_every_shape_a_claim_names(workspace):
+    script, known, shards = mapview.live_bank(workspace)
+    frame = workspace.index.frame
+    named = {mapview.shape_key(pid, part) for pid, part in zip(frame["place_id"], frame["part"])}
+    whole = {mapview.shape_key(pid, None) for pid in frame["place_id"]}
+    assert named | whole <= known
+    assert script.startswith("conflictmap.setBank(") and all(f'"{k}":' in script for k in known)
+    assert len(shards) == mapview.CLAIM_SHARDS
+    popups = [json.loads(s) for s in shards]
+    assert sum(len(rows) for shard in popups for rows in shard.values()) == len(frame)
+    assert all(mapview.shard_of(int(pid)) == i for i, s in enumerate(popups) for pid in s)
+
+
 def test_live_rows_leave_known_shapes_to_the_bank(layers):
     known = {
         mapview.shape_key(pid, part)
