@@ -42,6 +42,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import xyzservices
 from branca.element import Element
 from folium.map import Layer
 from folium.template import Template
@@ -1072,6 +1073,25 @@ def _overlay_json(group: _Group) -> str:
     return js_json({"key": group.cm_key, "title": group.layer_name, "show": bool(group.show)})
 
 
+# As providers, not URLs: folium looks a URL up among every xyzservices provider first,
+# a few milliseconds on each rerun of the live page.
+_LIGHT_PROVIDER = xyzservices.TileProvider(
+    name="light",
+    url=LIGHT_TILES,
+    attribution=LIGHT_ATTRIBUTION,
+    html_attribution=LIGHT_ATTRIBUTION,
+    subdomains="abcd",
+    max_zoom=19,
+)
+_OSM_PROVIDER = xyzservices.TileProvider(
+    name="osm",
+    url=OSM_TILES,
+    attribution=OSM_ATTRIBUTION,
+    html_attribution=OSM_ATTRIBUTION,
+    max_zoom=19,
+)
+
+
 def base_map(
     *,
     center=None,
@@ -1100,21 +1120,10 @@ def base_map(
     bases = [
         _BlankBase("No tiles (offline outline)").add_to(m),
         folium.TileLayer(
-            LIGHT_TILES,
-            attr=LIGHT_ATTRIBUTION,
-            name="Light basemap (online)",
-            show=False,
-            overlay=False,
-            subdomains="abcd",
-            max_zoom=19,
+            _LIGHT_PROVIDER, name="Light basemap (online)", show=False, overlay=False
         ).add_to(m),
         folium.TileLayer(
-            OSM_TILES,
-            attr=OSM_ATTRIBUTION,
-            name="OpenStreetMap (online)",
-            show=False,
-            overlay=False,
-            max_zoom=19,
+            _OSM_PROVIDER, name="OpenStreetMap (online)", show=False, overlay=False
         ).add_to(m),
     ]
     setup = _setup_json(caption, with_assessment, outline and assets.inline, share)
