@@ -14,7 +14,9 @@ targets.
 
 Times are taken in the page itself (performance.now()): from the key press on the
 slider (or the navigation start) to the first animation frame in which the map's frame
-shows the new date's caption and every shape of that date. Every non-local request is
+shows the new date's caption and every shape of that date. Page loads are timed on a
+running server, once it has finished warming the newest dates after its first page (the
+first load on a new server is printed apart). Every non-local request is
 blocked, as in the browser tests. Servers run one at a time.
 """
 
@@ -138,6 +140,26 @@ class Server:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(pid: int, limit: float = 180.0) -> float:
+    """Wait until a server has finished its background work (the live map warms the
+    newest dates' layers and payloads after its first page): until it uses under a
+    tenth of a core for two seconds. Seconds waited."""
+    start = time.monotonic()
+    quiet, last = 0, cpu_seconds(pid)
+    while time.monotonic() - start < limit and quiet < 4:
+        time.sleep(0.5)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
+    return time.monotonic() - start
 
 
 def new_page(browser):
@@ -367,7 +389,13 @@ def main() -> int:
             for app, script in apps.items():
                 server = Server(script, db)
                 try:
-                    measure_loads(browser, server.url, end, shapes[end], 1)  # warm
+                    cold = measure_loads(browser, server.url, end, shapes[end], 1)
+                    waited = wait_until_idle(server.proc.pid)
+                    print(
+                        f"  {app:22s} first load     {cold[0]:7.0f} ms on a new server; "
+                        f"its background warm-up then took {waited:.0f} s",
+                        flush=True,
+                    )
                     loads = measure_loads(browser, server.url, end, shapes[end], args.loads)
                     first, steps = measure_steps(browser, server.url, visited, shapes, args.rounds)
                     print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
