@@ -349,21 +349,38 @@ def _claim_entry(rec: dict) -> list:
     ]
 
 
+def _claims_by_place(history: pd.DataFrame) -> dict[str, list[tuple[str, list]]]:
+    """Every claim of a history frame as the popups show it, by place id, oldest first
+    (then by claimant): [(ISO date, entry), ...]. Made once per frame (the control
+    index's frame lives as long as its ledger version)."""
+
+    def compute() -> dict[str, list[tuple[str, list]]]:
+        df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
+        df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
+        out: dict[str, list[tuple[str, list]]] = {}
+        for rec in records(df):
+            rec["claim_date"] = rec["claim_date"].isoformat()
+            out.setdefault(str(int(rec["place_id"])), []).append(
+                (rec["claim_date"], _claim_entry(rec))
+            )
+        return out
+
+    return _memo(("claims by place", id(history)), (history,), compute)
+
+
 def _bank_claims(
     history: pd.DataFrame | None, place_ids=None, as_of: date | None = None
 ) -> dict[str, list]:
     if history is None or not len(history):
         return {}
-    df = history.assign(claim_date=pd.to_datetime(history["claim_date"]).dt.date)
-    if place_ids is not None:
-        df = df[df["place_id"].astype(int).isin(list(place_ids))]
-    if as_of is not None:
-        df = df[df["claim_date"] <= as_of]
-    df = df.sort_values(["place_id", "claim_date", "claimant"], kind="stable")
+    by_place = _claims_by_place(history)
+    pids = by_place if place_ids is None else [str(int(p)) for p in place_ids]
+    until = as_of.isoformat() if as_of is not None else None
     out: dict[str, list] = {}
-    for rec in records(df):
-        rec["claim_date"] = rec["claim_date"].isoformat()
-        out.setdefault(str(int(rec["place_id"])), []).append(_claim_entry(rec))
+    for pid in pids:
+        rows = [e for day, e in by_place.get(pid, ()) if until is None or day <= until]
+        if rows:
+            out[pid] = rows
     return out
 
 
