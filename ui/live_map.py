@@ -130,7 +130,7 @@ def show_map(
         focus = (*st.session_state[state.MAP_CENTER], st.session_state.get(state.MAP_ZOOM))
     st.html(PHONE_CSS)
     moved = focus if focus and flight is None else None  # a place flies in the map itself
-    return st_folium(
+    shown = st_folium(
         base,
         key=key,
         height=MAP_HEIGHT,
@@ -141,3 +141,5 @@ def show_map(
         zoom=moved[2] if moved else None,
         on_change=functools.partial(_on_map_change, key),
     )
+    data.map_sent()  # the background warming may start now
+    return shown
