@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from conflictmap.ledger import LAYERS
 from conflictmap.workspace import Workspace
 
 DEC_2, LATER = date(2025, 12, 2), date(2026, 6, 1)
@@ -31,23 +32,19 @@ def _claim(ws: Workspace, controller: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "second, same",
+    "day, layers, write, same",
     [
-        ((DEC_2, None), True),  # the same date again: the same tables
-        ((date(2025, 12, 1), None), False),  # another date
-        ((DEC_2, ("ru",)), False),  # other layers
-        ((DEC_2, "write"), False),  # a claim written in between: made again
+        (DEC_2, LAYERS, False, True),  # the same date again: the same tables
+        (date(2025, 12, 1), LAYERS, False, False),  # another date
+        (DEC_2, ("ru",), False, False),  # other layers
+        (DEC_2, LAYERS, True, False),  # a claim written in between: made again
     ],
 )
-def test_layers_are_made_once_per_version_date_and_layers(workspace, second, same):
+def test_layers_are_made_once_per_version_date_and_layers(workspace, day, layers, write, same):
     first = workspace.layers(DEC_2)
-    day, layers = second
-    if layers == "write":
+    if write:
         _claim(workspace, "RU")
-        again = workspace.layers(day)
-    else:
-        again = workspace.layers(day) if layers is None else workspace.layers(day, layers)
-    assert (again is first) is same
+    assert (workspace.layers(day, layers) is first) is same
 
 
 def test_a_write_shows_in_the_next_layers(workspace):

@@ -1,6 +1,7 @@
 """Cached loaders: one Workspace per process (it keeps the layers per ledger version and
-date), its layers warmed for the newest claim dates in the background; the bank of the ledger for the live map (its
-shapes and places; the claims for the popups in shards fetched when a popup opens)."""
+date), its layers warmed for the newest claim dates in the background; the bank of the
+ledger for the live map (its shapes and places; the claims for the popups in shards
+fetched when a popup opens)."""
 
 from __future__ import annotations
 

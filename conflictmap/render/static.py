@@ -133,8 +133,7 @@ def _compound(geoms) -> MplPath | None:
     """One matplotlib Path of many (multi)polygons, their union as filled: outer rings
     counter-clockwise and holes clockwise, so overlaps stay filled under the non-zero
     rule the Agg, PDF and SVG backends use. None when there is nothing to draw."""
-    geoms = np.asarray(geoms, dtype=object)
-    paths = _paths(shapely.orient_polygons(geoms[~shapely.is_missing(geoms)]))
+    paths = _paths(shapely.orient_polygons(np.asarray(geoms, dtype=object)))
     return MplPath.make_compound_path(*paths) if paths else None
 
 
