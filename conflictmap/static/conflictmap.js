@@ -152,10 +152,59 @@
     });
   }
 
+  /* Streamlit's component library appends a new <style> of the page's theme (":root"
+   * variables) to the frame on every rerun. Each one makes the browser restyle every
+   * shape and label of the map: about 100 ms on a date change with 12,000 shapes. A
+   * theme the same as the one in force is left out; a new one (the reader switched
+   * themes) replaces it. The library appends the element empty and fills it at once. */
+  function isTheme(node) {
+    return /^\s*:root\s*\{\s*--primary-color/.test(node.textContent || "");
+  }
+  CM.quietThemes = function () {
+    var head = document.head;
+    if (!head || head._cmQuiet) return;
+    head._cmQuiet = true;
+    var append = head.appendChild;
+    var themes = Array.prototype.filter.call(head.querySelectorAll("style"), isTheme);
+    var current = themes.length ? themes[themes.length - 1] : null;
+    head.appendChild = function (node) {
+      if (!node || node.nodeName !== "STYLE" || node.textContent) return append.call(head, node);
+      Promise.resolve().then(function () {  // filled in by now
+        if (!isTheme(node)) { append.call(head, node); return; }
+        if (current && current.textContent === node.textContent) return;
+        append.call(head, node);
+        if (current && current.parentNode) current.parentNode.removeChild(current);
+        current = node;
+      });
+      return node;
+    };
+  };
+
+  /* streamlit-folium's page sizes its two map slots with ".single > :first-child" and
+   * ".single > :nth-child(2)". A positional rule that any element may match makes the
+   * browser restyle all the later siblings of an element added or removed anywhere in
+   * the page: every shape after each one a change of date swaps (about 100 ms with
+   * 12,000 shapes). The same rules, by the slots' class instead. */
+  var SLOT_RULES = {
+    ".single > :first-child": ".single > .float-child { width: 100%; }",
+    ".single > :nth-child(2)": ".single > .float-child ~ .float-child { display: none; }",
+  };
+  CM.tameSlotRules = function () {
+    Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+      if (sheet.href && new URL(sheet.href, location.href).origin !== location.origin) return;
+      for (var i = sheet.cssRules.length - 1; i >= 0; i--) {
+        var rule = SLOT_RULES[sheet.cssRules[i].selectorText];
+        if (rule) { sheet.deleteRule(i); sheet.insertRule(rule, i); }
+      }
+    });
+  };
+
   /* Panes keep the drawing order fixed whatever the user switches on and off. */
   CM.setup = function (map, config, bases) {
     CM.map = map;
     CM.config = config;
+    CM.quietThemes();
+    CM.tameSlotRules();
     CM.makeControl(map, bases || {});
     ensureHatch(config.hatch);
     ensurePatterns(config.patterns);
@@ -688,34 +737,34 @@
     return 0;
   };
 
-  function Grid() { this.cells = {}; }
-  Grid.prototype.keys = function (r) {
-    var out = [];
-    for (var x = Math.floor(r[0] / CELL); x <= Math.floor(r[2] / CELL); x++) {
-      for (var y = Math.floor(r[1] / CELL); y <= Math.floor(r[3] / CELL); y++) out.push(x + ":" + y);
+  /* Boxes [x0, y0, x1, y1] by CELL-pixel cells. Queries stop at the first box that
+   * answers: placing thousands of labels asks millions of them. */
+  function Grid() { this.cells = new Map(); }
+  function cellOf(x, y) { return (x + 4096) * 8192 + (y + 4096); }
+  function meets(r, o) { return !(r[2] < o[0] || r[0] > o[2] || r[3] < o[1] || r[1] > o[3]); }
+  Grid.prototype.some = function (r, test) {  // is there a box meeting r that passes test?
+    var x0 = Math.floor(r[0] / CELL), x1 = Math.floor(r[2] / CELL);
+    var y0 = Math.floor(r[1] / CELL), y1 = Math.floor(r[3] / CELL);
+    for (var x = x0; x <= x1; x++) {
+      for (var y = y0; y <= y1; y++) {
+        var cell = this.cells.get(cellOf(x, y));
+        if (!cell) continue;
+        for (var i = 0; i < cell.length; i++) {
+          if (meets(r, cell[i]) && (!test || test(cell[i]))) return true;
+        }
+      }
     }
-    return out;
+    return false;
   };
-  Grid.prototype.hits = function (r) {
-    var cells = this.cells;
-    return this.keys(r).some(function (k) {
-      return (cells[k] || []).some(function (o) {
-        return !(r[2] < o[0] || r[0] > o[2] || r[3] < o[1] || r[1] > o[3]);
-      });
-    });
-  };
+  Grid.prototype.hits = function (r) { return this.some(r, null); };
   Grid.prototype.add = function (r) {
-    var cells = this.cells;
-    this.keys(r).forEach(function (k) { (cells[k] = cells[k] || []).push(r); });
-  };
-  Grid.prototype.near = function (r) {  // items whose box meets r, once each
-    var cells = this.cells, out = new Set();
-    this.keys(r).forEach(function (k) {
-      (cells[k] || []).forEach(function (o) {
-        if (!(r[2] < o[0] || r[0] > o[2] || r[3] < o[1] || r[1] > o[3])) out.add(o);
-      });
-    });
-    return out;
+    var x1 = Math.floor(r[2] / CELL), y1 = Math.floor(r[3] / CELL);
+    for (var x = Math.floor(r[0] / CELL); x <= x1; x++) {
+      for (var y = Math.floor(r[1] / CELL); y <= y1; y++) {
+        var k = cellOf(x, y), cell = this.cells.get(k);
+        if (cell) cell.push(r); else this.cells.set(k, [r]);
+      }
+    }
   };
 
   function rectDist(p, r) {   // from a point to a box
@@ -801,12 +850,17 @@
     function take(m, kind, pid) {
       var icon = m._icon;
       if (!icon || !icon.firstChild) return;
-      var key = icon.className.replace(/ ?cm-hidden/, "") + "|" + icon.firstChild.textContent;
-      if (!sizes[key]) sizes[key] = [icon.firstChild.offsetWidth, icon.firstChild.offsetHeight];
+      if (kind === "small") { items.push([icon, kind]); return; }  // not named at this zoom
+      var size = icon._cmSize;  // an icon's text never changes
+      if (!size) {
+        var key = icon.className.replace(/ ?cm-hidden/, "") + "|" + icon.firstChild.textContent;
+        if (!sizes[key]) sizes[key] = [icon.firstChild.offsetWidth, icon.firstChild.offsetHeight];
+        size = icon._cmSize = sizes[key];
+      }
       var p = pid && dotAt[pid] ? dotAt[pid] : map.latLngToContainerPoint(m.getLatLng());
       // Only a place on screen is named: a name never stands for a place out of sight.
       var shown = p.x >= 0 && p.y >= 0 && p.x <= view.x && p.y <= view.y;
-      items.push([icon, kind, p, sizes[key], pid, kind === "reference" ? inView(p) : shown]);
+      items.push([icon, kind, p, size, pid, kind === "reference" ? inView(p) : shown]);
     }
     Object.keys(CM.layers).forEach(function (k) {
       var st = CM.layers[k];
@@ -815,9 +869,12 @@
       }
     });
     if (CM.labels) {
-      Array.from(CM.labels.values())
-        .sort(function (a, b) { return (b._cmPop - a._cmPop) || (a._cmRank - b._cmRank); })
-        .forEach(function (m) { take(m, m._cmPop >= minPop ? "place" : "small", m._cmPid); });
+      if (CM._labelOrderFor !== CM.labelsVersion) {  // most populous first
+        CM._labelOrder = Array.from(CM.labels.values())
+          .sort(function (a, b) { return (b._cmPop - a._cmPop) || (a._cmRank - b._cmRank); });
+        CM._labelOrderFor = CM.labelsVersion;
+      }
+      CM._labelOrder.forEach(function (m) { take(m, m._cmPop >= minPop ? "place" : "small", m._cmPid); });
     }
     (CM.outlineLabels || []).forEach(function (m) { take(m, "reference", null); });
     // Decide, then write once. No label goes under the caption, legend or controls.
@@ -832,13 +889,11 @@
       var needed = own === -Infinity ? rad + 1 : Math.max(own + CLEAR, own * RATIO);
       var reach = needed + rad;
       var probe = [r[0] - reach, r[1] - reach, r[2] + reach, r[3] + reach];
-      var ok = true;
-      dotGrid.near(probe).forEach(function (o) {
-        if (!ok || o.pid === x[4]) return;
+      return !dotGrid.some(probe, function (o) {  // another dot too near the label
+        if (o.pid === x[4]) return false;
         var d = rectDist(o.p, r);
-        if (d <= rad + 1 || d <= needed) ok = false;
+        return d <= rad + 1 || d <= needed;
       });
-      return ok;
     }
     items.forEach(function (x) {
       if (x[1] !== "share" && x[1] !== "place") return;

@@ -161,6 +161,34 @@ def test_slider_updates_the_map_without_reloading_it(page, server):
     expect(page).to_have_url(re.compile(r"date=2025-12-01"))
 
 
+# What makes the browser restyle every shape on a change of date, counted in the frame:
+# how many there may be after two changes of date (None: as many as before them).
+RESTYLE_CAUSES = [
+    (
+        "theme <style> elements (the component library appends one per rerun)",
+        """() => [...document.head.querySelectorAll('style')]
+              .filter(s => /^\\s*:root\\s*\\{\\s*--primary-color/.test(s.textContent)).length""",
+        None,
+    ),
+    (
+        "rules with a positional pseudo-class any element may match",
+        """() => [...document.styleSheets].flatMap(s => [...s.cssRules])
+              .filter(r => /(^|[\\s>+~]):(first|last|nth)-/.test(r.selectorText || '')).length""",
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize("what, count, want", RESTYLE_CAUSES, ids=["themes", "positional"])
+def test_date_changes_leave_nothing_that_restyles_every_shape(page, server, what, count, want):
+    url, _db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    before = frame.evaluate(count)
+    step_slider(page, frame, "ArrowLeft", "2025-12-01")
+    step_slider(page, frame, "ArrowRight", "2025-12-02")
+    assert frame.evaluate(count) == (before if want is None else want), what
+
+
 def test_layer_switches_stay_in_step(page, server):
     url, db = server
     frame = open_map(page, url, "?date=2025-12-02")
