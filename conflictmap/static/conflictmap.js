@@ -869,7 +869,7 @@
       }
     });
     if (CM.labels) {
-      if (CM._labelOrderFor !== CM.labelsVersion) {  // most populous first
+      if (!CM._labelOrder || CM._labelOrderFor !== CM.labelsVersion) {  // most populous first
         CM._labelOrder = Array.from(CM.labels.values())
           .sort(function (a, b) { return (b._cmPop - a._cmPop) || (a._cmRank - b._cmRank); });
         CM._labelOrderFor = CM.labelsVersion;
