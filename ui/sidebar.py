@@ -100,7 +100,7 @@ def date_bar(dates: list[date], search=None) -> None:
     day = state.as_of()
     first, last = day_range(dates, day)
     before, after = neighbours(dates, day)
-    st.session_state[W_PICK] = day
+    state.show_in_widget(W_PICK, day)
     bar = st.container(horizontal=True, vertical_alignment="bottom", key="date_bar")
     bar.date_input(
         "Map date",
@@ -143,7 +143,7 @@ def date_controls(dates: list[date], since: date | None) -> None:
         )
         return
     day = state.as_of()
-    st.session_state[state.W_DATE] = day
+    state.show_in_widget(state.W_DATE, day)
     st.sidebar.select_slider(
         "Map date (● a claim date)",
         options=every_day(dates, day),
@@ -172,7 +172,7 @@ def layer_controls(with_assessment: bool, notes: dict[str, str] | None = None) -
     keys = list(LAYERS) + ([ASSESSMENT] if with_assessment else [])
     titles = {**LAYER_TITLES, ASSESSMENT: ASSESSMENT_TITLE}
     for key in keys:
-        st.session_state[state.W_LAYER + key] = key in state.visible()
+        state.show_in_widget(state.W_LAYER + key, key in state.visible())
         st.sidebar.checkbox(titles[key], key=state.W_LAYER + key, on_change=_on_layer, args=(key,))
         if notes and notes.get(key):
             st.sidebar.caption(plain(notes[key]))  # the source comes from the imported file

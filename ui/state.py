@@ -161,6 +161,15 @@ def set_as_of(day: date) -> None:
     st.session_state[W_DATE] = day
 
 
+def show_in_widget(key: str, value) -> None:
+    """Make the widget ``key`` show ``value`` on this run, writing it only when it shows
+    something else: a write sends the value to the browser, where it would undo a change
+    the user made while an earlier rerun (say, one the map's panning started) was under
+    way, and the next rerun would then carry the old value back."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
 def set_visible(layers) -> None:
     """Change the layers switched on (and the sidebar checkboxes showing them)."""
     layers = frozenset(x for x in layers if x in ALL_LAYERS)

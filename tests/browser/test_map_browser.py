@@ -64,7 +64,11 @@ def step_slider(page, frame, key: str, want: str) -> None:
             frame.wait_for_function(f"() => ({CAPTION})() !== {before!r}", timeout=10_000)
         except PlaywrightTimeout:
             continue  # the press was dropped: press again
-        frame.wait_for_function(f"() => ({CAPTION})().includes({want!r})", timeout=30_000)
+        try:
+            frame.wait_for_function(f"() => ({CAPTION})().includes({want!r})", timeout=30_000)
+        except PlaywrightTimeout:
+            shown = frame.evaluate(CAPTION)
+            raise AssertionError(f"the map left {before!r} for {shown!r}, not {want}") from None
         return
     raise AssertionError(f"the slider never moved the map to {want}")
 
@@ -159,6 +163,23 @@ def test_slider_updates_the_map_without_reloading_it(page, server):
     wait_counts(frame, expected(db, DEC_1))
     assert frame.evaluate("() => window.__sameFrame === true && window.map.getZoom() === 9")
     expect(page).to_have_url(re.compile(r"date=2025-12-01"))
+
+
+def test_a_date_chosen_while_the_map_reruns_is_kept(page, server):
+    # Panning makes the map report its view (a rerun); a key press on the slider while
+    # those reruns are under way must not be undone by them.
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    slider = page.locator("[data-testid='stSlider'] input[type='range']")
+    for lat in (48.3, 48.5, 48.7):
+        frame.evaluate(f"() => window.map.setView([{lat}, 37.6], 9)")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    frame.wait_for_function(f"() => ({CAPTION})().includes('2025-12-01')", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"date=2025-12-01.*lat=48\.7"), timeout=30_000)
+    page.wait_for_function(IDLE, polling=100, timeout=60_000)
+    wait_counts(frame, expected(db, DEC_1))
+    assert "2025-12-01" in frame.evaluate(CAPTION)
 
 
 # What makes the browser restyle every shape on a change of date, counted in the frame:
