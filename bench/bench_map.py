@@ -13,8 +13,9 @@ changed" view (changing its start date -> list and map redrawn), each export
 targets.
 
 Times are taken in the page itself (performance.now()): from the key press on the
-slider (or the navigation start) to the first animation frame in which the map's frame
-shows the new date's caption and every shape of that date. Page loads are timed on a
+slider (or the navigation start) to the first task after the paint of the first animation
+frame in which the map's frame shows the new date's caption and every shape of that date
+(a timeout set in that frame's animation callback: it runs once the frame is painted). Page loads are timed on a
 running server, once it has finished warming the newest dates after its first page (the
 first load on a new server is printed apart). Every non-local request is
 blocked, as in the browser tests. Servers run one at a time.
@@ -47,30 +48,37 @@ from conflictmap.workspace import Workspace  # noqa: E402
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FRAME = "iframe[title='streamlit_folium.st_folium']"
-SHOWN = (
-    """([day, shapes]) => {
-  const f = document.querySelector("%s");
+# Polled on each animation frame: once the map is found drawn, a timeout set in that
+# frame's callback runs after the frame is painted, and its time is what is reported
+# (on the next poll). ``AFTER_PAINT(x)`` returns false until then.
+AFTER_PAINT_JS = """const AFTER_PAINT = (x) => {
+    const w = window;
+    if (w.__cmPainted) { const r = w.__cmPainted; w.__cmPainted = null; w.__cmWait = false; return r; }
+    if (!w.__cmWait) {
+      w.__cmWait = true;
+      setTimeout(() => { w.__cmPainted = x === null ? performance.now() : [performance.now(), x]; }, 0);
+    }
+    return false;
+  };
+"""
+SHOWN = """([day, shapes]) => {
+  %s  const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   if (!d) return false;
   const cap = d.querySelector(".cm-caption-title");
   if (!cap || !cap.textContent.includes(day)) return false;
   const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
-  return n >= shapes ? performance.now() : false;
-}"""
-    % FRAME
-)
-CHANGED = (
-    """([before, shapes]) => {
-  const f = document.querySelector("%s");
+  return n >= shapes ? AFTER_PAINT(null) : false;
+}""" % (AFTER_PAINT_JS, FRAME)
+CHANGED = """([before, shapes]) => {
+  %s  const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   const cap = d && d.querySelector(".cm-caption-title");
   if (!cap || cap.textContent === before) return false;
   const day = (cap.textContent.match(/[0-9]{4}-[0-9]{2}-[0-9]{2}/) || [""])[0];
   const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
-  return n >= (shapes[day] || 0) ? [performance.now(), day] : false;
-}"""
-    % FRAME
-)
+  return n >= (shapes[day] || 0) ? AFTER_PAINT(day) : false;
+}""" % (AFTER_PAINT_JS, FRAME)
 CAPTION = (
     """() => document.querySelector("%s").contentDocument
     .querySelector(".cm-caption-title").textContent"""
@@ -78,6 +86,7 @@ CAPTION = (
 )
 MARK_POINTER = """() => document.addEventListener("pointerdown",
     () => { window.__t0 = performance.now(); }, {capture: true})"""
+RESET_PAINTED = "() => { window.__cmPainted = null; window.__cmWait = false; }"
 IDLE = """() => !document.querySelector("[data-testid='stStatusWidget']")"""
 MARK_KEYDOWN = """() => document.addEventListener("keydown",
     () => { window.__t0 = performance.now(); }, {capture: true})"""
@@ -212,6 +221,7 @@ def measure_steps(browser, url: str, dates, shapes: dict, rounds: int) -> tuple[
             page.wait_for_function(IDLE, polling=50, timeout=60_000)
             page.wait_for_timeout(150)  # let the map settle, as a person would
             before = page.evaluate(CAPTION)
+            page.evaluate(RESET_PAINTED)
             for _attempt in range(3):
                 slider.focus()
                 page.keyboard.press(key)
