@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from conflictmap.ledger.control import LAYERS
 from conflictmap.paths import ROOT
 from conflictmap.places.gazetteer import Gazetteer
+from tests.payloads import decode_argument
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
@@ -49,11 +50,10 @@ def map_args(at: AppTest) -> dict:
 
 def _calls(script: str, name: str):
     """Yield the decoded JSON arguments of each ``conflictmap.<name>(...)`` call."""
-    decoder = json.JSONDecoder()
-    for m in re.finditer(rf"conflictmap\.{name}\([\w.,\s]*", script):
+    for m in re.finditer(rf"conflictmap\.{name}\((?:[\w.]+,\s*)?", script):
         pos, args = m.end(), []
-        while script[pos] in '{["':
-            value, pos = decoder.raw_decode(script, pos)
+        while script[pos] in '{["' or script.startswith("JSON.parse(", pos):
+            value, pos = decode_argument(script, pos)
             args.append(value)
             pos += 2 if script.startswith(", ", pos) else 0
         yield args
