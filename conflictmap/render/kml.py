@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -56,10 +57,15 @@ def kml_colour(hex_colour: str, alpha: float = 1.0) -> str:
     return f"{int(alpha * 255):02x}{h[4:6]}{h[2:4]}{h[0:2]}".lower()
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 character
+
+
 def _value(value) -> str:
+    """A cell as text for the document, without the characters XML cannot carry (the
+    writer would put them in as they are, and no reader could open the file)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def balloon(row: dict) -> str:

@@ -91,6 +91,11 @@ def test_hostile_text_shows_as_text_in_balloons(hostile_ws):
             ['href="javascript'],
         ),
         ({"place": "<b>", "layer": "other", "fraction": 0.7}, ["&lt;b&gt;", "0.7"], ["<b><"]),
+        (
+            {"place": "A\x00B", "layer": "ru", "note": "bell\x07\x1b"},
+            ["AB", "bell<"],
+            ["\x00", "\x07"],
+        ),
     ],
 )
 def test_balloon_escapes_and_links_only_http(row, present, absent):
