@@ -16,3 +16,11 @@ def decode_argument(script: str, pos: int) -> tuple[object, int]:
     if m:
         return json.loads(re.sub(r"\\(.)", r"\1", m.group(1))), m.end()
     return json.JSONDecoder().raw_decode(script, pos)
+
+
+def resolve_row(row: list, strings: list[str]) -> list:
+    """A claimLayer row with its texts looked up in the payload's string table (the
+    trailing empty texts a row may leave out put back): [place id, part, style,
+    summary, date, organisation, label, note, geometry...]."""
+    head = row[:8] if len(row) > 8 else row + [0] * (8 - len(row))
+    return [head[0], strings[head[1]], head[2], *[strings[i] for i in head[3:8]], *row[8:]]

@@ -539,14 +539,16 @@
   }
 
   /* data.rows: [place id, part, style, summary, date, organisation, label, note,
-   * geometry (only when the bank lacks the shape)], texts as indexes in data.strings. */
+   * geometry (only when the bank lacks the shape)], texts as indexes in data.strings;
+   * trailing empty texts may be left out. */
   CM.claimLayer = function (proxy, data, info) {
     var st = layerState(data.key, data.pane);
     var seen = new Set(), seenMarks = new Set(), byPid = {};
     var S = data.strings || [""];
     data.rows.forEach(function (raw) {
-      var r = [raw[0], S[raw[1]], raw[2], S[raw[3]], S[raw[4]], S[raw[5]], S[raw[6]],
-               S[raw[7]], raw[8]];
+      // Trailing empty texts may be left out: a missing index is 0 ("").
+      var r = [raw[0], S[raw[1] || 0], raw[2], S[raw[3] || 0], S[raw[4] || 0],
+               S[raw[5] || 0], S[raw[6] || 0], S[raw[7] || 0], raw[8]];
       var gkey = r[0] + "|" + r[1];
       var rk = gkey + "|" + r[2];
       seen.add(rk);

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from conflictmap.ledger.control import LAYERS
 from conflictmap.paths import ROOT
 from conflictmap.places.gazetteer import Gazetteer
-from tests.payloads import decode_argument
+from tests.payloads import decode_argument, resolve_row
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
@@ -68,9 +68,7 @@ def drawn(at: AppTest) -> dict:
         texts = call["strings"]
         if not info["show"]:
             hidden.add(info["key"])
-        layers[call["key"]] = [
-            [r[0], texts[r[1]], r[2], *[texts[i] for i in r[3:8]], *r[8:]] for r in call["rows"]
-        ]
+        layers[call["key"]] = [resolve_row(r, texts) for r in call["rows"]]
     data = next(_calls(groups, "placeData"))[0]
     return {
         "counts": {k: len(v) for k, v in layers.items()},
@@ -383,7 +381,7 @@ def test_view_goes_in_the_url_and_comes_back(app):
     d = drawn(app)
     assert app.query_params["z"] == "10.5" and app.query_params["lat"] == "48.3000"
     assert [round(x, 4) for x in map_args(app)["center"] or []] in ([], [48.3, 37.2])
-    assert '"share": true' in d["script"]
+    assert '"share":true' in d["script"]
     assert "[48.3, 37.2]" in d["script"] and "10.5" in d["script"]  # the map opens there
 
 

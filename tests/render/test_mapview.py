@@ -12,7 +12,7 @@ import shapely
 from conflictmap.assessment.overlay import AssessmentOverlay
 from conflictmap.ledger.control import LAYERS
 from conflictmap.render import mapview, styles
-from tests.payloads import decode_argument
+from tests.payloads import decode_argument, resolve_row
 
 DEC_2, JAN_6 = date(2025, 12, 2), date(2025, 1, 6)
 POKROVSK, KURAKHOVE = 704422, 695357
@@ -72,10 +72,7 @@ def calls(html: str, name: str) -> list:
 
 def resolve(call: dict) -> list[list]:
     """A claimLayer payload's rows with their texts looked up in its string table."""
-    strings = call["strings"]
-    return [
-        [r[0], strings[r[1]], r[2], *[strings[i] for i in r[3:8]], *r[8:]] for r in call["rows"]
-    ]
+    return [resolve_row(r, call["strings"]) for r in call["rows"]]
 
 
 def rows(html: str) -> dict[str, list]:
@@ -249,7 +246,8 @@ def test_live_rows_leave_known_shapes_to_the_bank(layers):
         for pid, part in zip(layers["ua"]["place_id"], layers["ua"]["part"])
     }
     live = mapview.layer_rows("ua", mapview._records(layers["ua"]), known)
-    assert all(len(r) == 8 for r in live["rows"])  # no geometry sent again
+    assert all(3 <= len(r) <= 8 for r in live["rows"])  # no geometry sent again
+    assert all(r[-1] != 0 for r in live["rows"] if len(r) > 3)  # no trailing empty text
     assert all(isinstance(x, int) for r in live["rows"] for x in r)  # texts by index
     alone = mapview.layer_rows("ua", mapview._records(layers["ua"]), set())
     assert all(r[8]["type"] in ("Polygon", "MultiPolygon") for r in alone["rows"])
