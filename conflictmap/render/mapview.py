@@ -905,7 +905,7 @@ def js_argument(payload: str) -> str:
     >>> js_argument('{"a": 1}')
     '{"a": 1}'
     >>> print(js_argument(js_json({"t": "it's " + "x" * 5000}))[:27])
-    JSON.parse('{"t": "it\'s xx
+    JSON.parse('{"t":"it\'s xxx
     """
     if len(payload) < _PARSED_FROM:
         return payload
