@@ -13,12 +13,13 @@ changed" view (changing its start date -> list and map redrawn), each export
 targets.
 
 Times are taken in the page itself (performance.now()): from the key press on the
-slider (or the navigation start) to the first task after the paint of the first animation
-frame in which the map's frame shows the new date's caption and every shape of that date
-(a timeout set in that frame's animation callback: it runs once the frame is painted). Page loads are timed on a
-running server, once it has finished warming the newest dates after its first page (the
-first load on a new server is printed apart). Every non-local request is
-blocked, as in the browser tests. Servers run one at a time.
+slider (or the navigation start) to the first task after the paint of the first
+animation frame in which the map's frame shows the new date's caption and every shape
+of that date (a timeout set in that frame's animation callback runs once the frame is
+painted); the "What changed" view up to the animation frame that shows its list and
+map. Page loads are timed on a running server, once it has finished warming the newest
+dates after its first page (the first load on a new server is printed apart). Every
+non-local request is blocked, as in the browser tests. Servers run one at a time.
 """
 
 from __future__ import annotations

@@ -18,9 +18,23 @@ def decode_argument(script: str, pos: int) -> tuple[object, int]:
     return json.JSONDecoder().raw_decode(script, pos)
 
 
+def call_arguments(script: str, name: str) -> list[list]:
+    """The decoded arguments of each ``conflictmap.<name>(...)`` call in the map's script,
+    after the group it is given (when it is given one)."""
+    out = []
+    for m in re.finditer(rf"conflictmap\.{name}\((?:[\w.]+,\s*)?", script):
+        pos, args = m.end(), []
+        while script[pos] in '{["' or script.startswith("JSON.parse(", pos):
+            value, pos = decode_argument(script, pos)
+            args.append(value)
+            pos += 2 if script.startswith(", ", pos) else 0
+        out.append(args)
+    return out
+
+
 def resolve_row(row: list, strings: list[str]) -> list:
     """A claimLayer row with its texts looked up in the payload's string table (the
     trailing empty texts a row may leave out put back): [place id, part, style,
     summary, date, organisation, label, note, geometry...]."""
-    head = row[:8] if len(row) > 8 else row + [0] * (8 - len(row))
+    head = (row[:8] + [0] * 8)[:8]
     return [head[0], strings[head[1]], head[2], *[strings[i] for i in head[3:8]], *row[8:]]

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from conflictmap.ledger.control import LAYERS
 from conflictmap.paths import ROOT
 from conflictmap.places.gazetteer import Gazetteer
-from tests.payloads import decode_argument, resolve_row
+from tests.payloads import call_arguments, resolve_row
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
@@ -50,13 +50,7 @@ def map_args(at: AppTest) -> dict:
 
 def _calls(script: str, name: str):
     """Yield the decoded JSON arguments of each ``conflictmap.<name>(...)`` call."""
-    for m in re.finditer(rf"conflictmap\.{name}\((?:[\w.]+,\s*)?", script):
-        pos, args = m.end(), []
-        while script[pos] in '{["' or script.startswith("JSON.parse(", pos):
-            value, pos = decode_argument(script, pos)
-            args.append(value)
-            pos += 2 if script.startswith(", ", pos) else 0
-        yield args
+    yield from call_arguments(script, name)
 
 
 def drawn(at: AppTest) -> dict:

@@ -12,7 +12,7 @@ import shapely
 from conflictmap.assessment.overlay import AssessmentOverlay
 from conflictmap.ledger.control import LAYERS
 from conflictmap.render import mapview, styles
-from tests.payloads import decode_argument, resolve_row
+from tests.payloads import call_arguments, resolve_row
 
 DEC_2, JAN_6 = date(2025, 12, 2), date(2025, 1, 6)
 POKROVSK, KURAKHOVE = 704422, 695357
@@ -50,24 +50,9 @@ def hostile_record(text: str, **extra) -> dict:
     }
 
 
-def call_args(html: str, name: str) -> list[list]:
-    """The arguments after the group of each ``conflictmap.<name>(group, ...)`` call."""
-    out = []
-    for m in re.finditer(rf"conflictmap\.{name}\(\w+, ", html):
-        args, pos = [], m.end()
-        while True:
-            value, pos = decode_argument(html, pos)
-            args.append(value)
-            if not html.startswith(", ", pos):
-                break
-            pos += 2
-        out.append(args)
-    return out
-
-
 def calls(html: str, name: str) -> list:
     """The JSON payloads passed to ``conflictmap.<name>(group, payload)`` in the page."""
-    return [args[0] for args in call_args(html, name)]
+    return [args[0] for args in call_arguments(html, name)]
 
 
 def resolve(call: dict) -> list[list]:
@@ -274,7 +259,7 @@ def test_visible_layers(layers, visible):
     shown = {g.cm_key for g in groups if g.cm_key and g.show}
     assert shown == visible & set(layers)
     html = mapview.build_map(layers, DEC_2, visible=visible).get_root().render()
-    infos = [args[1] for args in call_args(html, "claimLayer")]
+    infos = [args[1] for args in call_arguments(html, "claimLayer")]
     assert {i["key"] for i in infos if not i["show"]} == set(layers) - visible
     assert {i["title"] for i in infos} == {mapview.LAYER_TITLES[k] for k in layers}
 
