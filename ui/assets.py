@@ -12,7 +12,9 @@ Streamlit serves the files of every registered component folder at
 (never rendered) makes it serve them, with no configuration. The browser fetches the
 script once per ledger version and keeps it. The URL is relative to streamlit-folium's
 frame (``/component/streamlit_folium.st_folium/``), so it also works under a
-``server.baseUrlPath``; the shards are found next to the script.
+``server.baseUrlPath``; the shards are found next to the script. A date's layers are
+sent as the change from the date the map shows; a frame that missed a render fetches
+them whole from ``layer-<token>.json`` files in the same folder (:func:`layer_file`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,23 @@ def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> Path:
     name = f"map-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
     _write(CACHE_DIR / name, text)
     return CACHE_DIR / name
+
+
+LAYER_FILES_MAX = 512  # a date's layers for a frame that missed its render: the newest kept
+_LAYER_FILES: list[Path] = []  # written by this process, oldest first
+
+
+def layer_file(token: str, text: str) -> str:
+    """Write a layer's payload for a date (see ``conflictmap.render.deltas``) once, as
+    ``layer-<token>.json`` beside the map's script; its name. The oldest of this
+    process's files go once it has written more than :data:`LAYER_FILES_MAX`."""
+    path = CACHE_DIR / f"layer-{token}.json"
+    if not path.exists():
+        _write(path, text)
+        _LAYER_FILES.append(path)
+        while len(_LAYER_FILES) > LAYER_FILES_MAX:
+            _LAYER_FILES.pop(0).unlink(missing_ok=True)
+    return path.name
 
 
 def map_assets(bank_text: str, shards: tuple[str, ...] = ()) -> mapview.MapAssets:

@@ -182,6 +182,61 @@ def test_a_date_chosen_while_the_map_reruns_is_kept(page, server):
     assert "2025-12-01" in frame.evaluate(CAPTION)
 
 
+LAYER_FILE = re.compile(r"/layer-[0-9a-f]{16}\.json$")
+# The frame as if it had missed a render: every layer shows no shapes, under another token.
+MISS_A_RENDER = """() => Object.entries(window.conflictmap.layers).forEach(([key, st]) => {
+  if (key === "assessment") return;
+  window.conflictmap.claimLayer(st.proxy, {key: key, pane: st.pane, styles: [], strings: [""],
+                                           rows: [], token: "missed"});
+})"""
+
+
+@pytest.mark.parametrize("missed", [False, True], ids=["shown date", "missed render"])
+def test_a_date_comes_as_the_change_from_the_date_shown(page, server, missed):
+    # A step sends only what changed from the date the frame shows; a frame that does
+    # not show that date (it missed a render) fetches the whole layers instead.
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    wait_counts(frame, expected(db, DEC_2))
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if LAYER_FILE.search(r.url) else None)
+    if missed:
+        frame.evaluate(MISS_A_RENDER)
+        wait_counts(frame, dict.fromkeys(expected(db, DEC_2), 0))
+    step_slider(page, frame, "ArrowLeft", "2025-12-01")
+    wait_counts(frame, expected(db, DEC_1))
+    tokens = frame.evaluate("() => Object.values(window.conflictmap.layers).map(s => s.token)")
+    assert "missed" not in tokens
+    assert bool(fetched) == missed, fetched
+    step_slider(page, frame, "ArrowRight", "2025-12-02")
+    wait_counts(frame, expected(db, DEC_2))
+
+
+# Two dates of a layer whose styles come in the other order: on the second, place 1 is
+# claimed in part (dashed) and place 2 whole. Returns each place's dash after each date.
+RESTYLED = """() => {
+  const CM = window.conflictmap, box = (x) => ({type: "Polygon",
+    coordinates: [[[x, 48], [x + 0.1, 48], [x + 0.1, 48.1], [x, 48.1], [x, 48]]]});
+  const whole = {color: "#D55E00", dashArray: null}, part = {color: "#D55E00", dashArray: "6 4"};
+  const proxy = L.featureGroup().addTo(window.map), seen = [];
+  const dashes = () => Array.from(CM.layers.restyle.rows.values())
+    .sort((a, b) => a.r[0] - b.r[0]).map((e) => e.path.options.dashArray);
+  const day = (styles, rows) => CM.claimLayer(proxy, {key: "restyle", pane: "cm-ru",
+    styles: styles, strings: [""], rows: rows, token: String(seen.length)});
+  day([whole, part], [[1, 0, 0, 0, 0, 0, 0, 0, box(36)], [2, 0, 1, 0, 0, 0, 0, 0, box(37)]]);
+  seen.push(dashes());
+  day([part, whole], [[1, 0, 0, 0, 0, 0, 0, 0, box(36)], [2, 0, 1, 0, 0, 0, 0, 0, box(37)]]);
+  seen.push(dashes());
+  return seen;
+}"""
+
+
+def test_a_shape_takes_its_new_style_whatever_the_order_of_styles(page, server):
+    url, _db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    assert frame.evaluate(RESTYLED) == [[None, "6 4"], ["6 4", None]]
+
+
 # What makes the browser restyle every shape on a change of date, counted in the frame:
 # how many there may be after two changes of date (None: as many as before them).
 RESTYLE_CAUSES = [
