@@ -72,6 +72,25 @@
     return out;
   }
 
+  /* streamlit-folium, after each render of the live map, walks every layer on the map
+   * to take off and put back its click handler (onLayerClick, which reports the object
+   * clicked; this map does not return it): on the whole front, tens of thousands of
+   * calls per date. The shapes, labels and dots made here decline that handler. */
+  function hostHandler(types, fn) {
+    return typeof types === "string" && typeof fn === "function" && fn.name === "onLayerClick";
+  }
+  var DECLINE_HOST = {
+    on: function (types, fn, context) {
+      return hostHandler(types, fn) ? this : L.Evented.prototype.on.call(this, types, fn, context);
+    },
+    off: function (types, fn, context) {
+      return hostHandler(types, fn) ? this : L.Evented.prototype.off.call(this, types, fn, context);
+    },
+  };
+  var Shape = L.Polygon.extend(DECLINE_HOST);
+  var Marker = L.Marker.extend(DECLINE_HOST);
+  var Dot = L.CircleMarker.extend(DECLINE_HOST);
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -571,7 +590,7 @@
     if (!e) {
       var ll = latlngs(gkey, r[8]);
       if (!ll) return null;
-      var path = L.polygon(ll, Object.assign({ pane: st.pane }, data.styles[r[2]]));
+      var path = new Shape(ll, Object.assign({ pane: st.pane }, data.styles[r[2]]));
       path._cmKey = st.key;
       (function (pid) {
         path.bindPopup(function () { return CM.popup(pid); }, POPUP);
@@ -583,7 +602,7 @@
         st.markRefs.set(mk, (st.markRefs.get(mk) || 0) + 1);
         var place = mk && !st.marks.has(mk) && CM.bank.places[r[0]];
         if (place) {
-          var m = L.marker([place[2], place[3]], {
+          var m = new Marker([place[2], place[3]], {
             interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction", r[0]),
           });
           st.marks.set(mk, m);
@@ -702,7 +721,7 @@
       seen.add(k);
       var m = labels.get(k);
       if (!m) {
-        m = L.marker([place[2], place[3]], {
+        m = new Marker([place[2], place[3]], {
           interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place", pid),
         });
         m._cmPid = k;
@@ -714,7 +733,7 @@
       m._cmRank = rank;     // biggest places first: they get the best spots
       m._cmPop = place[4] || 0;
       if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
-        var dot = L.circleMarker([place[2], place[3]], {
+        var dot = new Dot([place[2], place[3]], {
           pane: "cm-marks", radius: mk.radius, weight: 1.5, color: mk.edge, opacity: 1,
           fillColor: mk.fill, fillOpacity: 1, className: "cm-dot",
         });

@@ -237,6 +237,24 @@ def test_a_shape_takes_its_new_style_whatever_the_order_of_styles(page, server):
     assert frame.evaluate(RESTYLED) == [[None, "6 4"], ["6 4", None]]
 
 
+# Which of a layer's parts carry streamlit-folium's click handler: its proxy group (a
+# folium layer) and the first of its shapes.
+HOST_HANDLERS = """() => {
+  const has = (layer) => ((layer._events || {}).click || []).some((l) => l.fn.name === "onLayerClick");
+  const st = window.conflictmap.layers.ru;
+  return {proxy: has(st.proxy), shape: has(st.rows.values().next().value.path)};
+}"""
+
+
+def test_shapes_decline_the_hosts_click_handler(page, server):
+    # streamlit-folium re-binds its handler on every layer after each render: on the
+    # whole front that was tens of thousands of calls per date.
+    url, _db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    step_slider(page, frame, "ArrowLeft", "2025-12-01")
+    assert frame.evaluate(HOST_HANDLERS) == {"proxy": True, "shape": False}
+
+
 # What makes the browser restyle every shape on a change of date, counted in the frame:
 # how many there may be after two changes of date (None: as many as before them).
 RESTYLE_CAUSES = [
