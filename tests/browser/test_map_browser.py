@@ -182,7 +182,7 @@ def test_a_date_chosen_while_the_map_reruns_is_kept(page, server):
     assert "2025-12-01" in frame.evaluate(CAPTION)
 
 
-LAYER_FILE = re.compile(r"/layer-[0-9a-f]{16}\.json$")
+LAYER_FILE = re.compile(r"/layer-[0-9a-f]{16}-[0-9a-f]{8}\.json$")
 # The frame as if it had missed a render: every layer shows no shapes, under another token.
 MISS_A_RENDER = """() => Object.entries(window.conflictmap.layers).forEach(([key, st]) => {
   if (key === "assessment") return;
