@@ -12,16 +12,13 @@ Streamlit serves the files of every registered component folder at
 (never rendered) makes it serve them, with no configuration. The browser fetches the
 script once per ledger version and keeps it. The URL is relative to streamlit-folium's
 frame (``/component/streamlit_folium.st_folium/``), so it also works under a
-``server.baseUrlPath``; the shards are found next to the script. A date's layers are
-sent as the change from the date the map shows; a frame that missed a render fetches
-them whole from ``layer-<token>-<mark>.json`` files in the same folder (:func:`layer_file`).
+``server.baseUrlPath``; the shards are found next to the script.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import tempfile
 from pathlib import Path
 
@@ -66,28 +63,6 @@ def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> Path:
     name = f"map-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
     _write(CACHE_DIR / name, text)
     return CACHE_DIR / name
-
-
-LAYER_FILES_MAX = 512  # a date's layers for a frame that missed its render: the newest kept
-_LAYER_FILES: list[Path] = []  # written by this process, oldest first
-# The cache folder is shared by every server on the machine, and a token names the same
-# rows in each of them: a process's files carry its own mark, so that the oldest files
-# one process lets go are never files another process's maps still fetch.
-_MARK = secrets.token_hex(4)
-
-
-def layer_file(token: str, text: str) -> str:
-    """Write a layer's payload for a date (see ``conflictmap.render.deltas``) once, as
-    ``layer-<token>-<this process's mark>.json`` beside the map's script; its name. The
-    oldest of this process's files go once it has written more than
-    :data:`LAYER_FILES_MAX`."""
-    path = CACHE_DIR / f"layer-{token}-{_MARK}.json"
-    if not path.exists():
-        _write(path, text)
-        _LAYER_FILES.append(path)
-        while len(_LAYER_FILES) > LAYER_FILES_MAX:
-            _LAYER_FILES.pop(0).unlink(missing_ok=True)
-    return path.name
 
 
 def map_assets(bank_text: str, shards: tuple[str, ...] = ()) -> mapview.MapAssets:

@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 
 from conflictmap.assessment import AssessmentOverlay
 from conflictmap.render import ASSESSMENT, mapview
-from ui.assets import layer_file, map_assets
+from ui.assets import map_assets
 from ui.sidebar import MapView
 
 from . import data, state
@@ -33,7 +33,6 @@ MAP_HEIGHT = 700
 RETURNED = ["center", "zoom", "selected_layers"]
 SHOWN_KEYS = "live_map_keys"  # the layer keys the map's control offered last time
 MOUNTED = "live_map_mounted"  # the component key the map was last drawn under
-SENT = "live_map_sent"  # (component key, {layer: token of the rows last sent})
 
 
 def _on_map_change(key: str = MAP_KEY) -> None:
@@ -101,10 +100,6 @@ def show_map(
     data.prepare_map(known, view.visible)  # the newest dates' payloads, ahead of the slider
     focus = state.take_focus()
     flight = _focus_payload(focus)
-    # The map's frame shows the rows last sent under the same component key: send the
-    # change from them (a frame that missed a render fetches the whole rows).
-    key = MAP_KEY + "_" + "_".join(map(str, data.version()))
-    sent_key, sent = st.session_state.get(SENT) or (None, {})
     groups = mapview.feature_groups(
         layers,
         view.as_of,
@@ -114,8 +109,6 @@ def show_map(
         notes=[notes.get("date", ""), notes.get("assessment", "")],
         assessment_slot=data.has_assessments(),
         focus=flight,
-        shown=sent if sent_key == key else None,
-        publish=layer_file,
     )
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
     home = state.home()
@@ -130,12 +123,12 @@ def show_map(
     # A new ledger version brings a new bank (a new script file): the frame must load it,
     # so the component gets a key of its own per version, and a remounted map keeps the
     # view the user had.
+    key = MAP_KEY + "_" + "_".join(map(str, data.version()))
     remounted = st.session_state.get(MOUNTED) not in (None, key)
     st.session_state[MOUNTED] = key
     if focus is None and remounted and st.session_state.get(state.MAP_CENTER):
         focus = (*st.session_state[state.MAP_CENTER], st.session_state.get(state.MAP_ZOOM))
     st.html(PHONE_CSS)
-    st.session_state[SENT] = (key, {g.cm_key: g.cm_token for g in groups if hasattr(g, "cm_token")})
     moved = focus if focus and flight is None else None  # a place flies in the map itself
     shown = st_folium(
         base,

@@ -32,7 +32,6 @@ import json
 import math
 import re
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -52,7 +51,7 @@ from ..assessment import AssessmentOverlay
 from ..ledger import LAYER_TITLES, LAYERS, describe_row, records
 from ..paths import STATIC
 from ..places import Gazetteer
-from . import deltas, styles
+from . import styles
 
 STATIC_DIR = STATIC
 # Drawing order, bottom to top: contested is hatched on top of the claims it joins.
@@ -1035,8 +1034,6 @@ def feature_groups(
     assessment_slot: bool = False,
     focus: dict | None = None,
     bank: dict | None = None,
-    shown: dict[str, str] | None = None,
-    publish: Callable[[str, str], str] | None = None,
 ) -> list[folium.FeatureGroup]:
     """The per-date part of the map, as folium FeatureGroups, bottom to top.
 
@@ -1053,12 +1050,6 @@ def feature_groups(
     (``{"seq", "pid", "zoom", "place": place_entry}``) flies the map to a place and opens
     its popup, once per ``seq``. ``bank`` (with ``known`` None) is the bank to send
     instead of these layers' own: a self-contained map whose other dates share it.
-
-    The live map sends a layer as the change from the payload its frame shows:
-    ``shown`` maps a layer key to the token of that payload, and ``publish(token,
-    text)`` makes the whole payload fetchable (returning its URL, relative to the map's
-    script) for a frame that missed it (see :mod:`.deltas`). Each claim layer's group
-    has a ``cm_token`` attribute: the token of the payload it makes the frame show.
     """
     visible = set(LAYERS) if visible is None else set(visible)
     made: dict[str, list[dict]] = {}
@@ -1101,48 +1092,14 @@ def feature_groups(
             continue
         g = _Group(LAYER_TITLES[layer], layer, show=layer in visible)
         mine = (layers[layer], known)
-        payload, g.cm_token = _memo(
+        payload = _memo(
             ("rows", layer, tuple(id(o) for o in mine)),
             mine,
-            lambda layer=layer: _tokened(layer_rows(layer, recs()[layer], known)),
+            lambda layer=layer: js_json(layer_rows(layer, recs()[layer], known)),
         )
-        deltas.remember(g.cm_token, payload)
-        base = (shown or {}).get(layer)
-        change = None
-        if base and publish is not None:
-            change = _layer_delta(layer, base, g.cm_token, payload, publish)
-        g.add_child(_Call("claimLayer", change or payload, _overlay_json(g)))
+        g.add_child(_Call("claimLayer", payload, _overlay_json(g)))
         groups.append(g)
     return groups
-
-
-def _tokened(rows: dict) -> tuple[str, str]:
-    """A layer's payload text, with its token (:func:`deltas.token_of` of the text
-    without it) as ``"token"``; and the token."""
-    text = js_json(rows)
-    token = deltas.token_of(text)
-    return text[:-1] + f',"token":"{token}"}}', token
-
-
-_DELTA_TEXTS: dict[tuple, str] = {}
-_DELTA_TEXTS_MAX = 256
-
-
-def _layer_delta(layer: str, base: str, token: str, payload: str, publish) -> str | None:
-    """The delta text from ``base`` to this payload (see :mod:`.deltas`), the whole
-    payload published for a frame that missed ``base``; None when ``base`` is not kept."""
-    key = (layer, base, token)
-    hit = _DELTA_TEXTS.get(key)
-    if hit is not None:
-        publish(token, payload)
-        return hit
-    change = deltas.delta(layer, f"cm-{layer}", base, token, publish(token, payload))
-    if change is None:
-        return None
-    if len(_DELTA_TEXTS) >= _DELTA_TEXTS_MAX:
-        _DELTA_TEXTS.clear()
-    text = _DELTA_TEXTS[key] = js_json(change)
-    return text
 
 
 def prepare(layers: dict[str, gpd.GeoDataFrame], as_of: date, **kwargs) -> None:

@@ -72,25 +72,6 @@
     return out;
   }
 
-  /* streamlit-folium, after each render of the live map, walks every layer on the map
-   * to take off and put back its click handler (onLayerClick, which reports the object
-   * clicked; this map does not return it): on the whole front, tens of thousands of
-   * calls per date. The shapes, labels and dots made here decline that handler. */
-  function hostHandler(types, fn) {
-    return typeof types === "string" && typeof fn === "function" && fn.name === "onLayerClick";
-  }
-  var DECLINE_HOST = {
-    on: function (types, fn, context) {
-      return hostHandler(types, fn) ? this : L.Evented.prototype.on.call(this, types, fn, context);
-    },
-    off: function (types, fn, context) {
-      return hostHandler(types, fn) ? this : L.Evented.prototype.off.call(this, types, fn, context);
-    },
-  };
-  var Shape = L.Polygon.extend(DECLINE_HOST);
-  var Marker = L.Marker.extend(DECLINE_HOST);
-  var Dot = L.CircleMarker.extend(DECLINE_HOST);
-
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -516,9 +497,8 @@
   function layerState(key, pane) {
     var st = CM.layers[key];
     if (!st) {
-      st = CM.layers[key] = { group: L.featureGroup(), rows: new Map(), marks: new Map(),
-                              markRefs: new Map(), byPid: {}, proxy: null, pane: pane,
-                              key: key, token: null, want: null };
+      st = CM.layers[key] = { group: L.featureGroup(), paths: new Map(), marks: new Map(),
+                              byPid: {}, proxy: null, pane: pane };
     }
     return st;
   }
@@ -560,120 +540,60 @@
 
   /* data.rows: [place id, part, style, summary, date, organisation, label, note,
    * geometry (only when the bank lacks the shape)], texts as indexes in data.strings;
-   * trailing empty texts may be left out. A layer's state keeps a row per shape
-   * (st.rows: "<place id>|<part>" -> {r, sk: its style's key, path, mk: its share
-   * label's key}); a path is kept while its shape's style stays the same. */
-  function dropRow(st, gkey) {
-    var e = st.rows.get(gkey);
-    if (!e) return;
-    if (e.path) st.group.removeLayer(e.path);
-    if (e.mk) {
-      var left = (st.markRefs.get(e.mk) || 1) - 1;
-      if (left > 0) st.markRefs.set(e.mk, left);
-      else {
-        st.markRefs.delete(e.mk);
-        var m = st.marks.get(e.mk);
-        if (m) { st.group.removeLayer(m); st.marks.delete(e.mk); labelsChanged(); }
-      }
-    }
-    st.rows.delete(gkey);
-  }
-
-  function putRow(st, data, raw, S, styleKeys) {
-    // Trailing empty texts may be left out: a missing index is 0 ("").
-    var r = [raw[0], S[raw[1] || 0], raw[2], S[raw[3] || 0], S[raw[4] || 0],
-             S[raw[5] || 0], S[raw[6] || 0], S[raw[7] || 0], raw[8]];
-    var gkey = r[0] + "|" + r[1], sk = styleKeys[r[2]];
-    var mk = r[6] ? r[0] + "|" + r[6] : "";
-    var e = st.rows.get(gkey);
-    if (e && (e.sk !== sk || e.mk !== mk)) { dropRow(st, gkey); e = null; }  // drawn anew
-    if (!e) {
-      var ll = latlngs(gkey, r[8]);
-      if (!ll) return null;
-      var path = new Shape(ll, Object.assign({ pane: st.pane }, data.styles[r[2]]));
-      path._cmKey = st.key;
-      (function (pid) {
-        path.bindPopup(function () { return CM.popup(pid); }, POPUP);
-      })(r[0]);
-      path.bindTooltip(tooltip, { sticky: true, className: "cm-tip" });
-      st.group.addLayer(path);
-      e = { path: path, sk: sk, mk: mk };
-      if (mk) {
-        st.markRefs.set(mk, (st.markRefs.get(mk) || 0) + 1);
-        var place = mk && !st.marks.has(mk) && CM.bank.places[r[0]];
-        if (place) {
-          var m = new Marker([place[2], place[3]], {
-            interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction", r[0]),
-          });
-          st.marks.set(mk, m);
-          st.group.addLayer(m);
-          labelsChanged();
-        }
-      }
-    }
-    e.r = r;
-    e.path._cmRow = r;
-    st.rows.set(gkey, e);
-    return r;
-  }
-
-  /* A place's rows in a layer, by part ("" first): the same whichever way they came. */
-  function byPart(a, b) { return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0; }
-
-  /* Draw a layer's rows: all of them (a full payload) or the change from the rows the
-   * layer shows (a delta: ``rows`` set, ``drop`` shapes gone). */
-  function drawRows(st, data, full) {
-    var S = data.strings || [""];
-    var styleKeys = (data.styles || []).map(function (s) { return JSON.stringify(s); });
-    var touched = new Set();
-    if (full) {
-      var keep = new Set();
-      data.rows.forEach(function (raw) { keep.add(raw[0] + "|" + S[raw[1] || 0]); });
-      Array.from(st.rows.keys()).forEach(function (gkey) { if (!keep.has(gkey)) dropRow(st, gkey); });
-    } else {
-      (data.drop || []).forEach(function (gkey) {
-        var e = st.rows.get(gkey);
-        if (e) { touched.add(e.r[0]); dropRow(st, gkey); }
-      });
-    }
-    data.rows.forEach(function (raw) {
-      var r = putRow(st, data, raw, S, styleKeys);
-      if (r) touched.add(r[0]);
-    });
-    if (full) {
-      st.byPid = {};
-      st.rows.forEach(function (e) { (st.byPid[e.r[0]] = st.byPid[e.r[0]] || []).push(e.r); });
-      Object.keys(st.byPid).forEach(function (pid) { st.byPid[pid].sort(byPart); });
-    } else {
-      touched.forEach(function (pid) { delete st.byPid[pid]; });
-      st.rows.forEach(function (e) {
-        if (touched.has(e.r[0])) (st.byPid[e.r[0]] = st.byPid[e.r[0]] || []).push(e.r);
-      });
-      touched.forEach(function (pid) { if (st.byPid[pid]) st.byPid[pid].sort(byPart); });
-    }
-  }
-
-  /* A layer's rows for a date: a full payload, or (the live map, data.base set) the
-   * change from the rows of data.base. A frame that does not show data.base (it missed
-   * a render) fetches the date's full payload (data.full, next to this script). */
+   * trailing empty texts may be left out. */
   CM.claimLayer = function (proxy, data, info) {
     var st = layerState(data.key, data.pane);
-    st.want = data.token;
-    if (data.base === undefined || st.token === data.base) {
-      drawRows(st, data, data.base === undefined);
-      st.token = data.token;
-    } else {
-      fetch(scriptBase + data.full)
-        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
-        .then(function (whole) {
-          if (st.want !== data.token) return;   // a newer date came meanwhile
-          drawRows(st, whole, true);
-          st.token = data.token;
-          labelsChanged();
-          CM.scheduleDeclutter();
-        })
-        .catch(function (err) { CM.lastError = String(err); });
-    }
+    var seen = new Set(), seenMarks = new Set(), byPid = {};
+    var S = data.strings || [""];
+    data.rows.forEach(function (raw) {
+      // Trailing empty texts may be left out: a missing index is 0 ("").
+      var r = [raw[0], S[raw[1] || 0], raw[2], S[raw[3] || 0], S[raw[4] || 0],
+               S[raw[5] || 0], S[raw[6] || 0], S[raw[7] || 0], raw[8]];
+      var gkey = r[0] + "|" + r[1];
+      var rk = gkey + "|" + r[2];
+      seen.add(rk);
+      (byPid[r[0]] = byPid[r[0]] || []).push(r);
+      var path = st.paths.get(rk);
+      if (!path) {
+        var ll = latlngs(gkey, r[8]);
+        if (!ll) return;
+        path = L.polygon(ll, Object.assign({ pane: data.pane }, data.styles[r[2]]));
+        path._cmKey = data.key;
+        (function (pid) {
+          path.bindPopup(function () { return CM.popup(pid); }, POPUP);
+        })(r[0]);
+        path.bindTooltip(tooltip, { sticky: true, className: "cm-tip" });
+        st.paths.set(rk, path);
+        st.group.addLayer(path);
+      }
+      path._cmRow = r;
+      if (r[6]) {
+        var mk = r[0] + "|" + r[6];
+        seenMarks.add(mk);
+        if (!st.marks.has(mk)) {
+          var place = CM.bank.places[r[0]];
+          if (place) {
+            var m = L.marker([place[2], place[3]], {
+              interactive: false, keyboard: false, icon: CM.textIcon(r[6], "cm-fraction", r[0]),
+            });
+            st.marks.set(mk, m);
+            st.group.addLayer(m);
+            labelsChanged();
+          }
+        }
+      }
+    });
+    st.paths.forEach(function (path, rk) {
+      if (!seen.has(rk)) { st.group.removeLayer(path); st.paths.delete(rk); }
+    });
+    st.marks.forEach(function (m, mk) {
+      if (!seenMarks.has(mk)) {
+        st.group.removeLayer(m);
+        st.marks.delete(mk);
+        labelsChanged();
+      }
+    });
+    st.byPid = byPid;
     bindProxy(st, proxy);
     if (info) CM.registerOverlay(proxy, info);
   };
@@ -721,7 +641,7 @@
       seen.add(k);
       var m = labels.get(k);
       if (!m) {
-        m = new Marker([place[2], place[3]], {
+        m = L.marker([place[2], place[3]], {
           interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place", pid),
         });
         m._cmPid = k;
@@ -733,7 +653,7 @@
       m._cmRank = rank;     // biggest places first: they get the best spots
       m._cmPop = place[4] || 0;
       if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
-        var dot = new Dot([place[2], place[3]], {
+        var dot = L.circleMarker([place[2], place[3]], {
           pane: "cm-marks", radius: mk.radius, weight: 1.5, color: mk.edge, opacity: 1,
           fillColor: mk.fill, fillOpacity: 1, className: "cm-dot",
         });

@@ -15,7 +15,6 @@ from conflictmap.ledger.control import LAYERS
 from conflictmap.paths import ROOT
 from conflictmap.places.gazetteer import Gazetteer
 from tests.payloads import call_arguments, resolve_row
-from ui.assets import CACHE_DIR
 
 APP = str(ROOT / "app.py")
 DEC_1, DEC_2, JUL_31 = date(2025, 12, 1), date(2025, 12, 2), date(2025, 7, 31)
@@ -55,17 +54,11 @@ def _calls(script: str, name: str):
 
 
 def drawn(at: AppTest) -> dict:
-    """What the map draws: rows per layer, caption, hidden layers, place labels. A layer
-    sent as a change (after the first run) is read from the whole date's file, which a
-    frame that missed the date it changes from would fetch."""
+    """What the map draws: rows per layer, caption, hidden layers, place labels."""
     args = map_args(at)
     groups = args["feature_group"]
     layers, hidden = {}, set()
     for call, info in _calls(groups, "claimLayer"):
-        if "base" in call:  # a change from the date shown: the whole date is beside it
-            whole = json.loads((CACHE_DIR / call["full"]).read_text(encoding="utf-8"))
-            assert whole["token"] == call["token"] and whole["key"] == call["key"]
-            call = whole
         texts = call["strings"]
         if not info["show"]:
             hidden.add(info["key"])
