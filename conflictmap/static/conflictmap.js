@@ -545,12 +545,14 @@
     var st = layerState(data.key, data.pane);
     var seen = new Set(), seenMarks = new Set(), byPid = {};
     var S = data.strings || [""];
+    // A path is keyed by its style itself: the order of styles may change between dates.
+    var styleKeys = (data.styles || []).map(function (s) { return JSON.stringify(s); });
     data.rows.forEach(function (raw) {
       // Trailing empty texts may be left out: a missing index is 0 ("").
       var r = [raw[0], S[raw[1] || 0], raw[2], S[raw[3] || 0], S[raw[4] || 0],
                S[raw[5] || 0], S[raw[6] || 0], S[raw[7] || 0], raw[8]];
       var gkey = r[0] + "|" + r[1];
-      var rk = gkey + "|" + r[2];
+      var rk = gkey + "|" + styleKeys[r[2]];
       seen.add(rk);
       (byPid[r[0]] = byPid[r[0]] || []).push(r);
       var path = st.paths.get(rk);

@@ -182,6 +182,31 @@ def test_a_date_chosen_while_the_map_reruns_is_kept(page, server):
     assert "2025-12-01" in frame.evaluate(CAPTION)
 
 
+# Two dates of a layer whose styles come in the other order: on the second, place 1 is
+# claimed in part (dashed) and place 2 whole. Returns each place's dash after each date.
+RESTYLED = """() => {
+  const CM = window.conflictmap, box = (x) => ({type: "Polygon",
+    coordinates: [[[x, 48], [x + 0.1, 48], [x + 0.1, 48.1], [x, 48.1], [x, 48]]]});
+  const whole = {color: "#D55E00", dashArray: null}, part = {color: "#D55E00", dashArray: "6 4"};
+  const proxy = L.featureGroup().addTo(window.map), seen = [];
+  const dashes = () => Array.from(CM.layers.restyle.paths.values())
+    .sort((a, b) => a._cmRow[0] - b._cmRow[0]).map((p) => p.options.dashArray);
+  const day = (styles, rows) => CM.claimLayer(proxy, {key: "restyle", pane: "cm-ru",
+    styles: styles, strings: [""], rows: rows});
+  day([whole, part], [[1, 0, 0, 0, 0, 0, 0, 0, box(36)], [2, 0, 1, 0, 0, 0, 0, 0, box(37)]]);
+  seen.push(dashes());
+  day([part, whole], [[1, 0, 0, 0, 0, 0, 0, 0, box(36)], [2, 0, 1, 0, 0, 0, 0, 0, box(37)]]);
+  seen.push(dashes());
+  return seen;
+}"""
+
+
+def test_a_shape_takes_its_new_style_whatever_the_order_of_styles(page, server):
+    url, _db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    assert frame.evaluate(RESTYLED) == [[None, "6 4"], ["6 4", None]]
+
+
 # What makes the browser restyle every shape on a change of date, counted in the frame:
 # how many there may be after two changes of date (None: as many as before them).
 RESTYLE_CAUSES = [
