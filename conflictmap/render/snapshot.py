@@ -231,15 +231,21 @@ def take_snapshot(
     return snap
 
 
-def _claim_rows(all_layers: dict[str, gpd.GeoDataFrame]) -> dict[str, dict]:
-    rows = {}
+SOURCE_COLUMNS = ("source_publisher", "source_title", "source_url")
+
+
+def _source_keys(all_layers: dict[str, gpd.GeoDataFrame]) -> dict[str, tuple[str, str, str]]:
+    """claim_id -> (publisher, title, url) of each Russian, Ukrainian and third-party
+    claim drawn (read column by column: the whole front has tens of thousands)."""
+    keys = {}
     for name in ("ru", "ua", "other"):
         gdf = all_layers.get(name)
-        if gdf is None:
+        if gdf is None or not len(gdf):
             continue
-        for rec in gdf.drop(columns="geometry").to_dict("records"):
-            rows[rec["claim_id"]] = rec
-    return rows
+        ids, *cols = (gdf[c].to_numpy(dtype=object).tolist() for c in ("claim_id", *SOURCE_COLUMNS))
+        for cid, *key in zip(ids, *cols):
+            keys[cid] = tuple(_text(v) for v in key)
+    return keys
 
 
 def _ids(claim_id) -> list[str]:
@@ -258,41 +264,29 @@ def collect_sources(all_layers: dict[str, gpd.GeoDataFrame], visible) -> list[So
     A contested or agreed place cites both sides' claims; sources are numbered in
     order of publisher, title and URL, each once.
     """
-    by_id = _claim_rows(all_layers)
+    by_id = _source_keys(all_layers)
     keys = set()
     for name in visible:
         for cid in all_layers[name]["claim_id"]:
             for one in _ids(cid):
-                rec = by_id.get(one)
-                if rec is not None:
-                    keys.add(
-                        (
-                            _text(rec["source_publisher"]),
-                            _text(rec["source_title"]),
-                            _text(rec["source_url"]),
-                        )
-                    )
+                key = by_id.get(one)
+                if key is not None:
+                    keys.add(key)
     return [Source(i + 1, *key) for i, key in enumerate(sorted(keys))]
 
 
 def _source_refs(all_layers, sources: list[Source]) -> dict[str, str]:
     """claim_id (possibly joined) -> '1; 3', the numbers of its sources."""
     number = {(s.publisher, s.title, s.url): s.number for s in sources}
-    by_id = _claim_rows(all_layers)
+    by_id = _source_keys(all_layers)
     out = {}
     for gdf in all_layers.values():
         for cid in gdf["claim_id"]:
             nums = set()
             for one in _ids(cid):
-                rec = by_id.get(one)
-                if rec is not None:
-                    key = (
-                        _text(rec["source_publisher"]),
-                        _text(rec["source_title"]),
-                        _text(rec["source_url"]),
-                    )
-                    if key in number:
-                        nums.add(number[key])
+                key = by_id.get(one)
+                if key in number:
+                    nums.add(number[key])
             out[cid] = "; ".join(str(n) for n in sorted(nums))
     return out
 

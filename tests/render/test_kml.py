@@ -9,7 +9,7 @@ import pytest
 
 from conflictmap.ledger.control import LAYER_TITLES
 from conflictmap.render import snapshot as S
-from conflictmap.render.kml import balloon, kml_colour
+from conflictmap.render.kml import _attrs, _leaf, balloon, kml_colour
 from tests.payloads import HOSTILE
 from tests.render.test_snapshot import AFTER, BEFORE, expected_places
 
@@ -121,3 +121,20 @@ def test_kml_colour(colour, alpha, kml):
 def test_empty_kml_is_valid(ws):
     root = parse(S.render(S.take_snapshot(ws, date(2000, 1, 1)), "kml"))
     assert root.findall(".//k:Placemark", NS) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,
+        "a & b > c",
+        "say \"no\" & 'yes'",
+        "two\nlines\r\nand\ta tab",
+        "]]> <![CDATA[",
+        "",
+    ],
+)
+def test_written_text_and_attributes_read_back_as_given(text):
+    # The document is written as text: what a parser reads back is the value itself.
+    el = ET.fromstring(_leaf("SimpleData", text, _attrs(name=text, other="x")))
+    assert (el.text or "", el.get("name"), el.get("other")) == (text, text, "x")
