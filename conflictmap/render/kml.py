@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from xml.sax import saxutils
 
 import numpy as np
 import shapely
@@ -94,26 +95,29 @@ SCHEMA_ID = "claim"  # every export column, as typed ExtendedData
 COORD_DIGITS = 6  # decimal degrees: about 0.1 m, far finer than any footprint
 
 
+# A carriage return as a reference: a parser would read a bare one as a line feed.
+_TEXT_ENTITIES = {"\r": "&#13;"}
+_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
 def _escape(text: str) -> str:
-    """Text as XML character data (a carriage return as a reference: a parser would
-    read a bare one as a line feed)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\r", "&#13;")
+    """Text as XML character data."""
+    return saxutils.escape(text, _TEXT_ENTITIES)
 
 
 def _attrs(**attrs: str) -> str:
     """Attributes as XML, each value escaped (line breaks and tabs as references)."""
-    out = []
-    for name, value in attrs.items():
-        value = _escape(value).replace('"', "&quot;")
-        value = value.replace("\n", "&#10;").replace("\t", "&#09;")
-        out.append(f' {name}="{value}"')
-    return "".join(out)
+    return "".join(f' {name}="{saxutils.escape(v, _ATTR_ENTITIES)}"' for name, v in attrs.items())
+
+
+def _node(tag: str, inner: str, attrs: str = "") -> str:
+    """An element around XML already written (an empty one as ``<tag />``)."""
+    return f"<{tag}{attrs}>{inner}</{tag}>" if inner else f"<{tag}{attrs} />"
 
 
 def _leaf(tag: str, text: str, attrs: str = "") -> str:
-    """An element holding only text (an empty one as ``<tag />``)."""
-    return f"<{tag}{attrs}>{_escape(text)}</{tag}>" if text else f"<{tag}{attrs} />"
+    """An element holding only text, escaped."""
+    return _node(tag, _escape(text), attrs)
 
 
 def _coordinates(rings) -> list[str]:
@@ -139,9 +143,7 @@ def _geometry(geom) -> str:
         rings = _coordinates([poly.exterior, *poly.interiors])
         inner = "".join(_ring("innerBoundaryIs", ring) for ring in rings[1:])
         out.append(f"<Polygon>{_ring('outerBoundaryIs', rings[0])}{inner}</Polygon>")
-    if len(polys) == 1:
-        return out[0]
-    return f"<MultiGeometry>{''.join(out)}</MultiGeometry>" if out else "<MultiGeometry />"
+    return out[0] if len(polys) == 1 else _node("MultiGeometry", "".join(out))
 
 
 def _style(style_id: str, layer: str, controller: str) -> str:
@@ -169,18 +171,21 @@ def document_description(snap) -> str:
     )
 
 
-def _placemark(rec: dict, columns: list[str], style_id: str, geom) -> str:
+_SCHEMA_URL = _attrs(schemaUrl="#" + SCHEMA_ID)
+
+
+def _placemark(rec: dict, fields: dict[str, str], style_id: str, geom) -> str:
+    """One feature; ``fields``: each export column and its SimpleData attributes."""
     data = "".join(
-        _leaf("SimpleData", text, _attrs(name=col))
-        for col in columns
+        _leaf("SimpleData", text, attrs)
+        for col, attrs in fields.items()
         if (text := _value(rec[col]))  # an empty field is left out: a null for GIS readers
     )
-    schema = _attrs(schemaUrl="#" + SCHEMA_ID)
     return (
         f"<Placemark>{_leaf('name', _value(rec['place']))}{_leaf('description', balloon(rec))}"
-        f"{_leaf('styleUrl', '#' + style_id)}<ExtendedData>"
-        f"{f'<SchemaData{schema}>{data}</SchemaData>' if data else f'<SchemaData{schema} />'}"
-        f"</ExtendedData>{_geometry(geom)}</Placemark>"
+        f"{_leaf('styleUrl', '#' + style_id)}"
+        f"<ExtendedData>{_node('SchemaData', data, _SCHEMA_URL)}</ExtendedData>"
+        f"{_geometry(geom)}</Placemark>"
     )
 
 
@@ -194,9 +199,9 @@ def to_kml(snap) -> bytes:
     style_parts: list[str] = []
     table = snap.table
     columns = [c for c in table.columns if c != "geometry"]
-    fields = "".join(_leaf("SimpleField", "", _attrs(name=col, type="string")) for col in columns)
-    schema_attrs = _attrs(name=SCHEMA_ID, id=SCHEMA_ID)
-    schema = f"<Schema{schema_attrs}>{fields}</Schema>" if fields else f"<Schema{schema_attrs} />"
+    fields = {col: _attrs(name=col) for col in columns}
+    declared = "".join(_node("SimpleField", "", _attrs(name=col, type="string")) for col in columns)
+    schema = _node("Schema", declared, _attrs(name=SCHEMA_ID, id=SCHEMA_ID))
     folders: list[str] = []
     for name in snap.visible:
         folders.append(
@@ -211,7 +216,7 @@ def to_kml(snap) -> bytes:
             if key not in styles:
                 styles[key] = f"style-{len(styles) + 1}"
                 style_parts.append(_style(styles[key], *key))
-            folders.append(_placemark(rec, columns, styles[key], geom))
+            folders.append(_placemark(rec, fields, styles[key], geom))
         folders.append("</Folder>")
     title = f"Territorial-control claims as of {snap.as_of.isoformat()}"
     # KML's order: the document's styles, its schemas, its features.
