@@ -26,6 +26,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -147,12 +148,17 @@ class Snapshot:
         table = control_table(self.layers)
         table = table.reset_index(drop=True)
         table["snapshot_date"] = self.as_of.isoformat()
-        refs = _source_refs(self.all_layers, self.sources)
+        refs = _source_refs(self.all_layers, self.source_keys, self.sources)
         table["sources"] = [refs.get(i, "") for i in table["claim_id"]] if len(table) else []
         columns = EXPORT_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in table.columns]
         return gpd.GeoDataFrame(
             table.reindex(columns=columns + ["geometry"]), geometry="geometry", crs=4326
         )
+
+    @cached_property
+    def source_keys(self) -> dict[str, tuple[str, str, str]]:
+        """claim_id -> (publisher, title, url) of each claim drawn, read once."""
+        return _source_keys(self.all_layers)
 
     @property
     def columns(self) -> list[str]:
@@ -227,7 +233,7 @@ def take_snapshot(
     snap = Snapshot(
         as_of, visible, all_layers, overlay=overlay, view=view, workspace=ws, paper=paper
     )
-    snap.sources = collect_sources(all_layers, visible)
+    snap.sources = collect_sources(all_layers, visible, snap.source_keys)
     return snap
 
 
@@ -258,27 +264,30 @@ def _text(value) -> str:
     return str(value)
 
 
-def collect_sources(all_layers: dict[str, gpd.GeoDataFrame], visible) -> list[Source]:
+def collect_sources(
+    all_layers: dict[str, gpd.GeoDataFrame], visible, keys: dict | None = None
+) -> list[Source]:
     """The numbered sources of the claims behind the visible features.
 
     A contested or agreed place cites both sides' claims; sources are numbered in
-    order of publisher, title and URL, each once.
+    order of publisher, title and URL, each once. ``keys``: the layers'
+    :func:`_source_keys`, when the caller has them already.
     """
-    by_id = _source_keys(all_layers)
-    keys = set()
+    by_id = _source_keys(all_layers) if keys is None else keys
+    found = set()
     for name in visible:
         for cid in all_layers[name]["claim_id"]:
             for one in _ids(cid):
                 key = by_id.get(one)
                 if key is not None:
-                    keys.add(key)
-    return [Source(i + 1, *key) for i, key in enumerate(sorted(keys))]
+                    found.add(key)
+    return [Source(i + 1, *key) for i, key in enumerate(sorted(found))]
 
 
-def _source_refs(all_layers, sources: list[Source]) -> dict[str, str]:
-    """claim_id (possibly joined) -> '1; 3', the numbers of its sources."""
+def _source_refs(all_layers, by_id: dict, sources: list[Source]) -> dict[str, str]:
+    """claim_id (possibly joined) -> '1; 3', the numbers of its sources (``by_id``:
+    :func:`_source_keys` of the layers)."""
     number = {(s.publisher, s.title, s.url): s.number for s in sources}
-    by_id = _source_keys(all_layers)
     out = {}
     for gdf in all_layers.values():
         for cid in gdf["claim_id"]:
