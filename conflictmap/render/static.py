@@ -87,18 +87,16 @@ def _path(geom) -> MplPath:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _paths(geoms) -> list[MplPath]:
-    """Matplotlib Paths of (multi)polygons, holes included, made from one flat array of
-    every coordinate (shapely's ragged arrays) rather than ring by ring."""
-    geoms = [g for g in geoms if g is not None and not g.is_empty]
-    if not geoms:
-        return []
+def _ragged(geoms):
+    """(coordinates, path codes, each shape's first index and the end) of (multi)polygons,
+    holes included, from one flat array of every coordinate (shapely's ragged arrays);
+    None when they are not all (multi)polygons."""
     try:
         kind, coords, offsets = shapely.to_ragged_array(
             np.asarray(geoms, dtype=object), include_z=False
         )
-    except (ValueError, TypeError):  # not all (multi)polygons: ring by ring
-        return [_path(g) for g in geoms]
+    except (ValueError, TypeError):
+        return None
     if kind == shapely.GeometryType.POLYGON:
         rings, per_geom = offsets
         first_ring = per_geom
@@ -106,11 +104,27 @@ def _paths(geoms) -> list[MplPath]:
         rings, per_poly, per_geom = offsets
         first_ring = per_poly[per_geom]
     else:
-        return [_path(g) for g in geoms]
+        return None
     codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
     codes[rings[:-1]] = MplPath.MOVETO
     codes[rings[1:] - 1] = MplPath.CLOSEPOLY
-    bounds = rings[first_ring]
+    return coords, codes, rings[first_ring]
+
+
+def _drawn(geoms) -> list:
+    return [g for g in geoms if g is not None and not g.is_empty]
+
+
+def _paths(geoms) -> list[MplPath]:
+    """Matplotlib Paths of (multi)polygons, one a shape, holes included (ring by ring
+    for any other kind of geometry)."""
+    geoms = _drawn(geoms)
+    if not geoms:
+        return []
+    ragged = _ragged(geoms)
+    if ragged is None:
+        return [_path(g) for g in geoms]
+    coords, codes, bounds = ragged
     return [
         MplPath(coords[a:b], codes[a:b]) if b > a else MplPath(np.zeros((1, 2)), [MplPath.MOVETO])
         for a, b in zip(bounds[:-1], bounds[1:])
@@ -131,10 +145,18 @@ def _simplified(geoms, tolerance: float) -> np.ndarray:
 
 def _compound(geoms) -> MplPath | None:
     """One matplotlib Path of many (multi)polygons, their union as filled: outer rings
-    counter-clockwise and holes clockwise, so overlaps stay filled under the non-zero
-    rule the Agg, PDF and SVG backends use. None when there is nothing to draw."""
-    paths = _paths(shapely.orient_polygons(np.asarray(geoms, dtype=object)))
-    return MplPath.make_compound_path(*paths) if paths else None
+    clockwise and holes counter-clockwise, so overlaps stay filled under the non-zero
+    rule the Agg, PDF and SVG backends use. Clockwise as shapely makes footprints and
+    parts (and as the live map draws them): an outline's dashes then start and run as
+    on the map. None when there is nothing to draw."""
+    geoms = _drawn(shapely.orient_polygons(np.asarray(geoms, dtype=object), exterior_cw=True))
+    if not geoms:
+        return None
+    ragged = _ragged(geoms)
+    if ragged is None:
+        return MplPath.make_compound_path(*[_path(g) for g in geoms])
+    coords, codes, _ = ragged
+    return MplPath(coords, codes)
 
 
 def _polygons(ax, geoms, **style) -> None:
@@ -397,35 +419,40 @@ def _draw_layer(ax, name, proj, z, tolerance: float = 0.0):
                 ),
                 autolim=False,
             )
-        _polygons(
-            ax,
-            proj.geometry,
-            facecolors="none",
-            edgecolors=style["color"],
-            linewidths=style["weight"] * PX_TO_PT,
-            linestyles=[_dash(style.get("dashArray"), style["weight"])],
-            zorder=z + 0.1,
-        )
+        _styled(ax, proj.geometry.values, style, "none", z + 0.1)
         return
     partial = [
         is_partial(e, p, f) for e, p, f in zip(proj["extent"], proj["part"], proj["fraction"])
     ]
-    for flag in (False, True):
-        rows = proj[[p == flag for p in partial]]
-        if not len(rows):
-            continue
-        styles = [path_style(name, c, flag) for c in rows["controller"]]
-        style = styles[0]
-        # One collection per layer and outline: fills and edges drawn in one pass.
-        _polygons(
-            ax,
-            rows.geometry,
-            facecolors=[_rgba(st["fillColor"], st["fillOpacity"]) for st in styles],
+    groups: dict[tuple, list] = {}
+    for geom, controller, flag in zip(proj.geometry.values, proj["controller"], partial):
+        style = path_style(name, controller, flag)
+        key = (flag, style["fillColor"], style["fillOpacity"])
+        groups.setdefault(key, [style, []])[1].append(geom)
+    for (_, fill, opacity), (style, geoms) in sorted(groups.items(), key=lambda kv: kv[0]):
+        _styled(ax, geoms, style, _rgba(fill, opacity), z)
+
+
+def _styled(ax, geoms, style: dict, fill, z) -> None:
+    """Shapes of one look drawn as one compound path: filled as their union (outer rings
+    counter-clockwise, holes clockwise) and outlined ring by ring, the dashes starting
+    afresh on each ring as the Agg, PDF and SVG renderers do (as on the live map). One
+    path instead of one a shape: the static exports of the whole front draw 12,000
+    shapes, and each path costs the PDF and SVG writers far more than its vertices."""
+    path = _compound(geoms)
+    if path is None:
+        return
+    ax.add_collection(
+        PathCollection(
+            [path],
+            facecolors=fill,
             edgecolors=style["color"],
             linewidths=style["weight"] * PX_TO_PT,
             linestyles=[_dash(style.get("dashArray"), style["weight"])],
             zorder=z,
-        )
+        ),
+        autolim=False,
+    )
 
 
 def _rgba(colour: str, alpha: float) -> tuple:
@@ -680,18 +707,33 @@ class _Placed:
 
     def _keys(self, box):
         c = self.CELL
-        for i in range(int(box.x0 // c), int(box.x1 // c) + 1):
-            for j in range(int(box.y0 // c), int(box.y1 // c) + 1):
+        x0, y0, x1, y1 = box
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in range(int(y0 // c), int(y1 // c) + 1):
                 yield (i, j)
 
     def append(self, box) -> None:
+        """Add a box: (x0, y0, x1, y1) or a matplotlib Bbox."""
+        box = _extents(box)
         for key in self._keys(box):
             self._cells.setdefault(key, []).append(box)
 
     def overlaps(self, box) -> bool:
+        """Whether a box touches or overlaps one added before (as ``Bbox.overlaps``)."""
+        x0, y0, x1, y1 = box = _extents(box)
         return any(
-            box.overlaps(other) for key in self._keys(box) for other in self._cells.get(key, ())
+            a0 <= x1 and x0 <= a1 and b0 <= y1 and y0 <= b1
+            for key in self._keys(box)
+            for a0, b0, a1, b1 in self._cells.get(key, ())
         )
+
+
+def _extents(box) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of a box given as such or as a matplotlib Bbox, x0 <= x1."""
+    if hasattr(box, "extents"):
+        box = box.extents
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def _share_labels(snap) -> list[tuple[int, str]]:
@@ -737,13 +779,17 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     """Place names of the features (bold), then reference cities and oblast names
     where room is left inside the map."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.transforms import Bbox
 
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     boxes = _place_boxes(snap, epsg)
-    shapes = [Bbox(ax.transData.transform([(b[0], b[1]), (b[2], b[3])])) for _, b in boxes.values()]
-    placed = _Placed(shapes)
+    # Display pixels of every place's bounds in one transform (the axes are linear, so
+    # each label anchor is a mix of these corners).
+    corners = np.array([b for _, b in boxes.values()], dtype=float).reshape(-1, 4)
+    low = ax.transData.transform(corners[:, :2]) if len(corners) else corners[:, :2]
+    high = ax.transData.transform(corners[:, 2:]) if len(corners) else corners[:, 2:]
+    shown = dict(zip(boxes, np.hstack([low, high]).tolist()))
+    placed = _Placed(shown.values())
     # Every place gets a marker; names go to the largest places first, and on a
     # crowded map a name that finds no free spot is left out rather than put by
     # another place.
@@ -783,33 +829,30 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     def predicted(name, anchor, offset, ha, va):
         """The box a label would take (display pixels), without drawing it."""
         w, h = extent(name)
-        x, y = ax.transData.transform(anchor)
-        x, y = x + offset[0] * points, y + offset[1] * points
+        x, y = anchor[0] + offset[0] * points, anchor[1] + offset[1] * points
         x0 = {"center": x - w / 2, "left": x, "right": x - w}[ha]
         y0 = {"center": y - h / 2, "bottom": y, "top": y - h}[va]
-        return Bbox([[x0, y0], [x0 + w, y0 + h]])
+        return (x0, y0, x0 + w, y0 + h)
 
     def free(bbox) -> bool:
         """Inside the map's frame and clear of every label placed so far."""
-        inside = (
-            frame.x0 <= bbox.x0
-            and bbox.x1 <= frame.x1
-            and frame.y0 <= bbox.y0
-            and bbox.y1 <= frame.y1
-        )
-        return inside and not placed.overlaps(bbox)
+        x0, y0, x1, y1 = _extents(bbox)
+        inside = frame.x0 <= x0 and x1 <= frame.x1 and frame.y0 <= y0 and y1 <= frame.y1
+        return inside and not placed.overlaps((x0, y0, x1, y1))
 
     for pid in order:
         name, (x0, y0, x1, y1) = boxes[pid]
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        centre = ax.transData.transform((cx, cy))
-        if not (frame.x0 <= centre[0] <= frame.x1 and frame.y0 <= centre[1] <= frame.y1):
+        d0, e0, d1, e1 = shown[pid]
+        dx, dy = (d0 + d1) / 2, (e0 + e1) / 2
+        if not (frame.x0 <= dx <= frame.x1 and frame.y0 <= dy <= frame.y1):
             continue
         anchors = {"top": (cx, y1), "bottom": (cx, y0), "right": (x1, cy), "left": (x0, cy)}
+        on_screen = {"top": (dx, e1), "bottom": (dx, e0), "right": (d1, dy), "left": (d0, dy)}
         # The first free spot, found from predicted boxes; the label is drawn once, there,
         # and its real box checked (else every spot is tried for real, as below).
         spot = next(
-            (spot for spot in _OFFSETS if free(predicted(name, anchors[spot[0]], *spot[1:]))),
+            (spot for spot in _OFFSETS if free(predicted(name, on_screen[spot[0]], *spot[1:]))),
             None,
         )
         if spot is not None or few:

@@ -340,3 +340,64 @@ def test_simplified_shapes_are_never_dropped(radius, tolerance):
     assert not simple.is_empty and simple.geom_type == "Polygon"
     assert shapely.get_num_coordinates(simple) <= shapely.get_num_coordinates(shape)
     assert simple.within(shape.buffer(1e-6))
+
+
+def _agg_pixels(draw) -> np.ndarray:
+    """Pixels of a 24 x 8 canvas (10 pixels a unit) on which ``draw(ax)`` drew."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(2.4, 0.8), dpi=100)
+    try:
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, 24)
+        ax.set_ylim(0, 8)
+        ax.axis("off")
+        draw(ax)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "layer, controller, partial",
+    [
+        ("contested", None, False),  # heavy dashes, no fill
+        ("other", "RU", False),  # short dashes over a fill
+        ("ru", "RU", True),  # a part claim: dashed
+        ("ua", "UA", False),  # solid
+    ],
+)
+def test_one_path_for_a_look_draws_each_shape_as_alone(layer, controller, partial):
+    """Shapes of one look are drawn as one path, and look as when each is drawn by itself
+    in the same style: each ring's dashes start and run the same way (footprints and
+    parts are clockwise, as shapely makes them and the live map draws them)."""
+    import shapely
+    from shapely.affinity import rotate
+    from shapely.geometry import Point, box
+
+    from conflictmap.render.static import PX_TO_PT, _dash, _polygons, _rgba, _styled
+    from conflictmap.render.styles import path_style
+
+    shapes = [
+        Point(3, 4).buffer(2.6),
+        shapely.orient_polygons(rotate(box(8, 1, 13.3, 6.7), 17), exterior_cw=True),
+        Point(19, 4).buffer(3.1).difference(box(15, 0, 17.5, 8)),  # a part of a town
+    ]
+    style = path_style(layer, controller, partial)
+    fill = "none" if layer == "contested" else _rgba(style["fillColor"], style["fillOpacity"])
+    look = {
+        "facecolors": fill,
+        "edgecolors": style["color"],
+        "linewidths": style["weight"] * PX_TO_PT,
+        "linestyles": [_dash(style.get("dashArray"), style["weight"])],
+    }
+
+    def alone(ax):
+        for shape in shapes:
+            _polygons(ax, [shape], **look)
+
+    together = _agg_pixels(lambda ax: _styled(ax, shapes, style, fill, 1))
+    apart = _agg_pixels(alone)
+    assert (np.abs(together - apart).max(axis=2) > 60).sum() <= 4
+    assert (apart.min(axis=2) < 128).sum() > 100  # the outlines are there to compare
