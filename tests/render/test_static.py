@@ -297,22 +297,14 @@ def test_one_hatch_path_fills_the_union_of_the_contested_places(point, filled):
 def _filled_by_agg(path, point) -> bool:
     """Whether matplotlib's Agg backend paints ``point`` when it fills ``path`` (in data
     units, on a 16 x 6 canvas at 10 pixels a unit)."""
-    import matplotlib.pyplot as plt
     from matplotlib.collections import PathCollection
 
-    fig = plt.figure(figsize=(1.6, 0.6), dpi=100)
-    try:
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, 16)
-        ax.set_ylim(0, 6)
-        ax.axis("off")
+    def draw(ax):
         ax.add_collection(PathCollection([path], facecolors="black", edgecolors="none"))
-        fig.canvas.draw()
-        pixels = np.asarray(fig.canvas.buffer_rgba())
-        x, y = point
-        return bool(pixels[pixels.shape[0] - 1 - int(y * 10), int(x * 10), 0] < 128)
-    finally:
-        plt.close(fig)
+
+    pixels = _agg_pixels(draw, (16, 6))
+    x, y = point
+    return bool(pixels[pixels.shape[0] - 1 - int(y * 10), int(x * 10), 0] < 128)
 
 
 def test_no_contested_places_give_no_hatch_path():
@@ -342,15 +334,16 @@ def test_simplified_shapes_are_never_dropped(radius, tolerance):
     assert simple.within(shape.buffer(1e-6))
 
 
-def _agg_pixels(draw) -> np.ndarray:
-    """Pixels of a 24 x 8 canvas (10 pixels a unit) on which ``draw(ax)`` drew."""
+def _agg_pixels(draw, size=(24, 8)) -> np.ndarray:
+    """RGB pixels of a canvas of ``size`` units (10 pixels a unit) on which ``draw(ax)``
+    drew, by matplotlib's Agg backend."""
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(2.4, 0.8), dpi=100)
+    fig = plt.figure(figsize=(size[0] / 10, size[1] / 10), dpi=100)
     try:
         ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, 24)
-        ax.set_ylim(0, 8)
+        ax.set_xlim(0, size[0])
+        ax.set_ylim(0, size[1])
         ax.axis("off")
         draw(ax)
         fig.canvas.draw()
