@@ -83,8 +83,24 @@ _WAIT_FOR_MAP_S = 30.0
 
 
 def map_sent() -> None:
-    """Say that a page has sent its map: the background warming may start."""
+    """Say that a page has sent its map: the background warming may start, and (once a
+    process) the static renderer is loaded, so the first PNG, SVG or PDF download does
+    not wait for matplotlib and its fonts."""
     _MAP_SENT.set()
+    with _LOCK:
+        if _STATIC_WARMED:
+            return
+        _STATIC_WARMED.append(True)
+    threading.Thread(target=_warm_static, daemon=True, name="conflictmap-warm-static").start()
+
+
+_STATIC_WARMED: list[bool] = []
+
+
+def _warm_static() -> None:
+    from conflictmap.render import static
+
+    static.warm_up()
 
 
 def _newest(ws: Workspace, ver: tuple, dates: list[date]):

@@ -685,6 +685,12 @@ def figure(snap, paper: str | None = None):
     return fig
 
 
+# Place labels' sizes (display pixels) by figure dpi and text, kept from one export to
+# the next: measuring a text takes FreeType half a millisecond, and the same few hundred
+# names are measured for every export.
+_LABEL_EXTENTS: dict[tuple[float, str], tuple[float, float]] = {}
+_LABEL_EXTENTS_KEPT = 50_000
+
 # Label anchors tried in turn: above, below, right, left of the place's shapes.
 _OFFSETS = (
     ("top", (0, 3), "center", "bottom"),
@@ -814,17 +820,18 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
     def lines(name) -> list[str]:
         return name.split("\n")
 
-    measured: dict[str, tuple[float, float]] = {}
-
     def extent(name) -> tuple[float, float]:
-        if name not in measured:
+        key = (ax.figure.dpi, name)
+        if key not in _LABEL_EXTENTS:
             sizes = [
                 renderer.get_text_width_height_descent(t, font, ismath=False) for t in lines(name)
             ]
             w = max(size[0] for size in sizes)
             h = max(max(size[1] for size in sizes), line) * (1 + 1.2 * (len(sizes) - 1))
-            measured[name] = (w, h)
-        return measured[name]
+            if len(_LABEL_EXTENTS) >= _LABEL_EXTENTS_KEPT:
+                _LABEL_EXTENTS.clear()
+            _LABEL_EXTENTS[key] = (w, h)
+        return _LABEL_EXTENTS[key]
 
     def predicted(name, anchor, offset, ha, va):
         """The box a label would take (display pixels), without drawing it."""
@@ -940,6 +947,22 @@ def _draw_labels(ax, snap, epsg, cities, region_labels) -> None:
                 zorder=3,
             )
         )
+
+
+def warm_up() -> None:
+    """Load what a first static export would otherwise load as the user waits: this
+    module's matplotlib (imported with it), the fonts of the labels, halos and caption
+    (bold, italic and regular), and Agg's first drawing. A server calls it in the
+    background once its map is shown; it draws nothing anyone sees."""
+    fig = plt.figure(figsize=(1, 1), dpi=DPI["png"])
+    try:
+        ax = fig.add_axes((0, 0, 1, 1))
+        _label(ax, "text", 0.5, 0.5, "Pokrovsk 95%", fontsize=10, fontweight="bold", halo=3)
+        ax.text(0.5, 0.2, "Oblast", fontsize=9, style="italic")
+        fig.text(0.1, 0.1, "Sources [1]", fontsize=7.2, family="DejaVu Sans")
+        fig.savefig(io.BytesIO(), format="png")
+    finally:
+        plt.close(fig)
 
 
 def render_static(snap, fmt: str) -> bytes:

@@ -394,3 +394,18 @@ def test_one_path_for_a_look_draws_each_shape_as_alone(layer, controller, partia
     apart = _agg_pixels(alone)
     assert (np.abs(together - apart).max(axis=2) > 60).sum() <= 4
     assert (apart.min(axis=2) < 128).sum() > 100  # the outlines are there to compare
+
+
+def test_warm_up_leaves_no_figure_and_exports_stay_the_same(ws):
+    """The background warm-up draws nothing anyone keeps; the label sizes kept from one
+    export to the next give the same image as measured afresh."""
+    import matplotlib.pyplot as plt
+
+    open_before = plt.get_fignums()
+    static.warm_up()
+    assert plt.get_fignums() == open_before
+    static._LABEL_EXTENTS.clear()
+    fresh = png_pixels(S.render(S.take_snapshot(ws, AFTER), "png"))
+    assert static._LABEL_EXTENTS  # the names measured are kept
+    kept = png_pixels(S.render(S.take_snapshot(ws, AFTER), "png"))
+    assert fresh.shape == kept.shape and (fresh == kept).all()
