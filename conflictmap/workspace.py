@@ -12,12 +12,22 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from .ledger import LAYERS, ControlIndex, Ledger, changes_between, control_layers
+from .ledger import (
+    LAYERS,
+    ControlIndex,
+    Ledger,
+    changes_between,
+    control_layers,
+    control_layers_near,
+)
 from .places import Footprints, Gazetteer
 
 # Layers of one date take about 5 MB for 3,000 places: keep at most this many dates, so
 # a whole front stays well under a gigabyte.
 LAYER_CACHE_DATES = 128
+# A date's layers are made from those of the nearest date already made when at most
+# this share of places has other claims between the two (else from scratch).
+NEAR_DATE_SHARE = 0.25
 
 
 class Workspace:
@@ -92,7 +102,11 @@ class Workspace:
                     break
             building.wait()  # made by another thread: look again
         try:
-            made = control_layers(self.index, as_of, self.footprints, layers)
+            index, near = self.index, self._nearest_made(key)
+            if near is None:
+                made = control_layers(index, as_of, self.footprints, layers)
+            else:
+                made = control_layers_near(index, as_of, self.footprints, near, layers)
             with self._lock:
                 if len(self._layers) >= LAYER_CACHE_DATES:
                     self._layers.clear()
@@ -102,6 +116,22 @@ class Workspace:
             with self._lock:
                 self._building.pop(key, None)
             building.set()
+
+    def _nearest_made(self, key: tuple) -> tuple[date, dict] | None:
+        """The layers already made for the same ledger version and layers on the date
+        nearest ``key``'s, with that date; None when there are none, or when that date
+        is so far that most places' claims differ (worked out from scratch then)."""
+        version, as_of, layers = key
+        with self._lock:
+            made = [
+                (k[1], v) for k, v in self._layers.items() if k[0] == version and k[2] == layers
+            ]
+        if not made:
+            return None
+        day, near = min(made, key=lambda kv: abs((kv[0] - as_of).days))
+        index = self.index
+        changed = len(index.changed_places(day, as_of))
+        return (day, near) if changed <= index.n_places * NEAR_DATE_SHARE else None
 
     def history(self, place_id: int, as_of: date | None = None) -> pd.DataFrame:
         """Claims about one place up to a date, oldest first."""

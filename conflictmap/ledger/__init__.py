@@ -14,7 +14,15 @@ from .changes import CHANGE_COLUMNS, changes_between
 from .changes import KINDS as CHANGE_KINDS
 from .claims import ClaimError, date_range, parse_claim_date, parse_date
 from .control import COLUMNS as CONTROL_COLUMNS
-from .control import LAYER_TITLES, LAYERS, ControlIndex, control_layers, control_table, describe_row
+from .control import (
+    LAYER_TITLES,
+    LAYERS,
+    ControlIndex,
+    control_layers,
+    control_layers_near,
+    control_table,
+    describe_row,
+)
 from .coordinates import coordinate_problem, geometry_problem
 from .placing import PLACEMENT_FIELDS, Placement, PlacementRejected
 from .store import (
@@ -82,6 +90,7 @@ __all__ = [
     "StoredAssessment",
     "changes_between",
     "control_layers",
+    "control_layers_near",
     "control_table",
     "coordinate_problem",
     "csv_text",

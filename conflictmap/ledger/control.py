@@ -106,6 +106,11 @@ class ControlIndex:
         self._keys = keys[order]
         self._n_groups = len(uniques)
         self._group_start = np.searchsorted(self._keys, np.arange(self._n_groups) * _DATE_SHIFT)
+        self._group_place = (
+            np.asarray(uniques.get_level_values(0), dtype=np.int64)
+            if len(df)
+            else np.array([], dtype=np.int64)
+        )
         self.dates = sorted(set(self.frame["claim_date"])) if len(df) else []
 
     @classmethod
@@ -116,17 +121,38 @@ class ControlIndex:
     def __len__(self) -> int:
         return len(self.frame)
 
-    def latest_positions(self, as_of: date) -> np.ndarray:
-        """Row positions of the latest claim per (place, claimant) made on or before ``as_of``."""
-        if not self._n_groups:
-            return np.array([], dtype=np.int64)
+    @property
+    def n_places(self) -> int:
+        """How many places have claims."""
+        return len(np.unique(self._group_place))
+
+    def _group_positions(self, as_of: date) -> np.ndarray:
+        """Per (place, claimant) group, the row of its latest claim on or before
+        ``as_of``, or -1 where it made none."""
         offset = as_of.toordinal() - self._base
-        if offset < 0:
-            return np.array([], dtype=np.int64)
+        if not self._n_groups or offset < 0:
+            return np.full(self._n_groups, -1, dtype=np.int64)
         groups = np.arange(self._n_groups, dtype=np.int64)
         query = groups * _DATE_SHIFT + min(offset, _DATE_SHIFT // 4 - 1) * 4 + 3
         pos = np.searchsorted(self._keys, query, side="right") - 1
-        return pos[pos >= self._group_start]
+        return np.where(pos >= self._group_start, pos, -1)
+
+    def latest_positions(self, as_of: date) -> np.ndarray:
+        """Row positions of the latest claim per (place, claimant) made on or before ``as_of``."""
+        pos = self._group_positions(as_of)
+        return pos[pos >= 0]
+
+    def changed_places(self, before: date, after: date) -> np.ndarray:
+        """Ids of the places (sorted) whose latest claim of some claimant as of ``after``
+        is not the one as of ``before``: the only places whose layers can differ."""
+        moved = self._group_positions(before) != self._group_positions(after)
+        return np.unique(self._group_place[moved])
+
+    def latest_of(self, as_of: date, places: np.ndarray) -> pd.DataFrame:
+        """:meth:`latest` for the given places only (ids, sorted), in the same order."""
+        pos = self._group_positions(as_of)
+        wanted = np.isin(self._group_place, places) & (pos >= 0)
+        return self.frame.iloc[pos[wanted]]
 
     def latest(self, as_of: date) -> pd.DataFrame:
         """The latest claim per (place, claimant) made on or before ``as_of``."""
@@ -140,11 +166,17 @@ class ControlIndex:
         return df.sort_values(["claim_date", "claimant"], kind="stable")
 
 
+def values(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as a NumPy object array, to loop over in Python: pandas' Arrow-backed
+    strings hand out their items one by one far more slowly."""
+    return df[column].to_numpy(dtype=object)
+
+
 def describe_frame(df: pd.DataFrame) -> pd.Series:
     """:func:`describe_row` for every row of a claims frame."""
     words = [
         describe_control(*row)
-        for row in zip(df["controller"], df["extent"], df["fraction"], df["part"])
+        for row in zip(*(values(df, c) for c in ("controller", "extent", "fraction", "part")))
     ]
     return pd.Series(words, index=df.index, dtype=object)
 
@@ -187,22 +219,22 @@ def layer_rows(latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
     contested_mask = disagree | says
     agreed_mask = ~contested_mask & has_ru & has_ua
 
+    side = {name: values(pair, name) for name in pair.columns if name.endswith(("_ru", "_ua"))}
     base = pd.DataFrame({"place_id": pair["place_id"].to_numpy()})
     for col in cols:
         if col == "place_id":
             continue
-        ru_col, ua_col = pair[col + "_ru"], pair[col + "_ua"]
-        base[col] = np.where(has_ru, ru_col.to_numpy(dtype=object), ua_col.to_numpy(dtype=object))
-    both_sides = list(zip(has_ru, has_ua))
+        base[col] = np.where(has_ru, side[col + "_ru"], side[col + "_ua"])
+    both_sides = list(zip(has_ru.tolist(), has_ua.tolist()))
     base["claimant"] = ["+".join(s for s, h in (("RU", r), ("UA", u)) if h) for r, u in both_sides]
     for col in ("claimant_org", "source_publisher", "source_url", "source_title", "claim_id"):
         base[col] = [
             _joined([a if r else None, b if u else None])
-            for a, b, (r, u) in zip(pair[col + "_ru"], pair[col + "_ua"], both_sides)
+            for a, b, (r, u) in zip(side[col + "_ru"], side[col + "_ua"], both_sides)
         ]
     base["claim_date"] = [
         max(d for d, h in ((a, r), (b, u)) if h)
-        for a, b, (r, u) in zip(pair["claim_date_ru"], pair["claim_date_ua"], both_sides)
+        for a, b, (r, u) in zip(side["claim_date_ru"], side["claim_date_ua"], both_sides)
     ]
     base["summary"] = [
         "; ".join(
@@ -214,12 +246,12 @@ def layer_rows(latest: pd.DataFrame) -> dict[str, pd.DataFrame]:
             if t
         )
         for wr, dr, orr, wu, du, oru, (r, u) in zip(
-            pair["summary_ru"],
-            pair["claim_date_ru"],
-            pair["claimant_org_ru"],
-            pair["summary_ua"],
-            pair["claim_date_ua"],
-            pair["claimant_org_ua"],
+            side["summary_ru"],
+            side["claim_date_ru"],
+            side["claimant_org_ru"],
+            side["summary_ua"],
+            side["claim_date_ua"],
+            side["claimant_org_ua"],
             both_sides,
         )
     ]
@@ -248,31 +280,79 @@ def control_layers(
 
     Claimant layers are drawn as the claimed part where the claim names one, else as
     the whole footprint; contested and agreed places as the whole footprint. Places
-    nobody has placed yet (no coordinates) are left out: they cannot be drawn.
+    nobody has placed yet (no coordinates) are left out: they cannot be drawn. Each
+    layer has one row per place, in the order of the place ids.
     """
     rows = layer_rows(index.latest(as_of))
-    gaz = footprints.gazetteer
+    return {layer: _drawn(rows[layer], footprints) for layer in layers}
+
+
+def control_layers_near(
+    index: ControlIndex,
+    as_of: date,
+    footprints: Footprints,
+    near: tuple[date, dict[str, gpd.GeoDataFrame]],
+    layers=LAYERS,
+) -> dict[str, gpd.GeoDataFrame]:
+    """:func:`control_layers` as of ``as_of``, made from the layers of another date
+    (``near``: that date and its layers, from the same index, footprints and
+    ``layers``): only the places whose claims differ between the two dates are worked
+    out again, the other rows are kept, and a layer with no such place is the other
+    date's table itself (layers are shared, never modified). The same rows as
+    :func:`control_layers`; a date next to one already drawn takes a few hundredths of
+    a second instead of a few tenths on the whole front."""
+    near_date, near_layers = near
+    changed = index.changed_places(near_date, as_of)
+    if not len(changed):
+        return {layer: near_layers[layer] for layer in layers}
+    rows = layer_rows(index.latest_of(as_of, changed))
     out = {}
     for layer in layers:
-        df = rows[layer].copy()
-        if len(df):
-            df = df[[gaz.get(int(pid)).mapped for pid in df["place_id"]]]
-        if len(df):
-            places = [gaz.get(int(pid)) for pid in df["place_id"]]
-            df["place"] = [p.name for p in places]
-            df["oblast"] = [p.oblast for p in places]
-            df["lat"] = [p.lat for p in places]
-            df["lon"] = [p.lon for p in places]
-            parts = [p if isinstance(p, str) and p else None for p in df["part"]]
-            geoms = footprints.shapes(df["place_id"], parts)
+        old = near_layers[layer]
+        hit = np.isin(old["place_id"].to_numpy(), changed)
+        if not hit.any() and not len(rows[layer]):
+            out[layer] = old  # the same rows: the same table, shared as all layers are
+            continue
+        kept = old[~hit]
+        new = _drawn(rows[layer], footprints)
+        parts = [f for f in (kept, new) if len(f)]
+        if len(parts) < 2:
+            made = (parts[0] if parts else new).reset_index(drop=True)
         else:
-            geoms = []
-            for col in ("oblast", "lat", "lon"):
-                df[col] = []
-        df = df.reindex(columns=COLUMNS)
-        df["claim_date"] = df["claim_date"].astype(str)
-        out[layer] = gpd.GeoDataFrame(df.reset_index(drop=True), geometry=list(geoms), crs=4326)
+            made = pd.concat(parts, ignore_index=True)
+            made = made.iloc[np.argsort(made["place_id"].to_numpy(), kind="stable")]
+            made = made.reset_index(drop=True)
+        for col, dtype in old.dtypes.items():  # as made from scratch, not as concat joins
+            if made[col].dtype != dtype and col != old.geometry.name and len(old):
+                made[col] = made[col].astype(dtype)
+        out[layer] = gpd.GeoDataFrame(made, geometry=old.geometry.name, crs=4326)
     return out
+
+
+def _drawn(df: pd.DataFrame, footprints: Footprints) -> gpd.GeoDataFrame:
+    """One layer's rows with the places' names, oblasts, points and shapes; the places
+    without coordinates left out."""
+    gaz = footprints.gazetteer
+    df = df.copy()
+    places = [gaz.get(pid) for pid in df["place_id"].tolist()]
+    if len(df):
+        mapped = [p.mapped for p in places]
+        df = df[mapped]
+        places = [p for p, m in zip(places, mapped) if m]
+    if len(df):
+        df["place"] = [p.name for p in places]
+        df["oblast"] = [p.oblast for p in places]
+        df["lat"] = [p.lat for p in places]
+        df["lon"] = [p.lon for p in places]
+        parts = [p if isinstance(p, str) and p else None for p in values(df, "part")]
+        geoms = footprints.shapes(df["place_id"], parts)
+    else:
+        geoms = []
+        for col in ("oblast", "lat", "lon"):
+            df[col] = []
+    df = df.reindex(columns=COLUMNS)
+    df["claim_date"] = df["claim_date"].astype(str)
+    return gpd.GeoDataFrame(df.reset_index(drop=True), geometry=list(geoms), crs=4326)
 
 
 def control_table(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

@@ -12,6 +12,7 @@ from conflictmap.ledger.control import (
     ControlIndex,
     claims_frame,
     control_layers,
+    control_layers_near,
     control_table,
 )
 from conflictmap.places.footprints import Footprints
@@ -236,3 +237,76 @@ def test_empty_index():
     index = ControlIndex(claims_frame([]))
     assert len(index) == 0 and index.dates == []
     assert len(index.latest(D)) == 0
+
+
+def _same_layers(got: dict, want: dict) -> None:
+    assert list(got) == list(want)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_dtype=False, obj=name)
+        assert list(got[name].geometry.to_wkb()) == list(want[name].geometry.to_wkb()), name
+        assert got[name].crs == want[name].crs
+
+
+def _date_pairs(dates: list[date]) -> list[tuple[date, date]]:
+    """Each claim date from the one before and after it, the first from the last, a
+    day before any claim from the last, and the same date from itself."""
+    steps = list(zip(dates, dates[1:]))
+    before_all = dates[0] - timedelta(days=3)
+    return [
+        *steps,
+        *[(b, a) for a, b in steps],
+        (dates[-1], dates[0]),
+        (dates[-1], before_all),
+        (before_all, dates[-1]),
+        (dates[2], dates[2]),
+    ]
+
+
+def test_layers_made_from_a_near_date_equal_layers_made_from_scratch(workspace):
+    """On the curated ledger (parts, shares, contested and agreed places, same-day
+    claims): for every step between claim dates, and far jumps, the rows, their order,
+    shapes and CRS are the same."""
+    index, footprints = workspace.index, workspace.footprints
+    dates = index.dates
+    assert len(dates) > 5
+    for near, as_of in _date_pairs(dates):
+        base = control_layers(index, near, footprints)
+        got = control_layers_near(index, as_of, footprints, (near, base))
+        _same_layers(got, control_layers(index, as_of, footprints))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_changed_places_are_those_whose_latest_claims_differ(seed):
+    rng = np.random.default_rng(seed)
+    n, start = 3000, date(2024, 1, 1)
+    frame = pd.DataFrame(
+        {
+            "claim_id": [f"c{i}" for i in range(n)],
+            "place_id": rng.integers(1, 200, n),
+            "claimant": rng.choice(["RU", "UA", "OTHER"], n),
+            "controller": rng.choice(["RU", "UA"], n),
+            "claim_date": [start + timedelta(days=int(x)) for x in rng.integers(0, 400, n)],
+            "part": None,
+            "fraction": np.nan,
+            "extent": "full",
+        }
+    ).drop_duplicates(["place_id", "claimant", "claim_date"])
+    index = ControlIndex(frame)
+    for a, b in ((10, 11), (11, 10), (0, 399), (-5, 30), (200, 200), (250, 260)):
+        before, after = start + timedelta(days=a), start + timedelta(days=b)
+        old, new = naive_latest(frame, before), naive_latest(frame, after)
+        want = {pid for pid, *_ in old ^ new}
+        assert set(index.changed_places(before, after).tolist()) == want
+
+
+def test_a_workspace_gives_the_same_layers_whatever_dates_it_made_before(
+    workspace, db_url, gazetteer
+):
+    from conflictmap.workspace import Workspace
+
+    dates = workspace.index.dates
+    for day in (dates[-1], dates[-2], dates[0], dates[len(dates) // 2]):
+        workspace.layers(day)  # each made from the nearest date made before it
+    fresh = Workspace(db_url, gazetteer=gazetteer)
+    for day in (dates[-2], dates[0], dates[len(dates) // 2]):
+        _same_layers(workspace.layers(day), fresh.layers(day))
