@@ -328,10 +328,12 @@ def as_the_map_page_did(ws, day) -> None:
 def measure_exports(ws, day, since) -> dict[str, float]:
     """Seconds (wall) to make each export of the map of ``day`` and of the changes
     since ``since``, as a download button does on the server, once the map page and
-    the "What changed" page have been shown (:func:`as_the_map_page_did`)."""
-    from conflictmap.render import FORMATS, render, render_changes, take_snapshot
+    the "What changed" page have been shown (:func:`as_the_map_page_did`) and the
+    static renderer's warm-up, which the server starts once its map is sent, is done."""
+    from conflictmap.render import FORMATS, render, render_changes, static, take_snapshot
 
     as_the_map_page_did(ws, day)
+    static.warm_up()  # what the server starts in the background once its map is sent
     ws.changes(since, day)
     out = {}
     for fmt in FORMATS:
