@@ -50,3 +50,31 @@ def test_reference_cities_are_large_spread_and_not_districts(gazetteer):
 def test_an_empty_corner_has_an_empty_backdrop(gazetteer):
     bd = backdrop(gazetteer, (-40.0, -10.0, -39.0, -9.0))  # the South Atlantic
     assert len(bd.regions) == 0 and len(bd.cities) == 0
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        DONBAS,  # inside the wide area: cut from its backdrop
+        (30.0, 46.0, 33.0, 47.5),  # the south-west, around Mykolaiv and Odesa
+        (44.0, 52.0, 50.0, 58.0),  # beyond the wide area: a backdrop of its own
+    ],
+)
+def test_every_place_in_a_view_falls_in_its_own_region(gazetteer, box):
+    """Whether a view's regions are cut from the wide area's or made for the view
+    alone, the places in the view lie in the region of their own oblast."""
+    import numpy as np
+
+    bd = backdrop(gazetteer, box)
+    x0, y0, x1, y1 = box
+    places = [p for p in gazetteer.mapped() if x0 <= p.lon <= x1 and y0 <= p.lat <= y1]
+    assert len(places) > 20
+    points = shapely.points([p.lon for p in places], [p.lat for p in places])
+    tree = shapely.STRtree(bd.regions.geometry.values)
+    hit_point, hit_region = tree.query(points, predicate="intersects")
+    found = {
+        (i, (bd.regions["country"].iloc[j], bd.regions["oblast"].iloc[j]))
+        for i, j in zip(hit_point, hit_region)
+    }
+    own = np.array([(i, (p.country, p.oblast)) in found for i, p in enumerate(places)])
+    assert own.mean() > 0.995, [places[i].name for i in np.flatnonzero(~own)][:10]
