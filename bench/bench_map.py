@@ -316,11 +316,13 @@ def measure_changes(browser, url: str, ws, until, starts: list) -> list[float]:
 def as_the_map_page_did(ws, day) -> None:
     """Make what the server has made by the time the map page shows ``day`` and its
     download buttons: the control index, the date's layers, the ledger's bank (every
-    shape as map text), the date's map payload and the map's base with its outline."""
+    shape as map text), the map's script (Leaflet, helpers and the area's outline), the
+    date's map payload and the map's base with its outline."""
     from conflictmap.render import mapview
 
     layers = ws.layers(day)
     _script, known, _shards = mapview.live_bank(ws)
+    mapview.script_bundle()
     mapview.feature_groups(layers, day, known=known)
     mapview.base_map(share=True)
 

@@ -960,7 +960,8 @@ def warm_up() -> None:
         _label(ax, "text", 0.5, 0.5, "Pokrovsk 95%", fontsize=10, fontweight="bold", halo=3)
         ax.text(0.5, 0.2, "Oblast", fontsize=9, style="italic")
         fig.text(0.1, 0.1, "Sources [1]", fontsize=7.2, family="DejaVu Sans")
-        fig.savefig(io.BytesIO(), format="png")
+        for fmt in ("png", "pdf"):  # PDF loads its own writer and font embedding
+            fig.savefig(io.BytesIO(), format=fmt)
     finally:
         plt.close(fig)
 
