@@ -13,27 +13,24 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import threading
 
 import geopandas as gpd
 import matplotlib
+import matplotlib.patheffects as pe
+import numpy as np
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
+from matplotlib_scalebar.scalebar import ScaleBar
 
-matplotlib.use("Agg")  # no display here, and never a GUI window from a server
-import matplotlib.patheffects as pe  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
-
-from ..ledger import LAYER_TITLES  # noqa: E402
-from ..places import (
-    backdrop,  # noqa: E402
-    utm_epsg,  # noqa: E402
-)
-from .styles import (  # noqa: E402
+from ..ledger import LAYER_TITLES
+from ..places import backdrop, utm_epsg
+from .styles import (
     ASSESSMENT_COLOURS,
     ASSESSMENT_STYLES,
     CONTROLLER_COLOURS,
@@ -599,8 +596,12 @@ def _layout(snap, caption: list[str], legend_rows: int, paper: str | None):
 
 
 def figure(snap, paper: str | None = None):
-    """The matplotlib Figure of a snapshot (callers close it). With ``paper``
-    (``a4``, ``letter``) the figure is that page, landscape."""
+    """The matplotlib Figure of a snapshot, on an Agg canvas of its own. With ``paper``
+    (``a4``, ``letter``) the figure is that page, landscape.
+
+    The figure is not pyplot's: pyplot's figure registry is shared by every thread, and
+    a server draws exports in several at once (a figure closed in one thread took its
+    canvas from a figure being drawn in another). Nothing needs closing."""
     box = view_box(snap)
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     epsg = utm_epsg(cx, cy)
@@ -608,7 +609,8 @@ def figure(snap, paper: str | None = None):
     legend_rows = math.ceil(len(handles) / 2)
     width_in, height, map_in, caption = _layout(snap, _caption_lines(snap), legend_rows, paper)
     foot_in = height - 0.75 - map_in
-    fig = plt.figure(figsize=(width_in, height))
+    fig = Figure(figsize=(width_in, height))
+    FigureCanvasAgg(fig)
     margin = 0.3 / width_in
     ax = fig.add_axes((margin, foot_in / height, 1 - 2 * margin, map_in / height))
     ax.set_xticks([])
@@ -954,16 +956,20 @@ def warm_up() -> None:
     module's matplotlib (imported with it), the fonts of the labels, halos and caption
     (bold, italic and regular), and Agg's first drawing. A server calls it in the
     background once its map is shown; it draws nothing anyone sees."""
-    fig = plt.figure(figsize=(1, 1), dpi=DPI["png"])
-    try:
-        ax = fig.add_axes((0, 0, 1, 1))
-        _label(ax, "text", 0.5, 0.5, "Pokrovsk 95%", fontsize=10, fontweight="bold", halo=3)
-        ax.text(0.5, 0.2, "Oblast", fontsize=9, style="italic")
-        fig.text(0.1, 0.1, "Sources [1]", fontsize=7.2, family="DejaVu Sans")
-        for fmt in ("png", "pdf"):  # PDF loads its own writer and font embedding
-            fig.savefig(io.BytesIO(), format=fmt)
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(1, 1), dpi=DPI["png"])
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    _label(ax, "text", 0.5, 0.5, "Pokrovsk 95%", fontsize=10, fontweight="bold", halo=3)
+    ax.text(0.5, 0.2, "Oblast", fontsize=9, style="italic")
+    fig.text(0.1, 0.1, "Sources [1]", fontsize=7.2, family="DejaVu Sans")
+    for fmt in ("png", "pdf"):  # PDF loads its own writer and font embedding
+        fig.savefig(io.BytesIO(), format=fmt)
+
+
+# SVG text stays text through an rc setting, which matplotlib reads from its one
+# process-wide rcParams: SVG writes take turns, so that one export's setting and its
+# restoring never cross another's.
+_SVG_RC_LOCK = threading.Lock()
 
 
 def render_static(snap, fmt: str) -> bytes:
@@ -971,17 +977,16 @@ def render_static(snap, fmt: str) -> bytes:
     if fmt not in DPI:
         raise ValueError(f"static formats are png, svg, pdf; not {fmt!r}")
     fig = figure(snap, snap.paper if fmt == "pdf" else None)
-    try:
-        buf = io.BytesIO()
-        title = snap.title or f"Territorial-control claims as of {snap.as_of.isoformat()}"
-        meta = {
-            "png": {"Title": f"Claims map {snap.as_of.isoformat()}"},
-            "pdf": {"Title": title},
-            "svg": {"Title": title},
-        }
-        # SVG keeps its text as text (searchable, editable in a drawing program).
-        with plt.rc_context({"svg.fonttype": "none"}):
+    buf = io.BytesIO()
+    title = snap.title or f"Territorial-control claims as of {snap.as_of.isoformat()}"
+    meta = {
+        "png": {"Title": f"Claims map {snap.as_of.isoformat()}"},
+        "pdf": {"Title": title},
+        "svg": {"Title": title},
+    }
+    if fmt == "svg":  # the text stays text (searchable, editable in a drawing program)
+        with _SVG_RC_LOCK, matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buf, format=fmt, dpi=DPI[fmt], metadata=meta[fmt])
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    else:
+        fig.savefig(buf, format=fmt, dpi=DPI[fmt], metadata=meta[fmt])
+    return buf.getvalue()

@@ -186,23 +186,18 @@ def test_svg_legend_colours_equal_the_live_map(ws, layer):
 
 @pytest.mark.parametrize("layer", ["ru", "ua", "other", "agreed"])
 def test_png_legend_colours_equal_the_live_map(ws, layer):
-    import matplotlib.pyplot as plt
-
     from conflictmap.render.static import figure
 
     fig = figure(S.take_snapshot(ws, AFTER))
-    try:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI["png"])
-        fig.canvas.draw()
-        legend = fig.legends[0]
-        patch = next(p for p in legend.get_patches() if p.get_gid() == f"legend-{layer}")
-        box = patch.get_window_extent()
-        scale = DPI["png"] / fig.dpi
-        height = fig.get_size_inches()[1] * DPI["png"]
-        x, y = box.x0 * scale + box.width * scale / 2, height - (box.y0 + box.height / 2) * scale
-    finally:
-        plt.close(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI["png"])
+    fig.canvas.draw()
+    legend = fig.legends[0]
+    patch = next(p for p in legend.get_patches() if p.get_gid() == f"legend-{layer}")
+    box = patch.get_window_extent()
+    scale = DPI["png"] / fig.dpi
+    height = fig.get_size_inches()[1] * DPI["png"]
+    x, y = box.x0 * scale + box.width * scale / 2, height - (box.y0 + box.height / 2) * scale
     pixels = png_pixels(buf.getvalue())
     want_fill, _ = _swatch_rgb(layer)
     got = pixels[int(y), int(x)]
@@ -337,19 +332,18 @@ def test_simplified_shapes_are_never_dropped(radius, tolerance):
 def _agg_pixels(draw, size=(24, 8)) -> np.ndarray:
     """RGB pixels of a canvas of ``size`` units (10 pixels a unit) on which ``draw(ax)``
     drew, by matplotlib's Agg backend."""
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    fig = plt.figure(figsize=(size[0] / 10, size[1] / 10), dpi=100)
-    try:
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, size[0])
-        ax.set_ylim(0, size[1])
-        ax.axis("off")
-        draw(ax)
-        fig.canvas.draw()
-        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(size[0] / 10, size[1] / 10), dpi=100)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, size[0])
+    ax.set_ylim(0, size[1])
+    ax.axis("off")
+    draw(ax)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
 
 
 @pytest.mark.parametrize(
@@ -399,13 +393,53 @@ def test_one_path_for_a_look_draws_each_shape_as_alone(layer, controller, partia
 def test_warm_up_leaves_no_figure_and_exports_stay_the_same(ws):
     """The background warm-up draws nothing anyone keeps; the label sizes kept from one
     export to the next give the same image as measured afresh."""
-    import matplotlib.pyplot as plt
-
-    open_before = plt.get_fignums()
     static.warm_up()
-    assert plt.get_fignums() == open_before
     static._LABEL_EXTENTS.clear()
     fresh = png_pixels(S.render(S.take_snapshot(ws, AFTER), "png"))
     assert static._LABEL_EXTENTS  # the names measured are kept
     kept = png_pixels(S.render(S.take_snapshot(ws, AFTER), "png"))
     assert fresh.shape == kept.shape and (fresh == kept).all()
+
+
+def test_static_exports_never_load_pyplot():
+    """pyplot keeps one figure registry for every thread; a server draws exports in
+    several threads at once, so the exports must not go through it (a figure closed
+    in one thread once took the canvas of a PDF being drawn in another)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from conflictmap.render import static\n"
+        "static.warm_up()\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "False", out.stdout + out.stderr
+
+
+MAGIC = {"png": b"\x89PNG\r\n", "pdf": b"%PDF-", "svg": b"<?xml"}
+
+
+def test_exports_drawn_in_several_threads_at_once_are_whole(ws):
+    """Exports and the warm-up drawn at the same time, as a server's download threads
+    draw them: each comes out whole, and a PNG as it does alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = png_pixels(S.render(S.take_snapshot(ws, AFTER), "png"))
+    formats = ["pdf", "png", "svg"] * 3
+
+    def draw(fmt):
+        return fmt, S.render(S.take_snapshot(ws, AFTER, paper="a4"), fmt)
+
+    with ThreadPoolExecutor(4) as pool:
+        warm = [pool.submit(static.warm_up) for _ in range(2)]
+        results = list(pool.map(draw, formats))
+    assert all(w.result() is None for w in warm)
+    for fmt, data in results:
+        assert data.startswith(MAGIC[fmt]), fmt
+        if fmt == "png":
+            together = png_pixels(data)
+            assert together.shape == alone.shape and (together == alone).all()
