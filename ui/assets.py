@@ -31,7 +31,7 @@ _WRITTEN: dict[int, tuple[str, str]] = {}  # id(bank text) -> (bank text, file n
 _WRITTEN_MAX = 4  # the map's bank and the placing maps' empty one, across versions
 
 
-def _write(path: Path, text: str) -> None:
+def write_once(path: Path, text: str) -> None:
     """Write ``path`` once, atomically: sessions are threads of one process, so each
     writer has a temporary file of its own."""
     if path.exists():
@@ -59,9 +59,9 @@ def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> Path:
         prefix = f"claims-{stem}-"
         text += f"conflictmap.claimShards({mapview.js_json(prefix)}, {len(shards)});\n"
         for i, shard in enumerate(shards):
-            _write(CACHE_DIR / f"{prefix}{i}.json", shard)
+            write_once(CACHE_DIR / f"{prefix}{i}.json", shard)
     name = f"map-{hashlib.sha1(text.encode()).hexdigest()[:16]}.js"
-    _write(CACHE_DIR / name, text)
+    write_once(CACHE_DIR / name, text)
     return CACHE_DIR / name
 
 

@@ -12,11 +12,18 @@ update the map. The view the map reports is kept in ``map_center``/``map_zoom``.
 ledger's shapes and places reach the browser once, as a cached script (see
 ``ui/assets.py``), and each place's claims when its popup first opens; each date then
 only sends which shapes to draw and how.
+
+The map's own date control (in its frame, see ``CM.dayFiles``) draws a day from a file
+written ahead (``ui/day_files.py``) and reports the day through ``selected_layers``
+(``conflictmap-date:`` items): the page then takes that day, and the frame leaves the
+rerun's drawing of a day it already shows.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+from datetime import date
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -24,15 +31,17 @@ from streamlit_folium import st_folium
 from conflictmap.assessment import AssessmentOverlay
 from conflictmap.render import ASSESSMENT, mapview
 from ui.assets import map_assets
-from ui.sidebar import MapView
+from ui.sidebar import MapView, day_range
 
-from . import data, state
+from . import data, day_files, state
 
 MAP_KEY = "claims_map"
 MAP_HEIGHT = 700
 RETURNED = ["center", "zoom", "selected_layers"]
 SHOWN_KEYS = "live_map_keys"  # the layer keys the map's control offered last time
 MOUNTED = "live_map_mounted"  # the component key the map was last drawn under
+FRAME_DAY = "live_map_frame_day"  # the last date choice of the map's own control seen
+FRAME_DAY_URL = "conflictmap-date:"  # how the map's frame reports its date control
 
 
 def _on_map_change(key: str = MAP_KEY) -> None:
@@ -44,10 +53,52 @@ def _on_map_change(key: str = MAP_KEY) -> None:
     if zoom:
         st.session_state[state.MAP_ZOOM] = zoom
     for item in value.get("selected_layers") or []:
+        if str(item.get("url", "")).startswith(FRAME_DAY_URL):
+            _follow_frame_day(item)
         if str(item.get("url", "")).startswith("conflictmap:"):
             on = {x for x in str(item.get("name", "")).split(",") if x}
             offered = st.session_state.get(SHOWN_KEYS, set())
             state.set_visible((state.visible() - offered) | on)
+
+
+def _follow_frame_day(item: dict) -> None:
+    """The map's own date control chose a day (each choice has a URL of its own, and a
+    choice is followed once): the page takes that day, if it is one the map offers."""
+    url = str(item.get("url", ""))
+    if url == st.session_state.get(FRAME_DAY):
+        return
+    st.session_state[FRAME_DAY] = url
+    try:
+        day = date.fromisoformat(str(item.get("name", "")))
+    except ValueError:
+        return
+    dates = data.claim_dates()
+    if dates:
+        first, last = day_range(dates, state.as_of())
+        if first <= day <= last:
+            state.set_as_of(day)
+
+
+def day_maker(ws, dates: list[date], visible: frozenset, known: frozenset, with_assessment: bool):
+    """``make(day)``: the text of a day's file, drawn as this page draws that day (its
+    layers, the note on since when its claims stand, no assessment: with the assessment
+    on, no day files are used)."""
+
+    def make(day: date) -> str:
+        i = bisect.bisect_right(dates, day)
+        since = dates[i - 1] if i else None
+        layers = ws.layers(since or day)
+        groups = mapview.feature_groups(
+            layers,
+            day,
+            visible=visible,
+            known=known,
+            notes=[mapview.since_note(day, since, dates[0]), ""],
+            assessment_slot=with_assessment,
+        )
+        return mapview.day_file_text(mapview.group_calls(groups), day)
+
+    return make
 
 
 # On a phone the map fills the screen below the date bar (the iframe's own height is
@@ -113,10 +164,24 @@ def show_map(
     st.session_state[SHOWN_KEYS] = set(mapview.layer_keys(groups).values())
     home = state.home()
     center, zoom = (home[:2], home[2]) if home else data.home_view()
+    assets = map_assets(bank_text, shards)
+    first, last = day_range(view.dates, view.as_of)
+    prefix = None
+    if ASSESSMENT not in view.visible:  # with it, each day's notes and layers differ
+        parts = (data.version(), sorted(view.visible), assets.scripts, data.has_assessments())
+        prefix = day_files.prefix_for(*parts)
+    days = {
+        "id": mapview.calls_id(mapview.group_calls(groups)),
+        "day": view.as_of.isoformat(),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "prefix": prefix,
+        "ack": st.session_state.get(FRAME_DAY, ""),
+    }
     base = mapview.base_map(
         center=center,
         zoom=zoom,
-        assets=map_assets(bank_text, shards),
+        assets=assets,
         with_assessment=data.has_assessments(),
         share=True,
     )
@@ -136,10 +201,13 @@ def show_map(
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=RETURNED,
-        feature_group_to_add=groups,
+        feature_group_to_add=[mapview.day_group(days), *groups],
         center=moved[:2] if moved else None,
         zoom=moved[2] if moved else None,
         on_change=functools.partial(_on_map_change, key),
     )
     data.map_sent()  # the background warming may start now
+    if prefix is not None:  # the days around this one, for the map's own date control
+        make = day_maker(data.workspace(), view.dates, view.visible, known, data.has_assessments())
+        day_files.request(prefix, view.as_of, first, last, make)
     return shown

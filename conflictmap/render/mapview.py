@@ -27,6 +27,7 @@ basemap and OpenStreetMap are offered in the layer control for when tiles are re
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import math
@@ -1100,6 +1101,53 @@ def feature_groups(
         g.add_child(_Call("claimLayer", payload, _overlay_json(g)))
         groups.append(g)
     return groups
+
+
+_DAY_CALLS = ("placeData", "assessment", "claimLayer")  # what a day file carries
+
+
+def group_calls(groups: list[folium.FeatureGroup]) -> list[tuple[str, tuple[str, ...]]]:
+    """The date's drawing calls in the groups' scripts, in order: (name, payload JSON
+    texts) for ``placeData``, ``assessment`` and ``claimLayer`` (not a place search's
+    ``focusPlace``, which is not part of the date)."""
+    out = []
+    for group in groups:
+        for child in group._children.values():
+            if isinstance(child, _Call) and child.call in _DAY_CALLS:
+                out.append((child.call, tuple(child.payloads)))
+    return out
+
+
+def calls_id(calls: list[tuple[str, tuple[str, ...]]]) -> str:
+    """A digest of a date's drawing calls: the same calls, the same id (the live map's
+    frame leaves a date it already shows as it is)."""
+    digest = hashlib.sha1()
+    for name, payloads in calls:
+        digest.update(name.encode())
+        for payload in payloads:
+            digest.update(b"\0")
+            digest.update(payload.encode())
+        digest.update(b"\1")
+    return digest.hexdigest()[:20]
+
+
+def day_file_text(calls: list[tuple[str, tuple[str, ...]]], day: date) -> str:
+    """A day's drawing calls as one JSON document ``{"id", "day", "calls": [[name,
+    payload...], ...]}``, the file the live map's own date control fetches (the same
+    payloads a rerun sends for that day, so the same drawing)."""
+    parts = ",".join("[" + ",".join([js_json(name), *payloads]) + "]" for name, payloads in calls)
+    head = js_json({"id": calls_id(calls), "day": day.isoformat()})
+    return head[:-1] + ',"calls":[' + parts + "]}"
+
+
+def day_group(info: dict) -> folium.FeatureGroup:
+    """The live map's first group: the date shown (``id``, ``day``), the range its own
+    date control offers (``first``, ``last``), where the day files are (``prefix``, or
+    None when a change of date must go through the page) and the last of the frame's
+    own date choices the server has seen (``ack``): see ``CM.dayFiles``."""
+    group = _Group("", None, control=False)
+    group.add_child(_Call("dayFiles", js_json(info)))
+    return group
 
 
 def prepare(layers: dict[str, gpd.GeoDataFrame], as_of: date, **kwargs) -> None:

@@ -543,6 +543,11 @@
    * trailing empty texts may be left out. */
   CM.claimLayer = function (proxy, data, info) {
     var st = layerState(data.key, data.pane);
+    if (CM._keepDay) {          // the frame shows this day already (see CM.dayFiles)
+      bindProxy(st, proxy);
+      if (info) CM.registerOverlay(proxy, info);
+      return;
+    }
     var seen = new Set(), seenMarks = new Set(), byPid = {};
     var S = data.strings || [""];
     // A path is keyed by its style itself: the order of styles may change between dates.
@@ -603,7 +608,7 @@
   /* The assessment's areas: redrawn only when the assessment changes. */
   CM.assessment = function (proxy, data, info) {
     var st = layerState("assessment", "cm-assessment");
-    if (st.version !== data.version) {
+    if (st.version !== data.version && !CM._keepDay) {
       st.group.clearLayers();
       L.geoJson(data.areas, {
         pane: "cm-assessment",
@@ -621,6 +626,7 @@
 
   /* Per date: caption, sources, place labels (always on, for the layers shown). */
   CM.placeData = function (proxy, data) {
+    if (CM._keepDay) return;
     CM.asOf = data.asOf;
     document.querySelectorAll(".cm-caption-title").forEach(function (e) {
       e.textContent = data.caption;
@@ -684,6 +690,131 @@
       }
     });
     CM.scheduleDeclutter();
+  };
+
+  /* -- the map's own date control (live map) ------------------------------------- */
+  /* Beside the caption: a slider over every day and one-day steps. A day's drawing
+   * calls are in a file written ahead by the server (ui/day_files.py) beside the map's
+   * script: the frame draws the day from it at once, then tells the page (through
+   * streamlit-folium's selected_layers, as the layer control does), whose rerun then
+   * finds the day shown and leaves it. Without a file (not written yet, or the
+   * assessment on) the page's rerun draws the day. */
+  var DAY_MS = 86400000, dayCache = new Map(), DAY_CACHE = 8;
+  var TOKEN = Math.random().toString(36).slice(2, 10);
+  function dayIndex(day) { return Math.round((Date.parse(day) - Date.parse(CM.days.first)) / DAY_MS); }
+  function dayAt(i) { return new Date(Date.parse(CM.days.first) + i * DAY_MS).toISOString().slice(0, 10); }
+
+  CM.dayFiles = function (proxy, info) {
+    // A rerun that has not seen the frame's latest choice of day keeps what the frame
+    // shows; so does one for the day the frame shows already, drawn the same.
+    var behind = !!CM.dayUrl && info.ack !== CM.dayUrl;
+    CM._keepDay = behind || (!!info.id && info.id === CM.shownId);
+    CM.days = info;
+    if (!CM._keepDay) { CM.shownId = info.id; CM.shownDay = info.day; CM.wantDay = null; }
+    dayControl();
+    if (info.prefix) prefetchAround(CM.wantDay || CM.shownDay, 1500);  // once written
+  };
+
+  function dayControl() {
+    var box = CM.dayBox;
+    if (!box) {
+      var caption = document.querySelector(".cm-caption");
+      if (!caption) return;
+      box = CM.dayBox = el("div", "cm-days");
+      var prev = el("button", "cm-day-step", "\u25C0");
+      var next = el("button", "cm-day-step", "\u25B6");
+      prev.type = next.type = "button";
+      prev.title = "The day before";
+      next.title = "The day after";
+      prev.setAttribute("aria-label", prev.title);
+      next.setAttribute("aria-label", next.title);
+      var range = el("input", "cm-day-range");
+      range.type = "range";
+      range.min = "0";
+      range.step = "1";
+      range.setAttribute("aria-label", "Map date");
+      range.title = "Map date: any day, the claims in force on it";
+      box.appendChild(prev);
+      box.appendChild(range);
+      box.appendChild(next);
+      caption.insertBefore(box, caption.querySelector(".cm-caption-notes"));
+      range.addEventListener("input", function () { CM.goToDay(dayAt(Number(range.value))); });
+      prev.addEventListener("click", function () { stepDay(-1); });
+      next.addEventListener("click", function () { stepDay(1); });
+      CM.dayRange = range;
+    }
+    var r = CM.dayRange;
+    r.max = String(dayIndex(CM.days.last));
+    r.value = String(dayIndex(CM.wantDay || CM.shownDay || CM.days.day));
+  }
+
+  function stepDay(k) {
+    var i = Math.min(Math.max(Number(CM.dayRange.value) + k, 0), Number(CM.dayRange.max));
+    CM.dayRange.value = String(i);
+    CM.goToDay(dayAt(i));
+  }
+
+  function loadDay(day) {
+    var key = CM.days.prefix + day;
+    if (!dayCache.has(key)) {
+      var url = scriptBase + encodeURIComponent(CM.days.prefix + day) + ".json";
+      dayCache.set(key, fetch(url).then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; })
+        .then(function (data) { if (!data) dayCache.delete(key); return data; }));
+      if (dayCache.size > DAY_CACHE) dayCache.delete(dayCache.keys().next().value);
+    }
+    return dayCache.get(key);
+  }
+
+  /* The days either side of ``day``, into the cache, ``wait`` ms from now. */
+  function prefetchAround(day, wait) {
+    window.setTimeout(function () {
+      if (!CM.days || !CM.days.prefix) return;
+      var i = dayIndex(day);
+      [i - 1, i + 1].forEach(function (j) {
+        if (j >= 0 && j <= dayIndex(CM.days.last)) loadDay(dayAt(j));
+      });
+    }, wait);
+  }
+
+  function applyDay(data) {
+    var ready = data.calls.every(function (c) {
+      var key = c[0] === "placeData" ? null : c[0] === "assessment" ? "assessment" : c[1].key;
+      return key === null || (CM.layers[key] && CM.layers[key].proxy);
+    });
+    if (!ready) return false;
+    CM._keepDay = false;
+    data.calls.forEach(function (c) {
+      if (c[0] === "placeData") CM.placeData(null, c[1]);
+      else if (c[0] === "assessment") CM.assessment(CM.layers.assessment.proxy, c[1], c[2]);
+      else CM.claimLayer(CM.layers[c[1].key].proxy, c[1], c[2]);
+    });
+    CM.shownId = data.id;
+    CM.shownDay = data.day;
+    return true;
+  }
+
+  /* Tell the page the day chosen; streamlit-folium sends it with the view. */
+  function reportDay(day) {
+    var g = window.__GLOBAL_DATA__;
+    if (!g || !g.selected_layers || !CM.map) return;
+    CM.daySeq = (CM.daySeq || 0) + 1;
+    CM.dayUrl = "conflictmap-date:" + TOKEN + ":" + CM.daySeq;
+    g.selected_layers["conflictmap-date"] = { name: day, url: CM.dayUrl };
+    CM.map.fire("overlayadd", { layer: null });  // not moveend: that redraws every path
+  }
+
+  CM.goToDay = function (day) {
+    if (!CM.days || day === (CM.wantDay || CM.shownDay)) return;
+    CM.wantDay = day;
+    if (!CM.days.prefix) { reportDay(day); return; }
+    loadDay(day).then(function (data) {
+      if (CM.wantDay !== day) return;           // another day was chosen meanwhile
+      if (data && data.day === day && applyDay(data)) {
+        prefetchAround(day, 250);               // after the paint
+      }
+      reportDay(day);                 // the page follows (and draws the day if no file did)
+    });
   };
 
   /* Fly to a place and open its popup (the place search), once per request. */

@@ -309,3 +309,59 @@ def test_claims_page_shows_a_place_on_the_map(page, server, gazetteer):
     center = frame.evaluate("() => window.map.getCenter()")
     place = gazetteer.candidates(name)[0].place
     assert abs(center["lat"] - place.lat) < 0.01 and abs(center["lng"] - place.lon) < 0.01
+
+
+# -- the map's own date control ------------------------------------------------------
+DAY_FILE_READY = """async (day) => {
+  const d = window.conflictmap.days;
+  if (!d || !d.prefix) return false;
+  const base = document.querySelector("script[src*='map-']").src.replace(/[^/]*$/, "");
+  const r = await fetch(base + d.prefix + day + ".json");
+  return r.ok ? (await r.json()).id : false;
+}"""
+SHOWN = (
+    "() => [window.conflictmap.shownId, window.conflictmap.shownDay, !!window.conflictmap._keepDay]"
+)
+
+
+def test_the_maps_own_date_control_draws_a_day_then_the_page_follows(page, server):
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    file_id = frame.wait_for_function(DAY_FILE_READY, arg="2025-12-01", timeout=60_000).json_value()
+    frame.evaluate("() => { window.__sameFrame = true; }")
+    page.frame_locator(FRAME).locator(".cm-day-range").focus()
+    page.keyboard.press("ArrowLeft")
+    frame.wait_for_function(f"() => ({CAPTION})().includes('2025-12-01')", timeout=10_000)
+    wait_counts(frame, expected(db, DEC_1))
+    assert frame.evaluate(SHOWN)[:2] == [file_id, "2025-12-01"]  # drawn from its file
+    # The page follows: URL, date picker and sidebar slider; its rerun draws the same
+    # day, so the frame leaves it as it is.
+    expect(page).to_have_url(re.compile(r"date=2025-12-01"), timeout=30_000)
+    expect(page.locator("[data-testid='stSlider']")).to_contain_text("2025-12-01")
+    page.wait_for_function(IDLE, polling=100, timeout=60_000)
+    assert frame.evaluate(SHOWN) == [file_id, "2025-12-01", True]
+    wait_counts(frame, expected(db, DEC_1))
+    assert frame.evaluate("() => window.__sameFrame === true")
+
+
+def test_steps_in_quick_succession_end_on_the_last_day(page, server):
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    frame.wait_for_function(DAY_FILE_READY, arg="2025-11-30", timeout=60_000)
+    step = page.frame_locator(FRAME).locator(".cm-day-step").first  # the day before
+    for _ in range(3):
+        step.click()
+    expect(page).to_have_url(re.compile(r"date=2025-11-29"), timeout=30_000)
+    page.wait_for_function(IDLE, polling=100, timeout=60_000)
+    assert "2025-11-29" in frame.evaluate(CAPTION)
+    wait_counts(frame, expected(db, date(2025, 11, 29)))
+
+
+def test_a_day_without_its_file_is_drawn_by_the_page(page, server):
+    url, db = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    frame.evaluate("() => { window.conflictmap.days.prefix = 'day-missing-'; }")
+    page.frame_locator(FRAME).locator(".cm-day-step").last.click()  # the day after
+    expect(page).to_have_url(re.compile(r"date=2025-12-03"), timeout=30_000)
+    frame.wait_for_function(f"() => ({CAPTION})().includes('2025-12-03')", timeout=30_000)
+    wait_counts(frame, expected(db, date(2025, 12, 3)))

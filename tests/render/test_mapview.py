@@ -319,3 +319,62 @@ def test_view_for(bounds, zoom_range):
     assert zoom_range[0] <= zoom <= zoom_range[1]
     if bounds:
         assert bounds[0][0] < center[0] < bounds[1][0]
+
+
+# -- day files: a day's drawing calls, as the live map's own date control fetches them --
+def _day_groups(layers, day, notes=("", "")):
+    return mapview.feature_groups(layers, day, known=frozenset(), notes=list(notes))
+
+
+def test_a_day_file_carries_the_calls_a_rerun_sends(layers):
+    groups = _day_groups(layers, DEC_2)
+    calls = mapview.group_calls(groups)
+    assert [name for name, _ in calls][0] == "placeData"
+    assert {name for name, _ in calls} == {"placeData", "claimLayer"}
+    doc = json.loads(mapview.day_file_text(calls, DEC_2))
+    assert doc["day"] == "2025-12-02" and doc["id"] == mapview.calls_id(calls)
+    assert doc["calls"] == [[name, *map(json.loads, payloads)] for name, payloads in calls]
+    assert [c[1]["key"] for c in doc["calls"][1:]] == [k for k in styles.DRAW_ORDER if k in layers]
+
+
+def test_a_place_search_is_not_part_of_the_day(layers):
+    plain = mapview.group_calls(_day_groups(layers, DEC_2))
+    focus = {"seq": 1, "pid": str(POKROVSK), "zoom": 11, "place": ["Pokrovsk", "", 48.28, 37.18, 0]}
+    searched = mapview.feature_groups(layers, DEC_2, known=frozenset(), notes=["", ""], focus=focus)
+    assert mapview.calls_id(mapview.group_calls(searched)) == mapview.calls_id(plain)
+
+
+@pytest.mark.parametrize(
+    "other, same",
+    [
+        (lambda layers: _day_groups(layers, DEC_2), True),  # the same day, made again
+        (lambda layers: _day_groups(layers, date(2025, 12, 3)), False),  # caption differs
+        (lambda layers: _day_groups(layers, DEC_2, ("claims in force since 1 Dec", "")), False),
+        (
+            lambda layers: mapview.feature_groups(
+                layers, DEC_2, known=frozenset(), notes=["", ""], visible={"ru"}
+            ),
+            False,  # other layers shown: other labels, other layer switches
+        ),
+    ],
+    ids=["same", "other day", "other note", "other layers"],
+)
+def test_a_days_id_changes_with_what_it_draws(layers, other, same):
+    ident = mapview.calls_id(mapview.group_calls(_day_groups(layers, DEC_2)))
+    assert (mapview.calls_id(mapview.group_calls(other(layers))) == ident) is same
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_day_file_keeps_hostile_notes_as_json_text(layers, text):
+    calls = mapview.group_calls(_day_groups(layers, DEC_2, (text, "")))
+    body = mapview.day_file_text(calls, DEC_2)
+    assert "<" not in body and "{{" not in body
+    assert json.loads(body)["calls"][0][1]["notes"] == [text]
+
+
+def test_the_day_group_says_where_the_day_files_are():
+    info = {"id": "x", "day": "2025-12-02", "prefix": "day-1-", "ack": "</script>"}
+    group = mapview.day_group(info)
+    script = next(iter(group._children.values())).script_text()
+    assert script.startswith("conflictmap.dayFiles(") and "</script>" not in script
+    assert json.loads(script[script.index("{") : script.rindex("}") + 1]) == info
