@@ -152,7 +152,15 @@ def prepare_map(known: frozenset, visible: frozenset) -> None:
 def in_force_since(day: date) -> date | None:
     """The latest claim date on or before ``day`` (the claims in force on ``day`` are
     those of that date), or None when no claim was made before ``day``."""
-    dates = claim_dates()
+    return since_in(claim_dates(), day)
+
+
+def since_in(dates: list[date], day: date) -> date | None:
+    """The latest of ``dates`` (oldest first) on or before ``day``, or None.
+
+    >>> since_in([date(2025, 7, 31), date(2025, 12, 1)], date(2025, 11, 25))
+    datetime.date(2025, 7, 31)
+    """
     i = bisect.bisect_right(dates, day)
     return dates[i - 1] if i else None
 

@@ -66,18 +66,19 @@ def request(prefix: str, day: date, first: date, last: date, make: Callable[[dat
 
 
 def _next_job():
-    with _LOCK:
-        if not _WANTED:
-            return None
-        wanted = _WANTED[0]
-    prefix, day, first, last, make = wanted
-    for d in nearest_days(day, first, last):
-        if not path_for(prefix, d).exists():
-            return wanted, d
-    with _LOCK:
-        if _WANTED and _WANTED[0] is wanted:
-            _WANTED.clear()
-    return _next_job()
+    """(the request, a day of it not written yet), or None when every day is written."""
+    while True:
+        with _LOCK:
+            if not _WANTED:
+                return None
+            wanted = _WANTED[0]
+        prefix, day, first, last, _make = wanted
+        for d in nearest_days(day, first, last):
+            if not path_for(prefix, d).exists():
+                return wanted, d
+        with _LOCK:  # done, unless a new request came meanwhile
+            if _WANTED and _WANTED[0] is wanted:
+                _WANTED.clear()
 
 
 def _work() -> None:

@@ -21,7 +21,6 @@ rerun's drawing of a day it already shows.
 
 from __future__ import annotations
 
-import bisect
 import functools
 from datetime import date
 
@@ -53,9 +52,10 @@ def _on_map_change(key: str = MAP_KEY) -> None:
     if zoom:
         st.session_state[state.MAP_ZOOM] = zoom
     for item in value.get("selected_layers") or []:
-        if str(item.get("url", "")).startswith(FRAME_DAY_URL):
+        url = str(item.get("url", ""))
+        if url.startswith(FRAME_DAY_URL):
             _follow_frame_day(item)
-        if str(item.get("url", "")).startswith("conflictmap:"):
+        elif url.startswith("conflictmap:"):
             on = {x for x in str(item.get("name", "")).split(",") if x}
             offered = st.session_state.get(SHOWN_KEYS, set())
             state.set_visible((state.visible() - offered) | on)
@@ -85,8 +85,7 @@ def day_maker(ws, dates: list[date], visible: frozenset, known: frozenset, with_
     on, no day files are used)."""
 
     def make(day: date) -> str:
-        i = bisect.bisect_right(dates, day)
-        since = dates[i - 1] if i else None
+        since = data.since_in(dates, day)
         layers = ws.layers(since or day)
         groups = mapview.feature_groups(
             layers,

@@ -543,11 +543,12 @@
    * trailing empty texts may be left out. */
   CM.claimLayer = function (proxy, data, info) {
     var st = layerState(data.key, data.pane);
-    if (CM._keepDay) {          // the frame shows this day already (see CM.dayFiles)
-      bindProxy(st, proxy);
-      if (info) CM.registerOverlay(proxy, info);
-      return;
-    }
+    if (!CM._keepDay) drawRows(st, data);  // else the frame shows this day (CM.dayFiles)
+    bindProxy(st, proxy);
+    if (info) CM.registerOverlay(proxy, info);
+  };
+
+  function drawRows(st, data) {
     var seen = new Set(), seenMarks = new Set(), byPid = {};
     var S = data.strings || [""];
     // A path is keyed by its style itself: the order of styles may change between dates.
@@ -601,9 +602,7 @@
       }
     });
     st.byPid = byPid;
-    bindProxy(st, proxy);
-    if (info) CM.registerOverlay(proxy, info);
-  };
+  }
 
   /* The assessment's areas: redrawn only when the assessment changes. */
   CM.assessment = function (proxy, data, info) {
