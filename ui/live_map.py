@@ -100,9 +100,14 @@ def day_maker(ws, dates: list[date], visible: frozenset, known: frozenset, with_
     return make
 
 
-# On a phone the map fills the screen below the date bar (the iframe's own height is
-# fixed in pixels); the main column's padding shrinks so the date bar stays on screen.
-PHONE_CSS = """<style>
+# The map's frame has its height from the start: streamlit-folium sets it only once the
+# map is drawn, and a map drawn into a frame of no height is drawn a second time when the
+# frame grows (every shape, about 0.1 s on the whole front). On a phone the map fills
+# the screen below the date bar (the iframe's own height is fixed in pixels); the main
+# column's padding shrinks so the date bar stays on screen.
+FRAME_CSS = (
+    """<style>
+iframe[title="streamlit_folium.st_folium"] { height: %dpx; }
 @media (max-width: 640px) {
   iframe[title="streamlit_folium.st_folium"] {
     height: max(340px, calc(100svh - 270px)) !important;
@@ -110,6 +115,8 @@ PHONE_CSS = """<style>
   [data-testid="stMainBlockContainer"] { padding: 3.6rem 0.8rem 1rem 0.8rem; }
 }
 </style>"""
+    % MAP_HEIGHT
+)
 
 
 def notes_for(view: MapView, overlay: AssessmentOverlay | None) -> dict[str, str]:
@@ -192,7 +199,7 @@ def show_map(
     st.session_state[MOUNTED] = key
     if focus is None and remounted and st.session_state.get(state.MAP_CENTER):
         focus = (*st.session_state[state.MAP_CENTER], st.session_state.get(state.MAP_ZOOM))
-    st.html(PHONE_CSS)
+    st.html(FRAME_CSS)
     moved = focus if focus and flight is None else None  # a place flies in the map itself
     shown = st_folium(
         base,

@@ -277,6 +277,37 @@ def geometry_json(geom) -> str | None:
     return text
 
 
+COORD_SCALE = 10**COORD_DIGITS  # the compact shapes' unit: 1 = 10**-COORD_DIGITS degree
+
+
+def geometry_code(geom) -> str | None:
+    """A polygonal geometry as the live map's bank holds it, simplified and rounded as
+    :func:`geometry_json`: JSON of ``[polygon, ...]``, each polygon ``[ring, ...]``, each
+    ring one flat list of whole numbers, longitude and latitude in units of
+    :data:`COORD_SCALE` (the first vertex in full, each next one as the step from the
+    one before; the closing vertex left out). About a third of the GeoJSON text on the
+    whole front, and quicker for the browser to read. Other geometries: their GeoJSON
+    text (the map reads both).
+
+    >>> geometry_code(shapely.box(37.1, 48.2, 37.102, 48.201))
+    '[[[371020,482000,0,10,-20,0,0,-10]]]'
+    """
+    if geom is None or geom.is_empty:
+        return None
+    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    if simple.geom_type not in ("Polygon", "MultiPolygon"):
+        return geometry_json(geom)
+    polygons = []
+    for poly in shapely.get_parts(simple):
+        rings = []
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.rint(shapely.get_coordinates(ring)[:-1] * COORD_SCALE).astype(np.int64)
+            steps = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+            rings.append("[" + ",".join(map(str, steps.ravel().tolist())) + "]")
+        polygons.append("[" + ",".join(rings) + "]")
+    return "[" + ",".join(polygons) + "]"
+
+
 def _geojson_geometry(geom) -> dict | None:
     text = geometry_json(geom)
     return None if text is None else json.loads(text)
@@ -390,14 +421,16 @@ def _bank_claims(
 def claims_bank(
     history: pd.DataFrame, shapes: dict[str, object], places, *, claims: bool = True
 ) -> dict:
-    """The bank of a whole ledger: every shape (``{shape_key: geometry}``), every place
+    """The bank of a whole ledger: every shape (``{shape_key: geometry}``, sent as
+    :func:`geometry_code`), every place
     (``places``: Place-like objects with name, oblast, lat, lon, by id) and, unless
     ``claims`` is False, every claim with its source, for the popups. Sent to the browser
     once per ledger version. The live map leaves the claims out and sends each place's
     claims when its popup opens (:func:`claim_shards`)."""
-    geoms = {k: geometry_json(g) for k, g in shapes.items()}
+    geoms = {k: geometry_code(g) for k, g in shapes.items()}
     return {
         "geoms": {k: text for k, text in geoms.items() if text},
+        "scale": COORD_SCALE,
         "places": {str(int(pid)): place_entry(p) for pid, p in places.items()},
         "claims": _bank_claims(history) if claims else {},
     }
@@ -496,8 +529,8 @@ def place_entry(place) -> list:
 
 def bank_script(bank: dict) -> str:
     """JavaScript that hands a bank to the map (``conflictmap.setBank``). The bank's
-    shapes are GeoJSON texts (:func:`geometry_json`: numbers and fixed keys only), put
-    in as they are instead of being parsed and written again."""
+    shapes are JSON texts (:func:`geometry_code` or :func:`geometry_json`: numbers and
+    fixed keys only), put in as they are instead of being parsed and written again."""
     geoms = ",".join(f"{js_json(k)}:{text}" for k, text in bank["geoms"].items())
     rest = js_json({k: v for k, v in bank.items() if k != "geoms"})
     tail = "}" if rest == "{}" else "," + rest[1:]

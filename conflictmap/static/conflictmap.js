@@ -34,6 +34,7 @@
     ["geoms", "places", "claims"].forEach(function (k) {
       Object.assign(CM.bank[k], bank[k] || {});
     });
+    if (bank.scale) CM.bank.scale = bank.scale;
   };
 
   /* The popups' claims are in ``n`` files "<prefix><i>.json" next to this script, place
@@ -66,10 +67,32 @@
     if (!geometry && latlngCache[key]) return latlngCache[key];
     var g = geometry || CM.bank.geoms[key];
     if (!g) return null;
-    var depth = g.type === "MultiPolygon" ? 2 : g.type === "Polygon" ? 1 : 0;
-    var out = L.GeoJSON.coordsToLatLngs(g.coordinates, depth);
+    var out;
+    if (Array.isArray(g)) {
+      out = decoded(g, CM.bank.scale || 10000);
+    } else {
+      var depth = g.type === "MultiPolygon" ? 2 : g.type === "Polygon" ? 1 : 0;
+      out = L.GeoJSON.coordsToLatLngs(g.coordinates, depth);
+    }
     if (!geometry) latlngCache[key] = out;
     return out;
+  }
+
+  /* A compact shape (mapview.geometry_code): polygons of rings, each ring a flat list
+   * of longitude, latitude steps in 1/scale degrees, the first in full. */
+  function decoded(polygons, scale) {
+    var out = polygons.map(function (rings) {
+      return rings.map(function (flat) {
+        var ring = new Array(flat.length / 2), x = 0, y = 0;
+        for (var i = 0; i < flat.length; i += 2) {
+          x += flat[i];
+          y += flat[i + 1];
+          ring[i / 2] = L.latLng(y / scale, x / scale);
+        }
+        return ring;
+      });
+    });
+    return out.length === 1 ? out[0] : out;
   }
 
   function el(tag, cls, text) {
@@ -213,7 +236,9 @@
       map.getPane(name).style.zIndex = String(config.panes[name]);
     });
     map.getPane("cm-outline").style.pointerEvents = "none";
-    CM.labelGroup = L.layerGroup().addTo(map);
+    CM.labelGroup = L.featureGroup().addTo(map);
+    groupPopups(CM.labelGroup, function (dot) { return CM.popup(dot._cmPid); });
+    groupTips(CM.labelGroup, dotTip, false);
     var caption = L.control({ position: "topleft" });
     caption.onAdd = function () {
       var div = L.DomUtil.create("div", "cm-caption leaflet-control");
@@ -490,6 +515,41 @@
     autoPanPaddingTopLeft: [60, 150], autoPanPaddingBottomRight: [20, 20],
   };
 
+  function dotTip(dot) {
+    var k = dot._cmPid, place = CM.bank.places[k] || [""], since = CM.sinceOf(k);
+    return el("span", null, place[0] + (since ? " — claims since " + since : ""));
+  }
+  CM.tooltipOf = function (layer) { return layer._cmRow ? tooltip(layer) : dotTip(layer); };
+
+  /* Popups and tooltips are bound once per group, never per shape: binding each of
+   * thousands of shapes costs a page load a few tenths of a second (Leaflet's event
+   * bookkeeping, and focus listeners for shapes that never take focus). Clicking or
+   * pointing at a shape opens its group's popup or tooltip for that shape. */
+  function groupPopups(group, content) {
+    group.bindPopup(function (layer) { return content(layer); }, POPUP);
+  }
+  function groupTips(group, content, sticky) {
+    var tip = L.tooltip({ className: "cm-tip", sticky: sticky });
+    var show = function (e) {
+      var layer = e.layer;
+      if (!CM.map || !layer || !layer.options.interactive) return;
+      if (tip._cmFor !== layer) {
+        tip._cmFor = layer;
+        tip.setContent(content(layer));
+      }
+      tip.setLatLng(sticky || !layer.getLatLng ? e.latlng : layer.getLatLng());
+      if (!CM.map.hasLayer(tip)) CM.map.openTooltip(tip);
+    };
+    var hide = function () {
+      tip._cmFor = null;
+      if (CM.map && CM.map.hasLayer(tip)) CM.map.closeTooltip(tip);
+    };
+    group.on("mouseover", show);
+    if (sticky) group.on("mousemove", show);
+    group.on("mouseout remove", hide);
+    group.on("layerremove", function (e) { if (e.layer === tip._cmFor) hide(); });
+  }
+
   /* A label, share or dot came or went (or the labels' order changed): placed again. */
   function labelsChanged() { CM.labelsVersion = (CM.labelsVersion || 0) + 1; }
 
@@ -499,6 +559,10 @@
     if (!st) {
       st = CM.layers[key] = { group: L.featureGroup(), paths: new Map(), marks: new Map(),
                               byPid: {}, proxy: null, pane: pane };
+      if (key !== "assessment") {
+        groupPopups(st.group, function (path) { return CM.popup(path._cmRow[0]); });
+        groupTips(st.group, tooltip, true);
+      }
     }
     return st;
   }
@@ -567,10 +631,6 @@
         if (!ll) return;
         path = L.polygon(ll, Object.assign({ pane: data.pane }, data.styles[r[2]]));
         path._cmKey = data.key;
-        (function (pid) {
-          path.bindPopup(function () { return CM.popup(pid); }, POPUP);
-        })(r[0]);
-        path.bindTooltip(tooltip, { sticky: true, className: "cm-tip" });
         st.paths.set(rk, path);
         st.group.addLayer(path);
       }
@@ -665,11 +725,6 @@
           fillColor: mk.fill, fillOpacity: 1, className: "cm-dot",
         });
         dot._cmPid = k;
-        dot.bindPopup(function () { return CM.popup(k); }, POPUP);
-        dot.bindTooltip(function () {
-          var since = CM.sinceOf(k);
-          return el("span", null, place[0] + (since ? " — claims since " + since : ""));
-        }, { className: "cm-tip" });
         dots.set(k, dot);
         CM.labelGroup.addLayer(dot);
       }

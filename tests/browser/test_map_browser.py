@@ -144,7 +144,7 @@ def test_pokrovsk_contested_with_both_claims_and_sources(page, server, gazetteer
     expect(link.first).to_have_attribute("target", "_blank")
     tips = frame.evaluate("""() => conflictmap.layers.other.group.getLayers()
         .filter(l => l._cmRow && window.map.hasLayer(l))
-        .map(l => l.getTooltip()._content(l).textContent)""")
+        .map(l => conflictmap.tooltipOf(l).textContent)""")
     for town in ("Kramatorsk", "Sloviansk"):
         assert any(
             re.fullmatch(
@@ -153,6 +153,30 @@ def test_pokrovsk_contested_with_both_claims_and_sources(page, server, gazetteer
             for t in tips
         ), tips
     page.screenshot(path=str(screenshot_dir / "map_2025-12-02_pokrovsk_popup.png"))
+
+
+# Pointing at a shape or a dot shows its tooltip (bound once per group, for the shape
+# under the pointer): north of Pokrovsk's dot its shapes, on the dot the place itself.
+@pytest.mark.parametrize(
+    "north, tip",
+    [
+        (0.012, r"Pokrovsk — [A-Za-z -]+: .+"),  # a shape: its layer and what it claims
+        (0.0, r"Pokrovsk( — claims since 20\d\d-\d\d-\d\d)?"),  # the dot
+    ],
+)
+def test_pointing_at_a_shape_or_a_dot_shows_its_tooltip(page, server, gazetteer, north, tip):
+    url, _ = server
+    frame = open_map(page, url, "?date=2025-12-02")
+    place = gazetteer.get(POKROVSK)
+    point = frame.evaluate(MOVE_TO, [place.lat + north, place.lon])
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.move(box["x"] + point["x"] - 3, box["y"] + point["y"])
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    shown = page.frame_locator(FRAME).locator(".leaflet-tooltip.cm-tip")
+    expect(shown).to_have_count(1)
+    expect(shown).to_have_text(re.compile(tip))
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)  # away: it goes
+    expect(shown).to_have_count(0)
 
 
 def test_slider_updates_the_map_without_reloading_it(page, server):

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 
+import numpy as np
 import pytest
 import shapely
 
@@ -223,6 +224,47 @@ def test_the_live_bank_holds_every_shape_a_claim_names(workspace):
     popups = [json.loads(s) for s in shards]
     assert sum(len(rows) for shard in popups for rows in shard.values()) == len(frame)
     assert all(mapview.shard_of(int(pid)) == i for i, s in enumerate(popups) for pid in s)
+
+
+def _from_code(code: str):
+    """A compact shape read back as the map reads it (steps summed, rings closed)."""
+
+    def ring(flat):
+        xy = np.cumsum(np.array(flat, dtype=float).reshape(-1, 2), axis=0) / mapview.COORD_SCALE
+        return np.vstack([xy, xy[:1]])
+
+    polys = [
+        shapely.Polygon(ring(rings[0]), [ring(r) for r in rings[1:]]) for rings in json.loads(code)
+    ]
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+TOWN = shapely.Point(37.18, 48.28).buffer(0.03, quad_segs=16)
+
+
+@pytest.mark.parametrize(
+    "geom",
+    [
+        TOWN,
+        TOWN.difference(shapely.Point(37.18, 48.28).buffer(0.01)),  # a hole
+        shapely.MultiPolygon([TOWN, shapely.box(37.3, 48.1, 37.35, 48.13)]),
+        shapely.box(-0.02, -0.01, 0.03, 0.02),  # steps across zero, both signs
+    ],
+)
+def test_compact_shapes_read_back_as_their_geojson(geom):
+    code = mapview.geometry_code(geom)
+    assert re.fullmatch(r"[\[\],0-9-]+", code)  # whole numbers only
+    back = _from_code(code)
+    drawn = shapely.geometry.shape(json.loads(mapview.geometry_json(geom)))
+    assert back.geom_type == drawn.geom_type
+    assert back.equals_exact(drawn, tolerance=0.6 / mapview.COORD_SCALE)
+    assert len(code) < 0.5 * len(mapview.geometry_json(geom))
+
+
+def test_a_shape_that_is_no_polygon_stays_geojson():
+    line = shapely.LineString([(37.1, 48.2), (37.2, 48.3)])
+    assert json.loads(mapview.geometry_code(line))["type"] == "LineString"
+    assert mapview.geometry_code(shapely.Polygon()) is None
 
 
 def test_live_rows_leave_known_shapes_to_the_bank(layers):
