@@ -294,9 +294,9 @@ def geometry_code(geom) -> str | None:
     """
     if geom is None or geom.is_empty:
         return None
-    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
-    if simple.geom_type not in ("Polygon", "MultiPolygon"):
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return geometry_json(geom)
+    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
     polygons = []
     for poly in shapely.get_parts(simple):
         rings = []

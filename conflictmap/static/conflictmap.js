@@ -69,7 +69,7 @@
     if (!g) return null;
     var out;
     if (Array.isArray(g)) {
-      out = decoded(g, CM.bank.scale || 10000);
+      out = decoded(g, CM.bank.scale);
     } else {
       var depth = g.type === "MultiPolygon" ? 2 : g.type === "Polygon" ? 1 : 0;
       out = L.GeoJSON.coordsToLatLngs(g.coordinates, depth);
@@ -237,7 +237,7 @@
     });
     map.getPane("cm-outline").style.pointerEvents = "none";
     CM.labelGroup = L.featureGroup().addTo(map);
-    groupPopups(CM.labelGroup, function (dot) { return CM.popup(dot._cmPid); });
+    CM.labelGroup.bindPopup(function (dot) { return CM.popup(dot._cmPid); }, POPUP);
     groupTips(CM.labelGroup, dotTip, false);
     var caption = L.control({ position: "topleft" });
     caption.onAdd = function () {
@@ -523,21 +523,20 @@
 
   /* Popups and tooltips are bound once per group, never per shape: binding each of
    * thousands of shapes costs a page load a few tenths of a second (Leaflet's event
-   * bookkeeping, and focus listeners for shapes that never take focus). Clicking or
-   * pointing at a shape opens its group's popup or tooltip for that shape. */
-  function groupPopups(group, content) {
-    group.bindPopup(function (layer) { return content(layer); }, POPUP);
-  }
+   * bookkeeping, and focus listeners for shapes that never take focus). Clicking a
+   * shape opens its group's popup for that shape (Leaflet hands the content function
+   * the shape); pointing at one shows the group's one tooltip, which follows the pointer
+   * (``sticky``) or sits on the dot. */
   function groupTips(group, content, sticky) {
     var tip = L.tooltip({ className: "cm-tip", sticky: sticky });
     var show = function (e) {
       var layer = e.layer;
-      if (!CM.map || !layer || !layer.options.interactive) return;
+      if (!CM.map || !layer) return;
       if (tip._cmFor !== layer) {
         tip._cmFor = layer;
         tip.setContent(content(layer));
       }
-      tip.setLatLng(sticky || !layer.getLatLng ? e.latlng : layer.getLatLng());
+      tip.setLatLng(sticky ? e.latlng : layer.getLatLng());
       if (!CM.map.hasLayer(tip)) CM.map.openTooltip(tip);
     };
     var hide = function () {
@@ -554,17 +553,20 @@
   function labelsChanged() { CM.labelsVersion = (CM.labelsVersion || 0) + 1; }
 
   /* -- layers ------------------------------------------------------------------------ */
-  function layerState(key, pane) {
+  function layerState(key, pane, made) {
     var st = CM.layers[key];
     if (!st) {
       st = CM.layers[key] = { group: L.featureGroup(), paths: new Map(), marks: new Map(),
                               byPid: {}, proxy: null, pane: pane };
-      if (key !== "assessment") {
-        groupPopups(st.group, function (path) { return CM.popup(path._cmRow[0]); });
-        groupTips(st.group, tooltip, true);
-      }
+      if (made) made(st.group);
     }
     return st;
+  }
+
+  /* A claim layer's shapes: each place's popup, and what the shape claims as its tip. */
+  function claimInteractions(group) {
+    group.bindPopup(function (path) { return CM.popup(path._cmRow[0]); }, POPUP);
+    groupTips(group, tooltip, true);
   }
 
   /* The layer is on the map while its current proxy (a folium FeatureGroup) is. */
@@ -606,7 +608,7 @@
    * geometry (only when the bank lacks the shape)], texts as indexes in data.strings;
    * trailing empty texts may be left out. */
   CM.claimLayer = function (proxy, data, info) {
-    var st = layerState(data.key, data.pane);
+    var st = layerState(data.key, data.pane, claimInteractions);
     if (!CM._keepDay) drawRows(st, data);  // else the frame shows this day (CM.dayFiles)
     bindProxy(st, proxy);
     if (info) CM.registerOverlay(proxy, info);
