@@ -18,8 +18,11 @@ slider (or the navigation start) to the first task after the paint of the first
 animation frame in which the map's frame shows the new date's caption and every shape
 of that date (a timeout set in that frame's animation callback runs once the frame is
 painted); the "What changed" view up to the animation frame that shows its list and
-map. Page loads are timed on a running server, once it has finished warming the newest
-dates after its first page (the first load on a new server is printed apart). Every
+map. A shape is drawn as its own path or inside a path painted ahead for many shapes
+(a whole front's first load, see ``paintAhead`` in conflictmap.js); page loads also
+report when every shape is its own clickable path ("clickable"). Page loads are
+timed on a running server, once it has finished warming the newest dates after its
+first page (the first load on a new server is printed apart). Every
 non-local request is blocked, as in the browser tests. Servers run one at a time.
 """
 
@@ -63,24 +66,40 @@ AFTER_PAINT_JS = """const AFTER_PAINT = (x) => {
     return false;
   };
 """
+# The shapes drawn in a map's frame: each interactive path is one, and a path painted
+# ahead for many shapes (a whole front's first load, conflictmap.js paintAhead) says how
+# many it stands for.
+DRAWN_JS = """const drawn = (d) => {
+    let n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
+    d.querySelectorAll("path.cm-ahead").forEach((p) => { n += Number(p.dataset.shapes); });
+    return n;
+  };
+"""
 SHOWN = """([day, shapes]) => {
-  %s  const f = document.querySelector("%s");
+  %s  %s  const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   if (!d) return false;
   const cap = d.querySelector(".cm-caption-title");
   if (!cap || !cap.textContent.includes(day)) return false;
-  const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
-  return n >= shapes ? AFTER_PAINT(null) : false;
-}""" % (AFTER_PAINT_JS, FRAME)
+  return drawn(d) >= shapes ? AFTER_PAINT(null) : false;
+}""" % (AFTER_PAINT_JS, DRAWN_JS, FRAME)
+# Every shape of the date clickable: each its own interactive path (no stand-in left).
+CLICKABLE = (
+    """(shapes) => {
+  const d = document.querySelector("%s").contentDocument;
+  return d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length >= shapes
+    && !d.querySelector("path.cm-ahead") ? performance.now() : false;
+}"""
+    % FRAME
+)
 CHANGED = """([before, shapes]) => {
-  %s  const f = document.querySelector("%s");
+  %s  %s  const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   const cap = d && d.querySelector(".cm-caption-title");
   if (!cap || cap.textContent === before) return false;
   const day = (cap.textContent.match(/[0-9]{4}-[0-9]{2}-[0-9]{2}/) || [""])[0];
-  const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
-  return n >= (shapes[day] || 0) ? AFTER_PAINT(day) : false;
-}""" % (AFTER_PAINT_JS, FRAME)
+  return drawn(d) >= (shapes[day] || 0) ? AFTER_PAINT(day) : false;
+}""" % (AFTER_PAINT_JS, DRAWN_JS, FRAME)
 CAPTION = (
     """() => document.querySelector("%s").contentDocument
     .querySelector(".cm-caption-title").textContent"""
@@ -196,13 +215,20 @@ def shown_at(page, day, shapes: int, timeout: float = 600_000) -> float:
     return float(handle.json_value())
 
 
-def measure_loads(browser, url: str, day, shapes: int, n: int) -> list[float]:
-    """Navigation start -> the map shows the date's shapes, in fresh browser contexts."""
+def measure_loads(
+    browser, url: str, day, shapes: int, n: int, clickable: list | None = None
+) -> list[float]:
+    """Navigation start -> the map shows the date's shapes, in fresh browser contexts;
+    with ``clickable``, the time until every shape is its own clickable path is added
+    to it for each load."""
     out = []
     for _ in range(n):
         context, page = new_page(browser)
         page.goto(url + f"/?date={day.isoformat()}", wait_until="commit")
         out.append(shown_at(page, day, shapes))
+        if clickable is not None:
+            handle = page.wait_for_function(CLICKABLE, arg=shapes, polling="raf", timeout=600_000)
+            clickable.append(float(handle.json_value()))
         context.close()
     return out
 
@@ -423,7 +449,10 @@ def main() -> int:
                         f"its background warm-up then took {waited:.0f} s",
                         flush=True,
                     )
-                    loads = measure_loads(browser, server.url, end, shapes[end], args.loads)
+                    clickable: list[float] = []
+                    loads = measure_loads(
+                        browser, server.url, end, shapes[end], args.loads, clickable
+                    )
                     first, steps = measure_steps(browser, server.url, visited, shapes, args.rounds)
                     print(f"  {app:22s} slider -> map   {summary(steps)}", flush=True)
                     own = []
@@ -434,6 +463,7 @@ def main() -> int:
                         print(f"  {app:22s} map's control   {summary(own)}", flush=True)
                         print(f"  {app:22s}   (first pass)  {summary(own_first)}", flush=True)
                     print(f"  {app:22s} load -> map     {summary(loads)}", flush=True)
+                    print(f"  {app:22s}   (clickable)   {summary(clickable)}", flush=True)
                     changes = []
                     if big and app.startswith("incremental"):
                         starts = [end - timedelta(days=k) for k in (14, 7, 3, 30, 10, 2)]

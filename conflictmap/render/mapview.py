@@ -268,13 +268,20 @@ def geometry_json(geom) -> str | None:
     hit = _GEOMETRY_CACHE.get(id(geom))
     if hit is not None and hit[0] is geom:
         return hit[1]
-    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    simple = _oriented(shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True))
     rounded = shapely.transform(simple, lambda xy: np.round(xy, COORD_DIGITS))
     text = shapely.to_geojson(rounded)
     if len(_GEOMETRY_CACHE) >= _GEOMETRY_CACHE_MAX:
         _GEOMETRY_CACHE.clear()
     _GEOMETRY_CACHE[id(geom)] = (geom, text)
     return text
+
+
+def _oriented(geom):
+    """Exterior rings counter-clockwise, holes clockwise (as RFC 7946 asks): the map
+    paints many shapes as one path with the non-zero fill rule, under which a hole is a
+    hole only when it winds against its exterior."""
+    return shapely.orient_polygons(geom, exterior_cw=False)
 
 
 COORD_SCALE = 10**COORD_DIGITS  # the compact shapes' unit: 1 = 10**-COORD_DIGITS degree
@@ -296,7 +303,7 @@ def geometry_code(geom) -> str | None:
         return None
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return geometry_json(geom)
-    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    simple = _oriented(shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True))
     polygons = []
     for poly in shapely.get_parts(simple):
         rings = []
@@ -530,11 +537,18 @@ def place_entry(place) -> list:
 def bank_script(bank: dict) -> str:
     """JavaScript that hands a bank to the map (``conflictmap.setBank``). The bank's
     shapes are JSON texts (:func:`geometry_code` or :func:`geometry_json`: numbers and
-    fixed keys only), put in as they are instead of being parsed and written again."""
+    fixed keys only), put in as they are instead of being parsed and written again.
+
+    The bank is JSON in a string that ``JSON.parse`` reads: for a whole front's
+    megabytes, about three times quicker for the browser than the same object written
+    as script (its text is ASCII, without ``<``, ``>`` or ``&``, see :func:`js_json`).
+    """
     geoms = ",".join(f"{js_json(k)}:{text}" for k, text in bank["geoms"].items())
     rest = js_json({k: v for k, v in bank.items() if k != "geoms"})
     tail = "}" if rest == "{}" else "," + rest[1:]
-    return f'conflictmap.setBank({{"geoms":{{{geoms}}}{tail});\n'
+    text = f'{{"geoms":{{{geoms}}}{tail}'
+    quoted = text.replace("\\", "\\\\").replace("'", "\\'")
+    return f"conflictmap.setBank(JSON.parse('{quoted}'));\n"
 
 
 # -- per date: rows, labels, caption, sources --------------------------------------------

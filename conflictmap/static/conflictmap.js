@@ -21,6 +21,7 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   CM.bank = CM.bank || { geoms: {}, places: {}, claims: {} };
   CM.layers = CM.layers || {};
+  CM.dotsAhead = CM.dotsAhead || {};  // the dots painted ahead (paintAhead)
   CM.layerKeys = CM.layerKeys || {};
   CM.seq = CM.seq || 0;
   CM.config = CM.config || { titles: {}, claimants: {}, order: [], historyRows: 25 };
@@ -283,6 +284,7 @@
     }
     var outline = config.outline || CM.outlineData;
     if (outline) CM.outline(map, outline);
+    map.on("zoomend", function () { CM.ensureLabels(); });
     map.on("zoomend moveend overlayadd overlayremove", function () { CM.scheduleDeclutter(); });
     CM.scheduleDeclutter();
   };
@@ -615,7 +617,8 @@
   };
 
   function drawRows(st, data) {
-    var seen = new Set(), seenMarks = new Set(), byPid = {};
+    unpaint(st, st.group);  // painted ahead, not made yet: made anew below if still wanted
+    var seen = new Set(), seenMarks = new Set(), byPid = {}, fresh = [];
     var S = data.strings || [""];
     // A path is keyed by its style itself: the order of styles may change between dates.
     var styleKeys = (data.styles || []).map(function (s) { return JSON.stringify(s); });
@@ -628,15 +631,12 @@
       seen.add(rk);
       (byPid[r[0]] = byPid[r[0]] || []).push(r);
       var path = st.paths.get(rk);
-      if (!path) {
-        var ll = latlngs(gkey, r[8]);
-        if (!ll) return;
-        path = L.polygon(ll, Object.assign({ pane: data.pane }, data.styles[r[2]]));
-        path._cmKey = data.key;
-        st.paths.set(rk, path);
-        st.group.addLayer(path);
+      if (path) {
+        path._cmRow = r;
+      } else {
+        var g = r[8] || CM.bank.geoms[gkey];
+        if (g) fresh.push([rk, r]);
       }
-      path._cmRow = r;
       if (r[6]) {
         var mk = r[0] + "|" + r[6];
         seenMarks.add(mk);
@@ -656,6 +656,16 @@
     st.paths.forEach(function (path, rk) {
       if (!seen.has(rk)) { st.group.removeLayer(path); st.paths.delete(rk); }
     });
+    var make = function (item) {
+      var r = item[1];
+      var path = L.polygon(latlngs(r[0] + "|" + r[1], r[8]), Object.assign({ pane: data.pane }, data.styles[r[2]]));
+      path._cmKey = data.key;
+      path._cmRow = r;
+      st.paths.set(item[0], path);
+      st.group.addLayer(path);
+    };
+    if (fresh.length > CM.PAINT_AHEAD) paintAhead(st, st.group, shapeBatches(data, fresh), make);
+    else fresh.forEach(make);
     st.marks.forEach(function (m, mk) {
       if (!seenMarks.has(mk)) {
         st.group.removeLayer(m);
@@ -664,6 +674,137 @@
       }
     });
     st.byPid = byPid;
+  }
+
+  /* Many new shapes at once (a whole front's first load): Leaflet makes a path, its
+   * events and its bookkeeping for each, a second or more for ten thousand. They are
+   * painted first as one stand-in path per style and batch (not interactive, drawn
+   * straight from the bank's numbers), then made one by one in batches after that
+   * paint, each batch taking its stand-in's place; a new drawing drops what is not made
+   * yet (unpaint). Dots likewise. */
+  CM.PAINT_AHEAD = 1500;  // more new shapes than this in one drawing: painted ahead
+  var BATCH = 500;
+
+  /* One SVG path for many polygons or dots. rings: [numbers, scale, steps]: a flat
+   * list of longitude, latitude pairs in 1/scale degrees, each pair the step from the
+   * one before when steps is true (the bank's compact shapes); options.dot: the radius
+   * of a dot at each pair instead. Rings are filled by the non-zero rule: the bank's
+   * exteriors and holes wind against each other. */
+  var StandIn = L.Path.extend({
+    initialize: function (rings, options) {
+      L.setOptions(this, options);
+      this._rings = rings;
+    },
+    _project: function () {
+      var map = this._map, o = map.getPixelOrigin(), zoom = map.getZoom();
+      var mercator = map.options.crs === L.CRS.EPSG3857, size = 256 * Math.pow(2, zoom);
+      var D = Math.PI / 180, MAXLAT = 85.0511287798;
+      this._px = this._rings.map(function (ring) {
+        var v = ring[0], scale = ring[1], steps = ring[2], out = new Array(v.length);
+        var x = 0, y = 0;
+        for (var i = 0; i < v.length; i += 2) {
+          if (steps) { x += v[i]; y += v[i + 1]; } else { x = v[i]; y = v[i + 1]; }
+          var lon = x / scale, lat = y / scale;
+          if (mercator) {
+            var sin = Math.sin(Math.max(Math.min(lat, MAXLAT), -MAXLAT) * D);
+            out[i] = Math.round(size * (0.5 + lon / 360)) - o.x;
+            out[i + 1] = Math.round(size * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI))) - o.y;
+          } else {
+            var pt = map.latLngToLayerPoint([lat, lon]);
+            out[i] = pt.x;
+            out[i + 1] = pt.y;
+          }
+        }
+        return out;
+      });
+    },
+    _update: function () {
+      if (!this._map) return;
+      var r = this.options.dot, parts = [];
+      this._px.forEach(function (v) {
+        if (r) {
+          for (var j = 0; j < v.length; j += 2) {
+            parts.push("M" + (v[j] - r) + " " + v[j + 1] + "a" + r + " " + r + " 0 1 0 " + 2 * r +
+                       " 0a" + r + " " + r + " 0 1 0 " + -2 * r + " 0");
+          }
+          return;
+        }
+        var d = "M" + v[0] + " " + v[1], px = v[0], py = v[1], n = 1;
+        for (var i = 2; i < v.length; i += 2) {
+          if (v[i] === px && v[i + 1] === py) continue;  // under a pixel: not drawn
+          px = v[i];
+          py = v[i + 1];
+          d += "L" + px + " " + py;
+          n += 1;
+        }
+        if (n > 2) parts.push(d + "z");
+      });
+      this._renderer._setPath(this, parts.join("") || "M0 0");
+    },
+  });
+
+  /* A shape as stand-in rings: the bank's compact one, or GeoJSON coordinates. */
+  function standInRings(gkey, geometry, out) {
+    var g = geometry || CM.bank.geoms[gkey];
+    if (Array.isArray(g)) {
+      g.forEach(function (rings) { rings.forEach(function (flat) { out.push([flat, CM.bank.scale, true]); }); });
+      return;
+    }
+    var polygons = g.type === "MultiPolygon" ? g.coordinates : g.type === "Polygon" ? [g.coordinates] : [];
+    polygons.forEach(function (rings) {
+      rings.forEach(function (ring) {
+        var flat = [];
+        ring.forEach(function (c) { flat.push(c[0], c[1]); });
+        out.push([flat, 1, false]);
+      });
+    });
+  }
+
+  /* owner.ahead: the batches painted ahead, [stand-in, items], made in turn by make. */
+  function paintAhead(owner, group, batches, make) {
+    owner.ahead = batches.map(function (b) {
+      CM.paintedAhead = (CM.paintedAhead || 0) + b.items.length;  // shapes and dots, all told
+      var stand = new StandIn(b.rings, Object.assign({}, b.options,
+                                                     { interactive: false, fillRule: "nonzero" }));
+      stand.on("add", function () {
+        stand._path.setAttribute("data-shapes", String(b.items.length));
+        L.DomUtil.addClass(stand._path, "cm-ahead");
+      });
+      group.addLayer(stand);
+      return [stand, b.items];
+    });
+    var queue = owner.ahead;
+    var next = function () {
+      if (owner.ahead !== queue) return;  // dropped by a new drawing
+      var batch = queue.shift();
+      if (!batch) { owner.ahead = null; return; }
+      batch[1].forEach(make);
+      group.removeLayer(batch[0]);
+      window.setTimeout(next, 0);
+    };
+    // After the paint: a timeout set in an animation frame runs once it is painted.
+    window.requestAnimationFrame(function () { window.setTimeout(next, 0); });
+  }
+
+  function unpaint(owner, group) {
+    if (!owner.ahead) return;
+    owner.ahead.forEach(function (batch) { group.removeLayer(batch[0]); });
+    owner.ahead = null;
+  }
+
+  /* A claim layer's new shapes by style, in batches of BATCH, each with its rings. */
+  function shapeBatches(data, fresh) {
+    var byStyle = {}, batches = [];
+    fresh.forEach(function (item) { (byStyle[item[1][2]] = byStyle[item[1][2]] || []).push(item); });
+    Object.keys(byStyle).forEach(function (k) {
+      for (var i = 0; i < byStyle[k].length; i += BATCH) {
+        var items = byStyle[k].slice(i, i + BATCH), rings = [];
+        items.forEach(function (item) { standInRings(item[1][0] + "|" + item[1][1], item[1][8], rings); });
+        batches.push({ items: items, rings: rings,
+                       options: Object.assign({ pane: data.pane }, data.styles[Number(k)]) });
+      }
+    });
+    return batches;
   }
 
   /* The assessment's areas: redrawn only when the assessment changes. */
@@ -702,35 +843,42 @@
     var labels = CM.labels || (CM.labels = new Map());
     var dots = CM.dots || (CM.dots = new Map());
     var mk = (CM.config && CM.config.marker) || { fill: "#111111", edge: "#FFFFFF", radius: 3.5 };
-    var seen = new Set();
+    unpaint(CM.dotsAhead, CM.labelGroup);  // dots painted ahead, not made yet: made below
+    var seen = new Set(), wanted = CM.labelsWanted = new Map(), newDots = [];
     (data.labels || []).forEach(function (pid, rank) {
       var place = CM.bank.places[pid];
       if (!place) return;
       var k = String(pid);
       seen.add(k);
+      wanted.set(k, rank);
       var m = labels.get(k);
-      if (!m) {
-        m = L.marker([place[2], place[3]], {
-          interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place", pid),
-        });
-        m._cmPid = k;
-        labels.set(k, m);
-        CM.labelGroup.addLayer(m);
+      if (m && m._cmRank !== rank) {
         labelsChanged();
+        m._cmRank = rank;   // biggest places first: they get the best spots
       }
-      if (m._cmRank !== rank) labelsChanged();
-      m._cmRank = rank;     // biggest places first: they get the best spots
-      m._cmPop = place[4] || 0;
-      if (!dots.has(k)) {   // every place is a dot of a few pixels at any zoom
-        var dot = L.circleMarker([place[2], place[3]], {
-          pane: "cm-marks", radius: mk.radius, weight: 1.5, color: mk.edge, opacity: 1,
-          fillColor: mk.fill, fillOpacity: 1, className: "cm-dot",
-        });
-        dot._cmPid = k;
-        dots.set(k, dot);
-        CM.labelGroup.addLayer(dot);
-      }
+      if (!dots.has(k)) newDots.push(k);  // every place is a dot of a few pixels at any zoom
     });
+    var dotStyle = { pane: "cm-marks", radius: mk.radius, weight: 1.5, color: mk.edge, opacity: 1,
+                     fillColor: mk.fill, fillOpacity: 1 };
+    var makeDot = function (k) {
+      var place = CM.bank.places[k];
+      var dot = L.circleMarker([place[2], place[3]], Object.assign({ className: "cm-dot" }, dotStyle));
+      dot._cmPid = k;
+      dots.set(k, dot);
+      CM.labelGroup.addLayer(dot);
+    };
+    if (newDots.length > CM.PAINT_AHEAD) {
+      var batches = [];
+      for (var i = 0; i < newDots.length; i += BATCH) {
+        var items = newDots.slice(i, i + BATCH), flat = [];
+        items.forEach(function (k) { var pl = CM.bank.places[k]; flat.push(pl[3], pl[2]); });
+        batches.push({ items: items, rings: [[flat, 1, false]],
+                       options: Object.assign({ dot: mk.radius }, dotStyle) });
+      }
+      paintAhead(CM.dotsAhead, CM.labelGroup, batches, makeDot);
+    } else {
+      newDots.forEach(makeDot);
+    }
     labels.forEach(function (m, k) {
       if (!seen.has(k)) {
         CM.labelGroup.removeLayer(m);
@@ -745,7 +893,29 @@
         labelsChanged();
       }
     });
+    CM.ensureLabels();
     CM.scheduleDeclutter();
+  };
+
+  /* A place's label is made once its place can be named at the zoom shown (at low zoom
+   * only the larger places are): a whole front has thousands of places, and making
+   * every label at once costs a page load a few tenths of a second. */
+  CM.ensureLabels = function () {
+    if (!CM.map || !CM.labelsWanted) return;
+    var minPop = CM.minPopulation(CM.map.getZoom());
+    CM.labelsWanted.forEach(function (rank, k) {
+      var place = CM.bank.places[k];
+      if (CM.labels.has(k) || !place || (place[4] || 0) < minPop) return;
+      var m = L.marker([place[2], place[3]], {
+        interactive: false, keyboard: false, icon: CM.textIcon(place[0], "cm-place", k),
+      });
+      m._cmPid = k;
+      m._cmRank = rank;
+      m._cmPop = place[4] || 0;
+      CM.labels.set(k, m);
+      CM.labelGroup.addLayer(m);
+      labelsChanged();
+    });
   };
 
   /* -- the map's own date control (live map) ------------------------------------- */
@@ -1026,9 +1196,9 @@
     };
     // The dots on the map, by place.
     var dotGrid = new Grid(), dotAt = {};
-    (CM.dots || new Map()).forEach(function (d, k) {
-      if (!map.hasLayer(d)) return;
-      var p = map.latLngToContainerPoint(d.getLatLng());
+    (CM.labelsWanted || new Map()).forEach(function (rank, k) {  // made or painted ahead
+      var place = CM.bank.places[k];
+      var p = map.latLngToContainerPoint([place[2], place[3]]);
       if (!inView(p)) return;
       var box = [p.x - rad, p.y - rad, p.x + rad, p.y + rad];
       box.pid = k;

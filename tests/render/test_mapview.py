@@ -66,10 +66,27 @@ def rows(html: str) -> dict[str, list]:
     return {c["key"]: resolve(c) for c in calls(html, "claimLayer")}
 
 
+BANK = re.compile(r"conflictmap\.setBank\(JSON\.parse\('((?:[^'\\]|\\.)*)'\)\)")
+
+
 def bank_of(html: str) -> dict:
-    decoder = json.JSONDecoder()
-    start = html.index("conflictmap.setBank(") + len("conflictmap.setBank(")
-    return decoder.raw_decode(html, start)[0]
+    """The bank a page hands the map: the JSON in the script's string, unescaped."""
+    text = BANK.search(html).group(1)
+    return json.loads(re.sub(r"\\(.)", r"\1", text))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Kam'yanka", 'Back\\slash "quoted"', "</script><script>alert(1)</script>", "Кам’янка"],
+)
+def test_the_bank_reads_back_whole_from_its_script(name):
+    bank = {"geoms": {"1|": "[[[371020,482000,0,10,-20,0,0,-10]]]"}, "places": {"1": [name]}}
+    script = mapview.bank_script(bank)
+    assert "</" not in script and script.isascii()
+    assert bank_of(script) == {
+        "geoms": {"1|": [[[371020, 482000, 0, 10, -20, 0, 0, -10]]]},
+        "places": {"1": [name]},
+    }
 
 
 # -- offline, self-contained -------------------------------------------------------------
@@ -120,7 +137,8 @@ def test_hostile_text_is_data_never_markup_or_template(workspace, text):
     html = mapview.build_map(layers, DEC_2, history=workspace.index.frame).get_root().render()
     assert "<img src=x" not in html and "<script>window.__pwned" not in html
     if "7*7" in text:  # kept as text, escaped, never evaluated by Jinja
-        assert "\\u007b{ 7*7 }} \\u007b% if 1 %}yes" in html
+        assert "{{ 7*7" not in html and "{% if" not in html and "yes{%" not in html
+        assert "7*7 }}" in html  # there, as text
     claims = bank_of(html)["claims"][str(POKROVSK)]
     hostile = [c for c in claims if c[7] == text]  # decoded back: the very same text
     assert len(hostile) == 1 and hostile[0][2] == text and hostile[0][4] == text
@@ -219,7 +237,7 @@ def test_the_live_bank_holds_every_shape_a_claim_names(workspace):
     named = {mapview.shape_key(pid, part) for pid, part in zip(frame["place_id"], frame["part"])}
     whole = {mapview.shape_key(pid, None) for pid in frame["place_id"]}
     assert named | whole <= known
-    assert script.startswith("conflictmap.setBank(") and all(f'"{k}":' in script for k in known)
+    assert set(bank_of(script)["geoms"]) == set(known)
     assert len(shards) == mapview.CLAIM_SHARDS
     popups = [json.loads(s) for s in shards]
     assert sum(len(rows) for shard in popups for rows in shard.values()) == len(frame)
