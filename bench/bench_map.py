@@ -303,18 +303,14 @@ def ledger(
 
 FRONT = "whole front"
 CHANGES_FRAME = "iframe[title='st.iframe']"
-CHANGES_SHOWN = (
-    """([since, shapes]) => {
-  const h = [...document.querySelectorAll("h3")].find((e) => e.textContent.includes(" from "));
+CHANGES_SHOWN = """([since, shapes]) => {
+  %s  const h = [...document.querySelectorAll("h3")].find((e) => e.textContent.includes(" from "));
   if (!h || !h.textContent.includes("from " + since)) return false;
   const f = document.querySelector("%s");
   const d = f && f.contentDocument;
   if (!d) return false;
-  const n = d.querySelectorAll(".leaflet-pane path.leaflet-interactive").length;
-  return n >= shapes ? performance.now() : false;
-}"""
-    % CHANGES_FRAME
-)
+  return drawn(d) >= shapes ? performance.now() : false;
+}""" % (DRAWN_JS, CHANGES_FRAME)
 
 
 def peak_memory_mb(pid: int) -> float:
