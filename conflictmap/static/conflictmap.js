@@ -658,7 +658,8 @@
     });
     var make = function (item) {
       var r = item[1];
-      var path = L.polygon(latlngs(r[0] + "|" + r[1], r[8]), Object.assign({ pane: data.pane }, data.styles[r[2]]));
+      var style = Object.assign({ pane: data.pane }, data.styles[r[2]]);
+      var path = L.polygon(latlngs(r[0] + "|" + r[1], r[8]), style);
       path._cmKey = data.key;
       path._cmRow = r;
       st.paths.set(item[0], path);
@@ -786,6 +787,7 @@
     window.requestAnimationFrame(function () { window.setTimeout(next, 0); });
   }
 
+  /* Drop the stand-ins of what is not made yet (a new drawing makes what it still wants). */
   function unpaint(owner, group) {
     if (!owner.ahead) return;
     owner.ahead.forEach(function (batch) { group.removeLayer(batch[0]); });
@@ -804,6 +806,18 @@
                        options: Object.assign({ pane: data.pane }, data.styles[Number(k)]) });
       }
     });
+    return batches;
+  }
+
+  /* New dots (place ids) in batches of BATCH, each one path of dots at the places. */
+  function dotBatches(keys, style) {
+    var batches = [];
+    for (var i = 0; i < keys.length; i += BATCH) {
+      var items = keys.slice(i, i + BATCH), flat = [];
+      items.forEach(function (k) { var place = CM.bank.places[k]; flat.push(place[3], place[2]); });
+      batches.push({ items: items, rings: [[flat, 1, false]],
+                     options: Object.assign({ dot: style.radius }, style) });
+    }
     return batches;
   }
 
@@ -868,14 +882,7 @@
       CM.labelGroup.addLayer(dot);
     };
     if (newDots.length > CM.PAINT_AHEAD) {
-      var batches = [];
-      for (var i = 0; i < newDots.length; i += BATCH) {
-        var items = newDots.slice(i, i + BATCH), flat = [];
-        items.forEach(function (k) { var pl = CM.bank.places[k]; flat.push(pl[3], pl[2]); });
-        batches.push({ items: items, rings: [[flat, 1, false]],
-                       options: Object.assign({ dot: mk.radius }, dotStyle) });
-      }
-      paintAhead(CM.dotsAhead, CM.labelGroup, batches, makeDot);
+      paintAhead(CM.dotsAhead, CM.labelGroup, dotBatches(newDots, dotStyle), makeDot);
     } else {
       newDots.forEach(makeDot);
     }
