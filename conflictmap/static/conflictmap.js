@@ -633,9 +633,8 @@
       var path = st.paths.get(rk);
       if (path) {
         path._cmRow = r;
-      } else {
-        var g = r[8] || CM.bank.geoms[gkey];
-        if (g) fresh.push([rk, r]);
+      } else if (r[8] || CM.bank.geoms[gkey]) {
+        fresh.push([rk, r, gkey]);
       }
       if (r[6]) {
         var mk = r[0] + "|" + r[6];
@@ -659,7 +658,7 @@
     var make = function (item) {
       var r = item[1];
       var style = Object.assign({ pane: data.pane }, data.styles[r[2]]);
-      var path = L.polygon(latlngs(r[0] + "|" + r[1], r[8]), style);
+      var path = L.polygon(latlngs(item[2], r[8]), style);
       path._cmKey = data.key;
       path._cmRow = r;
       st.paths.set(item[0], path);
@@ -794,14 +793,15 @@
     owner.ahead = null;
   }
 
-  /* A claim layer's new shapes by style, in batches of BATCH, each with its rings. */
+  /* A claim layer's new shapes ([row key, row, shape key]) by style, in batches of
+   * BATCH, each with its rings. */
   function shapeBatches(data, fresh) {
     var byStyle = {}, batches = [];
     fresh.forEach(function (item) { (byStyle[item[1][2]] = byStyle[item[1][2]] || []).push(item); });
     Object.keys(byStyle).forEach(function (k) {
       for (var i = 0; i < byStyle[k].length; i += BATCH) {
         var items = byStyle[k].slice(i, i + BATCH), rings = [];
-        items.forEach(function (item) { standInRings(item[1][0] + "|" + item[1][1], item[1][8], rings); });
+        items.forEach(function (item) { standInRings(item[2], item[1][8], rings); });
         batches.push({ items: items, rings: rings,
                        options: Object.assign({ pane: data.pane }, data.styles[Number(k)]) });
       }
