@@ -99,9 +99,9 @@ class MapAssets:
     """Where the browser gets Leaflet and our helpers.
 
     ``scripts`` are URLs of scripts to load in order, served locally: the live map loads
-    :func:`script_bundle` (Leaflet, our helpers, styles, outline) and a bank (see
-    ``ui/assets.py``). Empty, Leaflet, helpers, styles and outline are inlined and the
-    page is self-contained.
+    :func:`script_bundle` (Leaflet, our helpers, styles, outline), which then fetches
+    the ledger's bank (see ``ui/assets.py``). Empty, Leaflet, helpers, styles and
+    outline are inlined and the page is self-contained.
     """
 
     scripts: tuple[str, ...] = ()
@@ -468,9 +468,9 @@ def claim_shards(history: pd.DataFrame | None, n: int = CLAIM_SHARDS) -> list[st
 
 
 def live_bank(ws) -> tuple[str, frozenset, tuple[str, ...]]:
-    """The live map's bank of a workspace's whole ledger: (the script of every shape and
-    place a claim names, see :func:`bank_script`; the shape keys it holds; the popups'
-    claims in shards, see :func:`claim_shards`)."""
+    """The live map's bank of a workspace's whole ledger: (every shape and place a claim
+    names, as JSON, see :func:`bank_json`; the shape keys it holds; the popups' claims in
+    shards, see :func:`claim_shards`)."""
     frame = ws.index.frame
     pairs = {(int(pid), None) for pid in frame["place_id"]}
     pairs |= {
@@ -484,7 +484,7 @@ def live_bank(ws) -> tuple[str, frozenset, tuple[str, ...]]:
     gaz = ws.gazetteer
     places = {pid: gaz.get(pid) for pid, _ in pairs}
     bank = claims_bank(frame, geoms, places, claims=False)
-    return bank_script(bank), frozenset(bank["geoms"]), tuple(claim_shards(frame))
+    return bank_json(bank), frozenset(bank["geoms"]), tuple(claim_shards(frame))
 
 
 def bank_for_layers(
@@ -534,20 +534,27 @@ def place_entry(place) -> list:
     ]
 
 
-def bank_script(bank: dict) -> str:
-    """JavaScript that hands a bank to the map (``conflictmap.setBank``). The bank's
-    shapes are JSON texts (:func:`geometry_code` or :func:`geometry_json`: numbers and
-    fixed keys only), put in as they are instead of being parsed and written again.
-
-    The bank is JSON in a string that ``JSON.parse`` reads: for a whole front's
-    megabytes, about three times quicker for the browser than the same object written
-    as script (its text is ASCII, without ``<``, ``>`` or ``&``, see :func:`js_json`).
-    """
+def bank_json(bank: dict) -> str:
+    """A bank as one JSON text (ASCII, without ``<``, ``>`` or ``&``, see :func:`js_json`).
+    Its shapes are JSON texts already (:func:`geometry_code` or :func:`geometry_json`:
+    numbers and fixed keys only), put in as they are instead of being parsed and written
+    again."""
     geoms = ",".join(f"{js_json(k)}:{text}" for k, text in bank["geoms"].items())
     rest = js_json({k: v for k, v in bank.items() if k != "geoms"})
     tail = "}" if rest == "{}" else "," + rest[1:]
-    text = f'{{"geoms":{{{geoms}}}{tail}'
-    quoted = text.replace("\\", "\\\\").replace("'", "\\'")
+    return f'{{"geoms":{{{geoms}}}{tail}'
+
+
+def bank_script(bank: dict) -> str:
+    """JavaScript that hands a bank to the map (``conflictmap.setBank``), for a map whose
+    script carries its bank (the HTML export; the live map fetches its bank as a file,
+    see ``ui/assets.py``).
+
+    The bank is JSON in a string that ``JSON.parse`` reads: for a whole front's
+    megabytes, about three times quicker for the browser than the same object written
+    as script.
+    """
+    quoted = bank_json(bank).replace("\\", "\\\\").replace("'", "\\'")
     return f"conflictmap.setBank(JSON.parse('{quoted}'));\n"
 
 

@@ -38,6 +38,47 @@
     if (bank.scale) CM.bank.scale = bank.scale;
   };
 
+  /* The live map's bank is a file beside this script, "<name>.json.gz" (gzipped once by
+   * the server, sent as it is: ui/assets.py), unpacked by the browser. The calls that
+   * draw (the groups' scripts, CM.dayFiles to CM.focusPlace) wait for it, in the order
+   * they were made (afterBank). */
+  var waiting = null;  // [function, arguments] of the calls made before the bank came
+  CM.loadBank = function (name) {
+    var packed = typeof DecompressionStream === "function";
+    var url = scriptBase + encodeURIComponent(name) + (packed ? ".json.gz" : ".json");
+    waiting = waiting || [];
+    CM.bankLoad = fetch(url)
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        if (!packed) return r.json();
+        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+      })
+      .then(CM.setBank, function (e) {
+        CM.bankFailed = String(e);
+        if (window.console) window.console.error("conflictmap: the map's shapes did not load", e);
+      })
+      .then(function () {
+        var calls = waiting;
+        waiting = null;
+        calls.forEach(function (c) { c[0].apply(null, c[1]); });
+        if (CM.bankFailed) CM.notice("The map's shapes did not load: reload the page.");
+      });
+  };
+  function afterBank(fn) {
+    return function () {
+      if (waiting) { waiting.push([fn, arguments]); return undefined; }
+      return fn.apply(null, arguments);
+    };
+  }
+
+  /* A line of text over the map, for what the reader must know (a bank that failed). */
+  CM.notice = function (text) {
+    if (!CM.map) return;
+    var box = el("div", "cm-notice", text);
+    box.setAttribute("role", "alert");
+    CM.map.getContainer().appendChild(box);
+  };
+
   /* The popups' claims are in ``n`` files "<prefix><i>.json" next to this script, place
    * p in file p % n (conflictmap/render/mapview.py claim_shards). */
   CM.claimShards = function (prefix, n) {
@@ -1368,4 +1409,9 @@
       });
     }
   };
+
+  // What the groups' scripts call: after the bank, when it is on its way (CM.loadBank).
+  ["dayFiles", "placeData", "assessment", "claimLayer", "focusPlace"].forEach(function (k) {
+    CM[k] = afterBank(CM[k]);
+  });
 })();

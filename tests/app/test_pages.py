@@ -3,6 +3,7 @@ URL) and the layer switches change what the map component receives."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from datetime import date
@@ -300,10 +301,14 @@ def test_the_bank_and_the_rows_carry_the_claims_and_sources(app):
     d = drawn(app)
     [script] = d["js_links"]  # one local script, no CDN
     assert script.startswith("../") and "://" not in script
-    bank = (CACHE_DIR / script.rsplit("/", 1)[1]).read_text()
-    assert "Leaflet 1.9" in bank and "window.conflictmap" in bank and "setBank(" in bank
-    assert '"704422|north"' in bank and "themoscowtimes" not in bank  # claims: in shards
-    [prefix, n] = re.search(r'conflictmap\.claimShards\("([^"]+)", (\d+)\)', bank).groups()
+    code = (CACHE_DIR / script.rsplit("/", 1)[1]).read_text()
+    assert "Leaflet 1.9" in code and "window.conflictmap" in code
+    [name] = re.findall(r'conflictmap\.loadBank\("(bank-[0-9a-f]+)"\)', code)
+    packed = gzip.decompress((CACHE_DIR / f"{name}.json.gz").read_bytes()).decode()
+    assert packed == (CACHE_DIR / f"{name}.json").read_text()  # the same bank, plain
+    bank = json.loads(packed)
+    assert "704422|north" in bank["geoms"] and "themoscowtimes" not in packed  # claims: in shards
+    [prefix, n] = re.search(r'conflictmap\.claimShards\("([^"]+)", (\d+)\)', code).groups()
     shard = json.loads((CACHE_DIR / f"{prefix}{POKROVSK % int(n)}.json").read_text())
     assert any("https://www.themoscowtimes.com/" in c[5] for c in shard[str(POKROVSK)])
     assert [r[3] for r in d["rows"]["ru"] if r[0] == POKROVSK] == ["RU holds all"]

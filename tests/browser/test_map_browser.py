@@ -127,6 +127,34 @@ def test_map_renders_offline_with_the_latest_claims(page, server, screenshot_dir
     assert page.blocked_requests == []  # no tiles by default, nothing from a CDN
 
 
+def test_the_bank_comes_gzipped_as_it_was_written(page, server):
+    """The frame fetches its bank once, the gzipped file (never the plain copy), and
+    unpacks it itself: every shape is drawn from it."""
+    url, db = server
+    fetched = []
+    page.on("response", lambda r: fetched.append(r) if "/bank-" in r.url else None)
+    latest = Workspace(str(db)).claim_dates()[-1]
+    frame = open_map(page, url, day=latest)
+    wait_counts(frame, expected(db, latest))
+    assert [r.url.rsplit(".", 2)[-2:] for r in fetched] == [["json", "gz"]]
+    assert fetched[0].headers["content-type"] == "application/gzip"
+    assert "content-encoding" not in fetched[0].headers  # sent as written, not compressed again
+    assert frame.evaluate("() => Object.keys(window.conflictmap.bank.geoms).length") > 0
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_bank_that_does_not_come_is_said_on_the_map(page, server, status):
+    url, _ = server
+    page.route("**/bank-*.json.gz", lambda r: r.fulfill(status=status, body="gone"))
+    page.goto(url + "/")
+    notice = page.frame_locator(FRAME).locator(".cm-notice")
+    expect(notice).to_have_text("The map's shapes did not load: reload the page.", timeout=60_000)
+    expect(notice).to_have_attribute("role", "alert")
+    # The date's calls ran all the same: the caption and the layer control are there.
+    expect(page.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text("Claims as of")
+    expect(page.frame_locator(FRAME).locator(".leaflet-control-layers")).to_be_attached()
+
+
 @pytest.mark.parametrize("day", [DEC_1, JUL_31])
 def test_shapes_per_layer_on_a_date(page, server, day):
     url, db = server

@@ -232,12 +232,12 @@ def test_bank_claims_stop_at_the_date(workspace):
 
 
 def test_the_live_bank_holds_every_shape_a_claim_names(workspace):
-    script, known, shards = mapview.live_bank(workspace)
+    text, known, shards = mapview.live_bank(workspace)
     frame = workspace.index.frame
     named = {mapview.shape_key(pid, part) for pid, part in zip(frame["place_id"], frame["part"])}
     whole = {mapview.shape_key(pid, None) for pid in frame["place_id"]}
     assert named | whole <= known
-    assert set(bank_of(script)["geoms"]) == set(known)
+    assert set(json.loads(text)["geoms"]) == set(known)
     assert len(shards) == mapview.CLAIM_SHARDS
     popups = [json.loads(s) for s in shards]
     assert sum(len(rows) for shard in popups for rows in shard.values()) == len(frame)
