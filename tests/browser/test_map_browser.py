@@ -143,7 +143,7 @@ def test_the_bank_comes_gzipped_as_it_was_written(page, server):
 
 
 @pytest.mark.parametrize("status", [404, 500])
-def test_a_bank_that_does_not_come_is_said_on_the_map(page, server, status):
+def test_a_bank_that_does_not_come_is_said_on_the_map(page, server, status, screenshot_dir):
     url, _ = server
     page.route("**/bank-*.json.gz", lambda r: r.fulfill(status=status, body="gone"))
     page.goto(url + "/")
@@ -153,6 +153,7 @@ def test_a_bank_that_does_not_come_is_said_on_the_map(page, server, status):
     # The date's calls ran all the same: the caption and the layer control are there.
     expect(page.frame_locator(FRAME).locator(".cm-caption-title")).to_contain_text("Claims as of")
     expect(page.frame_locator(FRAME).locator(".leaflet-control-layers")).to_be_attached()
+    page.screenshot(path=str(screenshot_dir / f"map_bank_missing_{status}.png"))
 
 
 @pytest.mark.parametrize("day", [DEC_1, JUL_31])
