@@ -61,7 +61,8 @@ def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> tuple[Path, tup
     """Write the map's script, its bank (``bank_text``: the bank's JSON, see
     :func:`conflictmap.render.mapview.bank_json`; none when empty) and the claim shards
     once per content: (the script's path, the bank's paths, gzipped first)."""
-    digest = hashlib.sha1(bank_text.encode())
+    raw = bank_text.encode()
+    digest = hashlib.sha1(raw)
     for shard in shards:
         digest.update(shard.encode())
     stem = digest.hexdigest()[:16]
@@ -70,8 +71,9 @@ def script_file(bank_text: str, shards: tuple[str, ...] = ()) -> tuple[Path, tup
     if bank_text:
         name = f"bank-{stem}"
         banks = tuple(CACHE_DIR / (name + suffix) for suffix in BANK_SUFFIXES)
-        write_once(banks[0], gzip.compress(bank_text.encode(), compresslevel=9, mtime=0))
-        write_once(banks[1], bank_text)
+        if not banks[0].exists():  # compressing a whole front takes most of a second
+            write_once(banks[0], gzip.compress(raw, compresslevel=9, mtime=0))
+        write_once(banks[1], raw)
         text += f"conflictmap.loadBank({mapview.js_json(name)});\n"
     if shards:
         prefix = f"claims-{stem}-"

@@ -46,28 +46,29 @@
   CM.loadBank = function (name) {
     var packed = typeof DecompressionStream === "function";
     var url = scriptBase + encodeURIComponent(name) + (packed ? ".json.gz" : ".json");
+    var failed = false;
     waiting = waiting || [];
-    CM.bankLoad = fetch(url)
+    fetch(url)
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         if (!packed) return r.json();
         return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
       })
       .then(CM.setBank, function (e) {
-        CM.bankFailed = String(e);
+        failed = true;
         if (window.console) window.console.error("conflictmap: the map's shapes did not load", e);
       })
       .then(function () {
         var calls = waiting;
         waiting = null;
         calls.forEach(function (c) { c[0].apply(null, c[1]); });
-        if (CM.bankFailed) CM.notice("The map's shapes did not load: reload the page.");
+        if (failed) CM.notice("The map's shapes did not load: reload the page.");
       });
   };
   function afterBank(fn) {
     return function () {
-      if (waiting) { waiting.push([fn, arguments]); return undefined; }
-      return fn.apply(null, arguments);
+      if (waiting) waiting.push([fn, arguments]);
+      else fn.apply(null, arguments);
     };
   }
 
